@@ -1,0 +1,122 @@
+/**
+ * `casus`: the regisseur's command-line client. Dutch for the user, `--json` for scripts.
+ * Exit code 0 on success; 1 with a one-line Dutch reason (and the error code) on refusal.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, Help } from 'commander';
+import YAML from 'yaml';
+import { ConfigError, connectionTargets, loadConfig } from '../domain/config';
+import { CasusClient, CasusError } from './casus-client';
+import { formatStatus } from './format';
+
+const DUTCH_HEADINGS: [RegExp, string][] = [
+  [/^Usage:/gm, 'Gebruik:'],
+  [/^Options:/gm, 'Opties:'],
+  [/^Commands:/gm, 'Opdrachten:'],
+  [/^Arguments:/gm, 'Argumenten:'],
+  [/\[options\]/g, '[opties]'],
+  [/\[command\]/g, '[opdracht]'],
+  [/display help for command/g, 'toon de hulp bij een opdracht'],
+];
+
+function dutchHelp(cmd: Command): Command {
+  cmd.configureHelp({
+    formatHelp: (c, helper) => DUTCH_HEADINGS.reduce((text, [re, nl]) => text.replace(re, nl), Help.prototype.formatHelp.call(helper, c, helper)),
+  });
+  cmd.helpOption('-h, --help', 'toon deze hulp');
+  return cmd;
+}
+
+interface GlobalOptions {
+  json?: boolean;
+}
+
+async function withClient<T>(fn: (client: CasusClient) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const client = await CasusClient.connect({
+    address: connectionTargets(config).temporalAddress,
+    namespace: config.temporal.namespace,
+  });
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+}
+
+function readInputFile(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new CasusError('INVALID_PAYLOAD', `Het bestand ${file} is niet te lezen.`);
+  }
+  try {
+    return /\.ya?ml$/i.test(file) ? YAML.parse(text) : JSON.parse(text);
+  } catch (err) {
+    throw new CasusError('INVALID_PAYLOAD', `Het bestand ${path.basename(file)} is geen geldige ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(err as Error).message}`);
+  }
+}
+
+function output(opts: GlobalOptions, json: unknown, human: string): void {
+  process.stdout.write(opts.json ? `${JSON.stringify(json, null, 2)}\n` : `${human}\n`);
+}
+
+export function buildProgram(): Command {
+  const program = dutchHelp(new Command('casus'))
+    .description('Casusregie Jeugd & Veiligheid: stuur casussen aan vanaf de opdrachtregel.')
+    .option('--json', 'uitvoer als JSON, voor scripts')
+    .addHelpText(
+      'after',
+      `\nVerbinding: TEMPORAL_ADDRESS (standaard de ingebouwde omgeving van \`npm start\`).\nVoorbeeld:\n  casus aanmelden docs/voorbeeld-aanmelding.yaml\n  casus status BEV-2027-0012`,
+    );
+
+  dutchHelp(program.command('aanmelden'))
+    .description('meld een casus aan vanuit een JSON- of YAML-bestand (het aanmeldformulier)')
+    .argument('<bestand>', 'het aanmeldformulier als .json, .yaml of .yml')
+    .addHelpText('after', '\nVoorbeeld:\n  casus aanmelden docs/voorbeeld-aanmelding.yaml')
+    .action(async (file: string) => {
+      const opts = program.opts<GlobalOptions>();
+      const input = readInputFile(file);
+      const result = await withClient((c) => c.submitReferral(input));
+      output(opts, result, `Aanmelding ontvangen: casus ${result.caseNumber}. De netwerkregisseur is per e-mail op de hoogte gebracht.`);
+    });
+
+  dutchHelp(program.command('status'))
+    .description('toon de status van een casus')
+    .argument('<casusnummer>', 'het casusnummer, zoals BEV-2027-0012')
+    .addHelpText('after', '\nVoorbeeld:\n  casus status BEV-2027-0012')
+    .action(async (caseNumber: string) => {
+      const opts = program.opts<GlobalOptions>();
+      const status = await withClient((c) => c.status(caseNumber));
+      output(opts, status, formatStatus(status));
+    });
+
+  return program;
+}
+
+function explain(err: unknown, json: boolean): { message: string; code: string; problems: string[] } {
+  if (err instanceof CasusError) return { message: err.message, code: err.code, problems: err.problems };
+  if (err instanceof ConfigError) return { message: err.message, code: 'INVALID_CONFIG', problems: err.problems };
+  void json;
+  return { message: `Onverwachte fout: ${(err as Error).message}`, code: 'UNEXPECTED', problems: [] };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    const json = program.opts<GlobalOptions>().json === true;
+    const e = explain(err, json);
+    if (json) {
+      process.stdout.write(`${JSON.stringify({ error: e }, null, 2)}\n`);
+    } else {
+      process.stderr.write(`Geweigerd: ${e.message} [${e.code}]\n${e.problems.map((p) => `  - ${p}\n`).join('')}`);
+    }
+    process.exitCode = 1;
+  }
+}
+
+if (require.main === module) void main(process.argv);

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { describeIssues, emailAddress, requiredText } from './validation';
+
+/**
+ * Who receives what, per municipality (SPEC §5, R12): the regisseur, each escalation level
+ * and each integral table. Read when a mail is sent, because contacts change during a case.
+ */
+const contact = z.object({ name: requiredText(200), email: emailAddress(), phone: z.string().trim().optional() });
+export type Contact = z.infer<typeof contact>;
+
+export const ESCALATION_LEVELS = ['beleid', 'management', 'bestuur'] as const;
+export const INTEGRAL_TABLES = ['doorbraaktafel', 'beschermingstafel', 'zvh-procesregie'] as const;
+
+const municipality = z.object({
+  name: requiredText(100),
+  regisseur: contact.extend({ phone: requiredText(30) }),
+  levels: z.object({
+    beleid: z.array(contact).min(1),
+    management: z.array(contact).min(1),
+    bestuur: z.array(contact).min(1),
+  }),
+  tables: z.object({
+    doorbraaktafel: z.array(contact).min(1),
+    beschermingstafel: z.array(contact).min(1),
+    'zvh-procesregie': z.array(contact).min(1),
+  }),
+});
+
+export const contactsSchema = z.object({
+  municipalities: z.record(z.string().regex(/^[a-z][a-z-]{1,39}$/), municipality),
+});
+export type Contacts = z.infer<typeof contactsSchema>;
+export type MunicipalityContacts = z.infer<typeof municipality>;
+
+export function parseContacts(data: unknown, source: string): Contacts {
+  const parsed = contactsSchema.safeParse(data);
+  if (!parsed.success) {
+    const lines = describeIssues(parsed.error, {});
+    throw new Error(`Het contactenbestand ${source} klopt niet:\n${lines.map((l) => `  - ${l}`).join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export function municipalityContacts(contacts: Contacts, id: string): MunicipalityContacts {
+  const m = contacts.municipalities[id];
+  if (!m) {
+    const known = Object.keys(contacts.municipalities).join(', ');
+    throw new Error(`Onbekende gemeente "${id}": het contactenbestand kent ${known}`);
+  }
+  return m;
+}

@@ -1,0 +1,237 @@
+import { z } from 'zod';
+import { describeIssues, emailAddress, isoDate, requiredText } from './validation';
+
+/**
+ * The referral (aanmelding): the form of Bijlage 1 of the way of working, plus what the
+ * later steps need (SPEC §3). Validated at the door (R1) by the client and again by the
+ * workflow, with the same schema.
+ */
+
+export const LEGAL_BASES = ['convenant-jeugd-veiligheid', 'convenant-school', 'anders'] as const;
+export type LegalBasis = (typeof LEGAL_BASES)[number];
+
+export const legalBasisSchema = z
+  .object({
+    ground: z.enum(LEGAL_BASES, {
+      required_error: 'ontbreekt: elke partner heeft een grondslag voor het delen van gegevens',
+    }),
+    reason: z.string().trim().max(1000).optional(),
+  })
+  .refine((b) => b.ground !== 'anders' || (b.reason !== undefined && b.reason.length > 0), {
+    message: 'bij grondslag "anders" is een schriftelijke reden verplicht',
+    path: ['reason'],
+  });
+
+export const partnerSchema = z.object({
+  /** Short stable id within the case, e.g. "politie" or "cjg"; derived from the organisation when missing. */
+  id: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'verwacht kleine letters, cijfers en streepjes, zoals "politie"')
+    .optional(),
+  organisation: requiredText(200),
+  contactName: requiredText(200),
+  email: emailAddress(),
+  legalBasis: legalBasisSchema,
+});
+export type PartnerInput = z.infer<typeof partnerSchema>;
+
+export const referralSchema = z
+  .object({
+    caseNumber: z
+      .string({ required_error: 'ontbreekt' })
+      .trim()
+      .regex(/^[A-Z0-9][A-Z0-9-]{2,39}$/, 'verwacht hoofdletters, cijfers en streepjes, zoals "BEV-2027-0012"'),
+    municipality: z
+      .string({ required_error: 'ontbreekt' })
+      .trim()
+      .regex(/^[a-z][a-z-]{1,39}$/, 'verwacht de gemeente in kleine letters, zoals "beverwijk"'),
+    route: z.enum(['direct', 'mjo', 'jeugdoverleg', 'vios']).default('direct'),
+    referralDate: isoDate(),
+    acute: z.boolean({ invalid_type_error: 'verwacht ja/nee (true/false)' }).default(false),
+    groupLabel: z.string().trim().max(100).optional(),
+    referrer: z.object({
+      organisation: requiredText(200),
+      organisationType: z.enum(['school', 'anders']),
+      contactName: requiredText(200),
+      email: emailAddress(),
+      phone: z
+        .string({ required_error: 'ontbreekt' })
+        .trim()
+        .regex(/^\+?[0-9 ()-]{8,20}$/, 'geen geldig telefoonnummer'),
+      /** A school asks the CJG coach in the Kernteam for advice before referring (source). */
+      cjgCoachAdvice: z.boolean().optional(),
+    }),
+    youngPerson: z.object({
+      firstName: requiredText(100),
+      lastName: requiredText(100),
+      dateOfBirth: isoDate(),
+    }),
+    parents: z
+      .array(
+        z
+          .object({
+            name: requiredText(200),
+            postalAddress: z.string().trim().max(300).optional(),
+            email: emailAddress().optional(),
+          })
+          .refine((p) => p.postalAddress || p.email, {
+            message: 'geef een postadres of een e-mailadres, voor de brief aan de ouders',
+            path: ['postalAddress'],
+          }),
+      )
+      .default([]),
+    lifeDomains: z
+      .array(z.object({ domain: requiredText(100), description: requiredText(2000) }))
+      .min(1, 'beschrijf de casus op minstens één leefgebied'),
+    partners: z.array(partnerSchema).default([]),
+    whatIsGoingOn: requiredText(),
+    whatWasTried: requiredText(),
+    breakthroughNeeded: requiredText(),
+    naturalDirector: z.object({
+      kind: z.enum(['zvh', 'gi', 'cjg', 'geen']),
+      contacted: z.boolean().default(false),
+      canReachBreakthrough: z.enum(['ja', 'nee', 'onbekend']).default('onbekend'),
+    }),
+  })
+  .superRefine((r, ctx) => {
+    const age = ageOn(r.youngPerson.dateOfBirth, r.referralDate);
+    if (age !== undefined && (age < 12 || age > 23)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['youngPerson', 'dateOfBirth'],
+        message: `de jongere is ${age} jaar op de aanmelddatum; de netwerkregisseur werkt voor jongeren van 12 tot en met 23 jaar`,
+      });
+    }
+    if (r.referrer.organisationType === 'school' && r.referrer.cjgCoachAdvice !== true) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['referrer', 'cjgCoachAdvice'],
+        message: 'een school vraagt eerst advies aan de CJG-coach in het Kernteam voordat zij aanmeldt',
+      });
+    }
+    if (r.naturalDirector.kind !== 'geen' && r.naturalDirector.canReachBreakthrough === 'ja') {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['naturalDirector', 'canReachBreakthrough'],
+        message: `de natuurlijke regisseur (${NATURAL_DIRECTOR_NAMES[r.naturalDirector.kind]}) kan de doorbraak zelf bereiken: pak de casus verder op met de natuurlijke regisseur`,
+      });
+    }
+    const ids = new Set<string>();
+    r.partners.forEach((p, i) => {
+      const id = partnerId(p);
+      if (ids.has(id)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['partners', i, 'id'],
+          message: `partner "${id}" staat er twee keer in; geef elke partner een eigen id`,
+        });
+      }
+      ids.add(id);
+    });
+  });
+
+export type ReferralInput = z.input<typeof referralSchema>;
+export type Referral = z.output<typeof referralSchema>;
+
+export const NATURAL_DIRECTOR_NAMES = {
+  zvh: 'Zorg- en Veiligheidshuis',
+  gi: 'gecertificeerde instelling',
+  cjg: 'CJG',
+  geen: 'geen',
+} as const;
+
+const REFERRAL_LABELS: Record<string, string> = {
+  caseNumber: 'casusnummer',
+  municipality: 'gemeente',
+  route: 'aanmeldroute',
+  referralDate: 'aanmelddatum',
+  acute: 'acuut',
+  groupLabel: 'groepslabel',
+  'referrer.organisation': 'organisatie van de aanmelder',
+  'referrer.organisationType': 'soort organisatie van de aanmelder',
+  'referrer.contactName': 'naam contactpersoon',
+  'referrer.email': 'e-mailadres contactpersoon',
+  'referrer.phone': 'telefoonnummer contactpersoon',
+  'referrer.cjgCoachAdvice': 'advies CJG-coach',
+  'youngPerson.firstName': 'voornaam jongere',
+  'youngPerson.lastName': 'achternaam jongere',
+  'youngPerson.dateOfBirth': 'geboortedatum jongere',
+  'parents.*.name': 'naam ouder/verzorger',
+  'parents.*.postalAddress': 'postadres ouder/verzorger',
+  'parents.*.email': 'e-mailadres ouder/verzorger',
+  lifeDomains: 'casusbeschrijving per leefgebied',
+  'lifeDomains.*.domain': 'leefgebied',
+  'lifeDomains.*.description': 'beschrijving leefgebied',
+  'partners.*.id': 'id ketenpartner',
+  'partners.*.organisation': 'organisatie ketenpartner',
+  'partners.*.contactName': 'contactpersoon ketenpartner',
+  'partners.*.email': 'e-mailadres ketenpartner',
+  'partners.*.legalBasis.ground': 'grondslag ketenpartner',
+  'partners.*.legalBasis.reason': 'reden grondslag ketenpartner',
+  whatIsGoingOn: 'wat is er aan de hand',
+  whatWasTried: 'wat is er al ingezet en met welk effect',
+  breakthroughNeeded: 'waar is een doorbraak op nodig',
+  'naturalDirector.kind': 'natuurlijke regisseur',
+  'naturalDirector.contacted': 'contact met natuurlijke regisseur',
+  'naturalDirector.canReachBreakthrough': 'kan de natuurlijke regisseur de doorbraak bereiken',
+};
+
+export type ReferralCheck = { ok: true; referral: Referral } | { ok: false; problems: string[] };
+
+/** R1: checks a referral; every problem names its field in Dutch. */
+export function checkReferral(input: unknown): ReferralCheck {
+  const parsed = referralSchema.safeParse(input);
+  if (parsed.success) return { ok: true, referral: parsed.data };
+  return { ok: false, problems: describeIssues(parsed.error, REFERRAL_LABELS) };
+}
+
+/** R1: what the assessment must look at although the referral is accepted at the door. */
+export function assessmentFlags(r: Referral): string[] {
+  const flags: string[] = [];
+  if (r.naturalDirector.kind !== 'geen' && !r.naturalDirector.contacted) {
+    flags.push(`${NATURAL_DIRECTOR_NAMES[r.naturalDirector.kind]} is nog niet benaderd`);
+  }
+  if (r.naturalDirector.kind !== 'geen' && r.naturalDirector.canReachBreakthrough === 'onbekend') {
+    flags.push('onbekend of de natuurlijke regisseur de doorbraak kan bereiken: bepaal samen waar de regie hoort');
+  }
+  return flags;
+}
+
+/** Whole years between a date of birth and a day, both "JJJJ-MM-DD". */
+export function ageOn(dateOfBirth: string, day: string): number | undefined {
+  const b = dateOfBirth.split('-').map(Number);
+  const d = day.split('-').map(Number);
+  if (b.length !== 3 || d.length !== 3 || [...b, ...d].some((n) => !Number.isFinite(n))) return undefined;
+  let age = d[0] - b[0];
+  if (d[1] < b[1] || (d[1] === b[1] && d[2] < b[2])) age -= 1;
+  return age;
+}
+
+/** The partner's id within the case: given, or derived from the organisation's name. */
+export function partnerId(p: { id?: string; organisation: string }): string {
+  if (p.id) return p.id;
+  const slug = p.organisation
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+  return slug || 'partner';
+}
+
+const PARTICLES = new Set(['van', 'de', 'der', 'den', 'het', "'t", 'ter', 'ten', 'te', 'in', 'op', 'la', 'le', 'du', 'da', 'di']);
+
+/**
+ * The only identifying detail e-mail may carry (SPEC §6): initials, like "J.B." for
+ * "Jan van den Berg" (the particles are left out).
+ */
+export function initialsOf(person: { firstName: string; lastName: string }): string {
+  const first = person.firstName.split(/[\s-]+/).filter(Boolean).map((w) => w[0].toUpperCase());
+  const last = person.lastName
+    .split(/\s+/)
+    .filter((w) => w && !PARTICLES.has(w.toLowerCase()))
+    .map((w) => w[0].toUpperCase());
+  return [...first, ...(last.length ? [last[0]] : [])].map((c) => `${c}.`).join('');
+}

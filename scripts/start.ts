@@ -1,0 +1,134 @@
+/**
+ * `npm start`: the whole stack in one terminal. Starts what is not configured
+ * (Temporal dev server + Web UI, MailDev, PGlite), applies migrations, registers the
+ * search attributes and runs the worker. Ctrl-C stops everything cleanly.
+ */
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { migrate } from '../activities/db/migrate';
+import { createPool } from '../activities/db/pool';
+import { createTransport } from '../activities/mail/mailer';
+import { Config, ConfigError, loadConfig } from '../domain/config';
+import { ensureSearchAttributes } from '../worker/search-attributes';
+import { createCasusWorker } from '../worker/worker';
+import { assertPortFree, Running, startMailDev, startPglite, startTemporal } from './embedded';
+import { ensureBinaries } from './tools';
+
+const say = (line: string) => console.log(`[casusregie] ${line}`);
+
+async function main(config: Config) {
+  const started: { name: string; part: Running }[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const { name, part } of started.reverse()) {
+      try {
+        await part.stop();
+      } catch (err) {
+        say(`${name} stoppen mislukte: ${(err as Error).message}`);
+      }
+    }
+    say('Alles is gestopt.');
+    process.exit(code);
+  };
+
+  try {
+    // Database: the configured one, or PGlite in the data folder.
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      await assertPortFree(config.pglitePort, 'de ingebouwde database', 'PGLITE_PORT');
+      const db = await startPglite(path.join(config.dataDir, 'pglite'), config.pglitePort);
+      started.push({ name: 'PGlite', part: db });
+      databaseUrl = db.url;
+      say(`Database (PGlite) draait op 127.0.0.1:${config.pglitePort}, gegevens in ${path.join(config.dataDir, 'pglite')}`);
+    } else say('Database: DATABASE_URL (de eigen database wordt niet gestart)');
+    const pool = createPool(databaseUrl);
+    started.push({ name: 'databaseverbinding', part: { stop: () => pool.end() } });
+    const applied = await migrate(pool);
+    say(applied.length ? `Databasemigraties toegepast: ${applied.join(', ')}` : 'Database is bij (geen nieuwe migraties).');
+
+    // Mail: the configured relay, or MailDev.
+    let smtpUrl = config.smtpUrl;
+    let mailWeb: string | undefined;
+    if (!smtpUrl) {
+      await assertPortFree(config.mail.smtpPort, 'de SMTP-server van MailDev', 'MAIL_SMTP_PORT');
+      await assertPortFree(config.mail.webPort, 'de webpagina van MailDev', 'MAIL_WEB_PORT');
+      const mail = await startMailDev(path.join(config.dataDir, 'mail'), config.mail.smtpPort, config.mail.webPort);
+      started.push({ name: 'MailDev', part: mail });
+      smtpUrl = mail.smtpUrl;
+      mailWeb = mail.webUrl;
+    } else say('Mail: SMTP_URL (de eigen mailcatcher wordt niet gestart)');
+
+    // Temporal: the configured cluster, or the dev server with its Web UI.
+    let address = config.temporal.address;
+    let ui: string | undefined;
+    if (!address) {
+      await assertPortFree(config.temporal.port, 'de Temporal-server', 'TEMPORAL_PORT');
+      await assertPortFree(config.temporal.uiPort, 'de Temporal Web UI', 'TEMPORAL_UI_PORT');
+      const binaries = ensureBinaries(say);
+      say(binaries.cli ? `Temporal dev server starten met ${binaries.cli.path} …` : 'Temporal dev server starten; de SDK downloadt de Temporal CLI (internet nodig) …');
+      const temporal = await startTemporal({
+        cli: binaries.cli,
+        dbFile: path.join(config.dataDir, 'temporal.db'),
+        port: config.temporal.port,
+        uiPort: config.temporal.uiPort,
+        namespace: config.temporal.namespace,
+      });
+      started.push({ name: 'Temporal', part: temporal });
+      address = temporal.address;
+      ui = temporal.uiUrl;
+    } else say(`Temporal: ${address} (de eigen dev server wordt niet gestart)`);
+
+    const client = await Connection.connect({ address });
+    try {
+      const added = await ensureSearchAttributes(client, config.temporal.namespace);
+      if (added.length) say(`Zoekattributen geregistreerd: ${added.join(', ')}`);
+    } catch (err) {
+      say(`Let op: de zoekattributen konden niet worden geregistreerd (${(err as Error).message}); zie docs/operations.md.`);
+    } finally {
+      await client.close();
+    }
+
+    const connection = await NativeConnection.connect({ address });
+    started.push({ name: 'Temporal-verbinding', part: { stop: () => connection.close() } });
+    const worker = await createCasusWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      pool,
+      transport: createTransport(smtpUrl),
+      mailFrom: config.mailFrom,
+      contactsFile: config.contactsFile,
+      timings: config.timings,
+    });
+    const running = worker.run();
+    started.push({ name: 'worker', part: { stop: async () => (worker.shutdown(), await running) } });
+
+    say('Casusregie draait.');
+    if (ui) say(`  Temporal Web UI:  ${ui}`);
+    if (mailWeb) say(`  Verstuurde mail:  ${mailWeb}`);
+    say(`  Temporal:         ${address} (namespace ${config.temporal.namespace})`);
+    say('  Meld een voorbeeldcasus aan:  npx casus aanmelden docs/voorbeeld-aanmelding.yaml');
+    say('Stoppen: Ctrl-C');
+
+    process.on('SIGINT', () => void stopAll(0));
+    process.on('SIGTERM', () => void stopAll(0));
+    running.catch((err) => {
+      say(`De worker stopte onverwacht: ${(err as Error).message}`);
+      void stopAll(1);
+    });
+  } catch (err) {
+    console.error(`[casusregie] Starten mislukt: ${(err as Error).message}`);
+    await stopAll(1);
+  }
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : String(err));
+  process.exit(1);
+}
+void main(config);
