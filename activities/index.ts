@@ -46,7 +46,7 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   return {
-    /** The timings a new case runs with; called once at the start of a case (a local activity). */
+    /** The timings a new case runs with, from the worker's configuration; called once at the start of a case. */
     async caseTimings(): Promise<Timings> {
       return deps.timings;
     },

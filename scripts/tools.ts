@@ -46,8 +46,8 @@ function isExecutable(p: string): boolean {
   }
 }
 
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     const candidate = path.join(dir, name);
     if (dir && isExecutable(candidate)) return candidate;
   }
@@ -55,36 +55,43 @@ function onPath(name: string): string | undefined {
 }
 
 /** The tools folder counts only when it was filled for the versions pinned now. */
-function toolsFolderCurrent(): boolean {
+function toolsFolderCurrent(toolsDir: string): boolean {
   try {
-    const stamp = JSON.parse(fs.readFileSync(STAMP, 'utf8'));
+    const stamp = JSON.parse(fs.readFileSync(path.join(toolsDir, 'versions.json'), 'utf8'));
     return stamp.temporalCliVersion === VERSIONS.temporalCliVersion && stamp.temporalTestServerVersion === VERSIONS.temporalTestServerVersion;
   } catch {
     return false;
   }
 }
 
-function find(envName: string, toolCandidates: string[], pathName: string, env: NodeJS.ProcessEnv): FoundBinary | undefined {
+function find(
+  envName: string,
+  toolsDir: string,
+  toolCandidates: string[],
+  pathName: string,
+  env: NodeJS.ProcessEnv,
+): FoundBinary | undefined {
   const fromEnv = env[envName];
   if (fromEnv) {
     if (!isExecutable(fromEnv)) throw new Error(`${envName} wijst naar ${fromEnv}, maar daar staat geen uitvoerbaar bestand.`);
     return { path: fromEnv, source: 'omgeving' };
   }
-  if (toolsFolderCurrent()) {
-    const inTools = toolCandidates.find(isExecutable);
+  if (toolsFolderCurrent(toolsDir)) {
+    const inTools = toolCandidates.map((c) => path.join(toolsDir, c)).find(isExecutable);
     if (inTools) return { path: inTools, source: 'tools-map' };
   }
-  const found = onPath(pathName);
+  const found = onPath(pathName, env);
   return found ? { path: found, source: 'PATH' } : undefined;
 }
 
 /** Looks for the binaries; installs nothing. */
-export function findBinaries(env: NodeJS.ProcessEnv = process.env): TemporalBinaries {
+export function findBinaries(env: NodeJS.ProcessEnv = process.env, toolsDir = TOOLS_DIR): TemporalBinaries {
   return {
-    cli: find(ENV_CLI, [path.join(VENV, 'bin', 'temporal'), path.join(PY_TARGET, 'bin', 'temporal'), path.join(GO_BIN, 'temporal')], 'temporal', env),
+    cli: find(ENV_CLI, toolsDir, ['venv/bin/temporal', 'python/bin/temporal', 'go/bin/temporal'], 'temporal', env),
     testServer: find(
       ENV_TEST_SERVER,
-      [path.join(VENV, 'bin', 'temporal-test-server'), path.join(PY_TARGET, 'bin', 'temporal-test-server')],
+      toolsDir,
+      ['venv/bin/temporal-test-server', 'python/bin/temporal-test-server'],
       'temporal-test-server',
       env,
     ),

@@ -6,7 +6,6 @@ import {
   ApplicationFailure,
   condition,
   proxyActivities,
-  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -25,11 +24,10 @@ import {
 import { formatDuration } from '../domain/duration';
 import { assessmentFlags, checkReferral, initialsOf } from '../domain/referral';
 
-const { recordCaseEvent, sendNotification } = proxyActivities<CaseActivities>({
+const { caseTimings, recordCaseEvent, sendNotification } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
-const { caseTimings } = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '10 seconds' });
 
 export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   // R1: the referral is checked again here, with the schema the client used at the door.

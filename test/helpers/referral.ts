@@ -1,0 +1,36 @@
+import type { ReferralInput } from '../../domain/referral';
+
+/** A complete, valid referral of a fictional young person; override what a test needs. */
+export function sampleReferral(overrides: Partial<ReferralInput> = {}): ReferralInput {
+  return {
+    caseNumber: 'TST-2027-0001',
+    municipality: 'beverwijk',
+    route: 'direct',
+    referralDate: '2027-03-01',
+    acute: false,
+    referrer: {
+      organisation: 'Jeugdbescherming (fictief)',
+      organisationType: 'anders',
+      contactName: 'Petra Voorbeeld',
+      email: 'p.voorbeeld@jb.example',
+      phone: '06 12345678',
+    },
+    youngPerson: { firstName: 'Sem', lastName: 'van der Testen', dateOfBirth: '2011-05-14' },
+    parents: [{ name: 'Anna van der Testen', email: 'anna@ouders.example' }],
+    lifeDomains: [{ domain: 'school', description: 'Verzuimt structureel sinds de herfstvakantie.' }],
+    partners: [
+      {
+        id: 'politie',
+        organisation: 'Politie',
+        contactName: 'Wijkagent De Vries',
+        email: 'wijkagent@politie.example',
+        legalBasis: { ground: 'convenant-jeugd-veiligheid' },
+      },
+    ],
+    whatIsGoingOn: 'Toenemende overlast in de wijk; zorgen over uitbuiting.',
+    whatWasTried: 'Gesprekken via school en CJG zonder blijvend effect.',
+    breakthroughNeeded: 'Samenwerking tussen zorg en veiligheid in één plan van aanpak.',
+    naturalDirector: { kind: 'cjg', contacted: true, canReachBreakthrough: 'nee' },
+    ...overrides,
+  };
+}

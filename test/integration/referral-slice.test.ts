@@ -1,0 +1,93 @@
+/**
+ * The referral slice end to end, on real parts: the Temporal dev server, a real SMTP
+ * server and the database over the wire (PGlite; PostgreSQL too where configured).
+ */
+import type { Worker } from '@temporalio/worker';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createTransport } from '../../activities/mail/mailer';
+import { CaseRecords } from '../../activities/records';
+import { CasusClient, CasusError } from '../../client/casus-client';
+import { PROJECT_ROOT } from '../../domain/config';
+import { caseWorkflowId, SEARCH_ATTRIBUTES } from '../../domain/contract';
+import { DEFAULT_TIMINGS } from '../../domain/timings';
+import { createCasusWorker } from '../../worker/worker';
+import { startTestDatabase } from '../helpers/db';
+import { eventually } from '../helpers/eventually';
+import { sampleReferral } from '../helpers/referral';
+import { startSmtpCatcher } from '../helpers/smtp';
+import { createDevServerEnv } from '../helpers/temporal';
+
+let env: TestWorkflowEnvironment;
+let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
+let db: Awaited<ReturnType<typeof startTestDatabase>>;
+let worker: Worker;
+let running: Promise<void>;
+let client: CasusClient;
+
+beforeAll(async () => {
+  [env, smtp, db] = await Promise.all([createDevServerEnv(), startSmtpCatcher(), startTestDatabase('pglite')]);
+  worker = await createCasusWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    pool: db.pool,
+    transport: createTransport(smtp.url),
+    mailFrom: 'Casusregie <casusregie@test.example>',
+    contactsFile: `${PROJECT_ROOT}/config/contacts.yaml`,
+    timings: DEFAULT_TIMINGS,
+  });
+  running = worker.run();
+  client = await CasusClient.connect({ address: env.address, namespace: env.namespace ?? 'default' });
+});
+
+afterAll(async () => {
+  await client?.close();
+  worker?.shutdown();
+  await running;
+  await Promise.all([env?.teardown(), smtp?.close(), db?.stop()]);
+});
+
+describe('referral slice on the dev server, SMTP and database', () => {
+  it('R1, R3: a referral starts its case, mails the regisseur and is recorded with an audit event', async () => {
+    const { workflowId } = await client.submitReferral(sampleReferral({ caseNumber: 'INT-2027-0001' }));
+    expect(workflowId).toBe('casus-INT-2027-0001');
+
+    const [mail] = await smtp.waitFor((m) => m.length >= 1);
+    expect(mail.envelopeTo).toEqual(['regisseur@beverwijk.example']);
+    expect(mail.parsed.subject).toBe('Nieuwe aanmelding: casus INT-2027-0001 (S.T.)');
+    // SPEC §6: initials only, never the name or the case description.
+    for (const secret of ['Sem', 'Testen', 'Verzuimt', 'overlast']) expect(mail.raw).not.toContain(secret);
+
+    const records = new CaseRecords(db.pool);
+    expect(await records.getCase('INT-2027-0001')).toMatchObject({ state: 'aangemeld', municipality: 'beverwijk' });
+    await eventually(async () => {
+      const trail = await records.auditTrail('INT-2027-0001');
+      expect(trail.map((e) => e.kind)).toEqual(['aanmelding-ontvangen', 'mail-verzonden']);
+    });
+
+    const status = await client.status('INT-2027-0001');
+    expect(status).toMatchObject({ state: 'aangemeld', initials: 'S.T.', municipality: 'beverwijk' });
+
+    // Findable in the Web UI by its search attributes.
+    const desc = await env.client.workflow.getHandle(caseWorkflowId('INT-2027-0001')).describe();
+    expect(desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.state)).toBe('aangemeld');
+    expect(desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.municipality)).toBe('beverwijk');
+    expect(await desc.staticSummary()).toBe('Casus INT-2027-0001 (gemeente beverwijk)');
+  });
+
+  it('R2: starting the same case number twice is refused clearly', async () => {
+    await client.submitReferral(sampleReferral({ caseNumber: 'INT-2027-0002' }));
+    const err = await client.submitReferral(sampleReferral({ caseNumber: 'INT-2027-0002' })).catch((e) => e);
+    expect(err).toBeInstanceOf(CasusError);
+    expect(err).toMatchObject({ code: 'CASE_EXISTS' });
+    expect(err.message).toMatch(/Casus INT-2027-0002 bestaat al/);
+  });
+
+  it('R1: an invalid referral is refused at the door, naming the field, and starts nothing', async () => {
+    const err = await client
+      .submitReferral(sampleReferral({ caseNumber: 'INT-2027-0003', youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2000-01-01' } }))
+      .catch((e) => e);
+    expect(err).toMatchObject({ code: 'INVALID_REFERRAL' });
+    expect(err.problems).toEqual([expect.stringMatching(/^geboortedatum jongere: de jongere is 27 jaar/)]);
+    await expect(client.status('INT-2027-0003')).rejects.toMatchObject({ code: 'CASE_NOT_FOUND' });
+  });
+});
