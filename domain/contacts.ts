@@ -8,8 +8,6 @@ import { describeIssues, emailAddress, requiredText } from './validation';
 const contact = z.object({ name: requiredText(200), email: emailAddress(), phone: z.string().trim().optional() });
 export type Contact = z.infer<typeof contact>;
 
-export const ESCALATION_LEVELS = ['beleid', 'management', 'bestuur'] as const;
-export const INTEGRAL_TABLES = ['doorbraaktafel', 'beschermingstafel', 'zvh-procesregie'] as const;
 
 const municipality = z.object({
   name: requiredText(100),

@@ -5,7 +5,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery } from '@temporalio/workflow';
-import type { Referral } from './referral';
+import type { LegalBasis, Referral } from './referral';
 import type { Timings } from './timings';
 
 export const TASK_QUEUE = 'casusregie';
@@ -75,16 +75,73 @@ export interface CaseStatus {
 
 export const statusQuery = defineQuery<CaseStatus>('status');
 
-/** Kinds of notification the workflow requests; one template each (activities/mail). */
-export const NOTIFICATION_KINDS = ['aanmelding-ontvangen', 'beoordeling-herinnering'] as const;
+/**
+ * Kinds of notification the workflow requests; one Dutch template each (activities/mail).
+ * The rule that asks for it is in the comment.
+ */
+export const NOTIFICATION_KINDS = [
+  'aanmelding-ontvangen', // R3 → regisseur
+  'beoordeling-herinnering', // R3 → regisseur, every 5 days without a decision
+  'aanmelding-aangenomen', // R5 → aanmelder
+  'casus-aangenomen-partner', // R5 → each referred partner with a legal basis
+  'ouderbrief', // R5 → parents (and a young adult of 18+), with the letter as PDF
+  'ouderbrief-per-post', // R5 → regisseur: the letter to post where no e-mail is known
+  'aanmelding-afgewezen', // R4 → aanmelder, with reason and advice
+  'aanmelding-aangehaakt', // R4 → aanmelder, naming who keeps the regie
+  'uvo-plannen-herinnering', // R7 → regisseur, 2 weeks before a UVO is due with none planned
+  'uvo-uitnodiging', // R8 → partners, regisseur (and aanmelder when involved), .ics REQUEST
+  'uvo-gewijzigd', // R8 → same, .ics REQUEST with a higher SEQUENCE
+  'uvo-geannuleerd', // R8 → same, .ics CANCEL
+  'uvo-herinnering', // R8 → attendees, 2 days before
+  'uvo-verslag-herinnering', // R9 → regisseur, 2 days after a UVO without report
+  'actielijst', // R10 → attendees; R18 → a partner added mid-case
+  'actie-herinnering', // R10 → action owner, 2 days before due
+  'actie-verlopen', // R10 → action owner and regisseur
+  'termijnsignaal', // R11, R15 → level (beleid / management) and regisseur
+  'termijnsignaal-herinnering', // R13 → level and regisseur, without response after 2 weeks
+  'opschaling', // R12, R13 → level or table and regisseur
+  'opschaling-herinnering', // R13 → level and regisseur (advice: one level up)
+  'opschaling-afgerond', // R13 → level: the resolution
+  'ave-fase-4', // R14 → regisseur: consider informing bestuur
+  'termijn-waarschuwing', // R15, R22 → regisseur: 6 and 8 months, 1 month before an extended limit
+  'termijn-besluit-herinnering', // R15 → regisseur, weekly until the MT's decision
+  'afschaling-akkoord-gevraagd', // R16 → each partner not present at the UVO
+  'afschaling-herinnering', // R16 → partner, after 1 week without answer
+  'afschaling-bezwaar', // R16 → regisseur: the objection and its reason
+  'afschaling-akkoord', // R16 → regisseur: every partner agreed
+  'casus-afgesloten', // R17 → aanmelder and all partners
+  'partner-toegevoegd', // R18 → the new partner (with the open action list)
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
-/** Who a notification goes to; resolved to addresses by the mail activity when it is sent. */
+export const ESCALATION_LEVELS = ['beleid', 'management', 'bestuur'] as const;
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
+export const INTEGRAL_TABLES = ['doorbraaktafel', 'beschermingstafel', 'zvh-procesregie'] as const;
+export type IntegralTable = (typeof INTEGRAL_TABLES)[number];
+
+/**
+ * Who a notification goes to. Professionals of the case travel with their address and the
+ * legal basis of the share (R21); the regisseur and the escalation levels and tables are
+ * looked up in the contacts file when the mail is sent (R12: contacts change).
+ */
 export type Recipient =
   | { role: 'regisseur' }
-  | { role: 'aanmelder' }
-  | { role: 'partner'; partnerId: string }
-  | { role: 'escalatie'; level: string };
+  | { role: 'aanmelder'; email: string; name: string }
+  | { role: 'partner'; partnerId: string; email: string; name: string; legalBasis: LegalBasis }
+  | { role: 'ouders'; email: string; name: string }
+  | { role: 'niveau'; level: EscalationLevel | IntegralTable };
+
+/** A UVO as a calendar event (R8): the same UID across invitation, re-plan and cancel. */
+export interface CalendarEvent {
+  uid: string;
+  /** Raised by one on every re-plan, so calendars replace the event. */
+  sequence: number;
+  method: 'REQUEST' | 'CANCEL';
+  /** ISO timestamps. */
+  start: string;
+  end: string;
+  location: string;
+}
 
 export interface NotificationRequest {
   /** Idempotency key: the same key is never mailed twice. */
@@ -93,8 +150,12 @@ export interface NotificationRequest {
   caseNumber: string;
   municipality: string;
   to: Recipient[];
-  /** Only what SPEC §6 allows: initials and what is asked of the recipient. */
-  data: { initials: string } & Record<string, string | number | boolean | undefined>;
+  /** Only what SPEC §6 allows: initials and what is asked of the recipient (dates, reasons, actions). */
+  data: { initials: string } & Record<string, string | number | boolean | string[] | undefined>;
+  /** UVO mails carry the meeting as an .ics event. */
+  calendar?: CalendarEvent;
+  /** R5: the parents' letter, rendered as PDF, stored with the case and attached. */
+  letter?: { addressee: string; youngAdult: boolean };
 }
 
 export interface CaseRecordEvent {
@@ -106,6 +167,20 @@ export interface CaseRecordEvent {
   /** ISO timestamp of the event in workflow time. */
   at: string;
   details: Record<string, unknown>;
-  /** Case fields to store with the case record. */
-  fields?: Partial<{ referral: Referral; referralDate: string; acute: boolean }>;
+  /** Case fields to store with the case record (only those that changed). Dates are ISO. */
+  fields?: Partial<{
+    referral: Referral;
+    referralDate: string;
+    acute: boolean;
+    acceptedAt: string;
+    limitDate: string;
+    avePhase: number;
+    escalationLevel: string | null;
+    nextUvoDue: string | null;
+    overdue: boolean;
+    closedAt: string;
+    closeKind: string;
+  }>;
+  /** Who did it: "regisseur" for a command, "systeem" for a timer. */
+  actor?: 'regisseur' | 'systeem';
 }

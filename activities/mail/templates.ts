@@ -25,7 +25,8 @@ interface Template {
 
 const ref = (c: TemplateContext) => `casus ${c.req.caseNumber} (${c.req.data.initials})`;
 
-const TEMPLATES: Record<NotificationKind, Template> = {
+// TODO(activities): every kind gets its template; then this becomes Record<NotificationKind, Template>.
+const TEMPLATES: Partial<Record<NotificationKind, Template>> = {
   'aanmelding-ontvangen': {
     subject: (c) => `Nieuwe aanmelding: ${ref(c)}`,
     body: (c) => [
@@ -45,6 +46,7 @@ const TEMPLATES: Record<NotificationKind, Template> = {
 
 export function renderMail(req: NotificationRequest, municipality: MunicipalityContacts): RenderedMail {
   const template = TEMPLATES[req.kind];
+  if (!template) throw new Error(`Geen e-mailsjabloon voor ${req.kind}`);
   const c = { req, municipality };
   const paragraphs = template.body(c).filter((p) => p.length > 0);
   const r = municipality.regisseur;
