@@ -10,6 +10,7 @@ import { migrate } from '../activities/db/migrate';
 import { createPool } from '../activities/db/pool';
 import { createTransport } from '../activities/mail/mailer';
 import { Config, ConfigError, loadConfig } from '../domain/config';
+import { createLogger, installSdkLogging } from '../worker/logger';
 import { ensureSearchAttributes } from '../worker/search-attributes';
 import { createCasusWorker } from '../worker/worker';
 import { assertPortFree, Running, startMailDev, startPglite, startTemporal } from './embedded';
@@ -18,6 +19,7 @@ import { ensureBinaries } from './tools';
 const say = (line: string) => console.log(`[casusregie] ${line}`);
 
 async function main(config: Config) {
+  installSdkLogging(createLogger(config.logLevel));
   const started: { name: string; part: Running }[] = [];
   let stopping = false;
   const stopAll = async (code: number) => {

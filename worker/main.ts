@@ -7,12 +7,13 @@ import { createTransport } from '../activities/mail/mailer';
 import { createPool } from '../activities/db/pool';
 import { migrate } from '../activities/db/migrate';
 import { ConfigError, connectionTargets, loadConfig } from '../domain/config';
-import { createLogger } from './logger';
+import { createLogger, installSdkLogging } from './logger';
 import { createCasusWorker } from './worker';
 
 async function main() {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
+  installSdkLogging(log, 'INFO');
   const targets = connectionTargets(config);
   const pool = createPool(targets.databaseUrl);
   const applied = await migrate(pool);
