@@ -3,8 +3,10 @@ import {
   Connection,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { ApplicationFailure, QueryDefinition, UpdateDefinition, WorkflowIdReusePolicy } from '@temporalio/common';
 import {
   CaseInput,
   CaseStatus,
@@ -32,7 +34,32 @@ export class CasusError extends Error {
 export interface CasusClientOptions {
   address: string;
   namespace: string;
+  /** How long a command waits for the worker before saying it does not answer. */
+  answerTimeoutMs?: number;
 }
+
+/** One case in a list, from Temporal visibility (search attributes only: no personal data). */
+export interface CaseListItem {
+  caseNumber: string;
+  municipality?: string;
+  state?: string;
+  avePhase?: number;
+  escalationLevel?: string;
+  nextUvoDue?: string;
+  limitDate?: string;
+  overdue: boolean;
+  running: boolean;
+}
+
+export interface CaseListFilter {
+  state?: string;
+  municipality?: string;
+  escalationLevel?: string;
+  overdue?: boolean;
+}
+
+const NO_WORKER_HINT =
+  'Start de worker (bijvoorbeeld met `npm start`). Een opdracht die al verstuurd was, wordt uitgevoerd zodra de worker er weer is: controleer dat met `casus status`.';
 
 /**
  * The typed client library of Casusregie: what the `casus` CLI uses, and what any other
@@ -42,6 +69,7 @@ export class CasusClient {
   private constructor(
     readonly client: Client,
     private readonly connection: Connection,
+    private readonly answerTimeoutMs: number,
   ) {}
 
   static async connect(opts: CasusClientOptions): Promise<CasusClient> {
@@ -54,7 +82,7 @@ export class CasusClient {
         `Temporal is niet bereikbaar op ${opts.address}. Start de omgeving met \`npm start\` of zet TEMPORAL_ADDRESS.`,
       );
     }
-    return new CasusClient(new Client({ connection, namespace: opts.namespace }), connection);
+    return new CasusClient(new Client({ connection, namespace: opts.namespace }), connection, opts.answerTimeoutMs ?? 10_000);
   }
 
   async close(): Promise<void> {
@@ -98,13 +126,96 @@ export class CasusClient {
   }
 
   async status(caseNumber: string): Promise<CaseStatus> {
+    return this.query(caseNumber, statusQuery);
+  }
+
+  /** A query of one case, bounded in time (with no worker, Temporal would wait). */
+  async query<R>(caseNumber: string, def: QueryDefinition<R, []>): Promise<R> {
+    const handle = this.client.workflow.getHandle(caseWorkflowId(caseNumber));
     try {
-      return await this.client.workflow.getHandle(caseWorkflowId(caseNumber)).query(statusQuery);
+      return await this.client.withDeadline(Date.now() + this.answerTimeoutMs, () => handle.query(def));
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) {
-        throw new CasusError(ErrorCode.CASE_NOT_FOUND, `Casus ${caseNumber} bestaat niet.`);
-      }
-      throw err;
+      throw this.explain(err, caseNumber);
     }
   }
+
+  /**
+   * A regisseur's command: a Temporal Update, accepted and confirmed or refused with the
+   * workflow's code and Dutch reason. Bounded in time: without a worker it says so.
+   */
+  async command<R, P>(caseNumber: string, def: UpdateDefinition<R, [P]>, payload: P): Promise<R> {
+    const handle = this.client.workflow.getHandle(caseWorkflowId(caseNumber));
+    try {
+      return await this.client.withDeadline(Date.now() + this.answerTimeoutMs, () =>
+        handle.executeUpdate(def, { args: [payload] as [P] }),
+      );
+    } catch (err) {
+      throw this.explain(err, caseNumber);
+    }
+  }
+
+  /** Cases from Temporal visibility, newest first, with optional filters. */
+  async list(filter: CaseListFilter = {}, limit = 500): Promise<CaseListItem[]> {
+    const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`];
+    const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
+    if (filter.state) clauses.push(`${SEARCH_ATTRIBUTES.state.name} = ${quote(filter.state)}`);
+    if (filter.municipality) clauses.push(`${SEARCH_ATTRIBUTES.municipality.name} = ${quote(filter.municipality)}`);
+    if (filter.escalationLevel) clauses.push(`${SEARCH_ATTRIBUTES.escalationLevel.name} = ${quote(filter.escalationLevel)}`);
+    if (filter.overdue !== undefined) clauses.push(`${SEARCH_ATTRIBUTES.overdue.name} = ${filter.overdue}`);
+    const items: CaseListItem[] = [];
+    const seen = new Set<string>();
+    for await (const wf of this.client.workflow.list({ query: clauses.join(' AND ') })) {
+      // A continued-as-new case has several runs: show its newest one.
+      if (seen.has(wf.workflowId)) continue;
+      seen.add(wf.workflowId);
+      const sa = wf.typedSearchAttributes;
+      const date = (d: Date | undefined) => (d ? d.toISOString() : undefined);
+      items.push({
+        caseNumber: wf.workflowId.replace(/^casus-/, ''),
+        municipality: sa.get(SEARCH_ATTRIBUTES.municipality),
+        state: sa.get(SEARCH_ATTRIBUTES.state),
+        avePhase: sa.get(SEARCH_ATTRIBUTES.avePhase),
+        escalationLevel: sa.get(SEARCH_ATTRIBUTES.escalationLevel),
+        nextUvoDue: date(sa.get(SEARCH_ATTRIBUTES.nextUvoDue)),
+        limitDate: date(sa.get(SEARCH_ATTRIBUTES.limitDate)),
+        overdue: sa.get(SEARCH_ATTRIBUTES.overdue) === true,
+        running: wf.status.name === 'RUNNING',
+      });
+      if (items.length >= limit) break;
+    }
+    return items;
+  }
+
+  /** Maps Temporal's errors to a CasusError with a Dutch reason and a stable code. */
+  private explain(err: unknown, caseNumber: string): Error {
+    if (err instanceof CasusError) return err;
+    if (err instanceof WorkflowNotFoundError || (err as { name?: string }).name === 'WorkflowNotFoundError') {
+      return new CasusError(ErrorCode.CASE_NOT_FOUND, `Casus ${caseNumber} bestaat niet.`);
+    }
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      const cause = err.cause;
+      const problems = Array.isArray(cause.details?.[0]) ? (cause.details![0] as unknown[]).map(String) : [];
+      return new CasusError((cause.type ?? 'REFUSED') as ErrorCode, cause.message, problems);
+    }
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isDeadlineExceeded(err)) {
+      return new CasusError('NO_WORKER', `Geen antwoord van de worker binnen ${Math.round(this.answerTimeoutMs / 1000)} s. ${NO_WORKER_HINT}`);
+    }
+    if (isUnavailable(err)) {
+      return new CasusError('NOT_REACHABLE', 'Temporal is niet bereikbaar. Start de omgeving met `npm start` of zet TEMPORAL_ADDRESS.');
+    }
+    return err as Error;
+  }
+}
+
+function grpcCode(err: unknown): number | undefined {
+  const e = err as { code?: number; cause?: { code?: number } };
+  return e?.code ?? e?.cause?.code;
+}
+
+function isDeadlineExceeded(err: unknown): boolean {
+  return grpcCode(err) === 4 || /deadline/i.test(String((err as Error)?.message ?? ''));
+}
+
+function isUnavailable(err: unknown): boolean {
+  return grpcCode(err) === 14;
 }

@@ -8,7 +8,7 @@ import { Command, Help } from 'commander';
 import YAML from 'yaml';
 import { ConfigError, connectionTargets, loadConfig } from '../domain/config';
 import { CasusClient, CasusError } from './casus-client';
-import { formatStatus } from './format';
+import { formatList, formatStatus } from './format';
 
 const DUTCH_HEADINGS: [RegExp, string][] = [
   [/^Usage:/gm, 'Gebruik:'],
@@ -91,6 +91,21 @@ export function buildProgram(): Command {
       const opts = program.opts<GlobalOptions>();
       const status = await withClient((c) => c.status(caseNumber));
       output(opts, status, formatStatus(status));
+    });
+
+  dutchHelp(program.command('lijst'))
+    .description('toon alle casussen, met filters (uit de zoekattributen van Temporal)')
+    .option('--status <status>', 'alleen casussen met deze status, zoals actief of aangemeld')
+    .option('--gemeente <gemeente>', 'alleen casussen van deze gemeente, zoals beverwijk')
+    .option('--opschaling <niveau>', 'alleen casussen met deze open opschaling, zoals beleid of management')
+    .option('--termijn-verlopen', 'alleen casussen waarvan een termijn verlopen is')
+    .addHelpText('after', '\nVoorbeelden:\n  casus lijst\n  casus lijst --status actief --gemeente heemskerk\n  casus lijst --termijn-verlopen')
+    .action(async (o: { status?: string; gemeente?: string; opschaling?: string; termijnVerlopen?: boolean }) => {
+      const opts = program.opts<GlobalOptions>();
+      const items = await withClient((c) =>
+        c.list({ state: o.status, municipality: o.gemeente, escalationLevel: o.opschaling, overdue: o.termijnVerlopen ? true : undefined }),
+      );
+      output(opts, items, formatList(items));
     });
 
   return program;

@@ -1,4 +1,5 @@
 import type { CaseStatus } from '../domain/contract';
+import type { CaseListItem } from './casus-client';
 
 const STATE_NAMES: Record<CaseStatus['state'], string> = {
   aangemeld: 'aangemeld (wacht op beoordeling)',
@@ -42,4 +43,31 @@ export function formatStatus(s: CaseStatus): string {
   }
   lines.push('  Tijdlijn:', ...s.timeline.map((t) => `    ${formatDateTime(t.at)}  ${t.text}`));
   return lines.join('\n');
+}
+
+/** A plain text table with a header row; columns as wide as their widest cell. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : (c ?? '').padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export function formatList(items: CaseListItem[]): string {
+  if (items.length === 0) return 'Geen casussen gevonden.';
+  const day = (iso?: string) => (iso ? formatDate(new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' })) : '-');
+  const rows = items.map((i) => [
+    i.caseNumber,
+    i.municipality ?? '-',
+    i.state ?? '-',
+    i.avePhase !== undefined ? String(i.avePhase) : '-',
+    i.escalationLevel ?? '-',
+    day(i.nextUvoDue),
+    day(i.limitDate),
+    i.overdue ? 'ja' : 'nee',
+  ]);
+  return `${table(['casus', 'gemeente', 'status', 'AVE', 'opschaling', 'volgende UVO', 'einddatum', 'termijn verlopen'], rows)}\n${items.length} ${items.length === 1 ? 'casus' : 'casussen'}`;
 }

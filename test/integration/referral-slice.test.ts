@@ -2,48 +2,24 @@
  * The referral slice end to end, on real parts: the Temporal dev server, a real SMTP
  * server and the database over the wire (PGlite; PostgreSQL too where configured).
  */
-import type { Worker } from '@temporalio/worker';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTransport } from '../../activities/mail/mailer';
 import { CaseRecords } from '../../activities/records';
 import { CasusClient, CasusError } from '../../client/casus-client';
-import { PROJECT_ROOT } from '../../domain/config';
 import { caseWorkflowId, SEARCH_ATTRIBUTES } from '../../domain/contract';
-import { DEFAULT_TIMINGS } from '../../domain/timings';
-import { createCasusWorker } from '../../worker/worker';
-import { startTestDatabase } from '../helpers/db';
 import { eventually } from '../helpers/eventually';
 import { sampleReferral } from '../helpers/referral';
-import { startSmtpCatcher } from '../helpers/smtp';
-import { createDevServerEnv } from '../helpers/temporal';
+import { startTestStack } from '../helpers/stack';
 
-let env: TestWorkflowEnvironment;
-let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
-let db: Awaited<ReturnType<typeof startTestDatabase>>;
-let worker: Worker;
-let running: Promise<void>;
+let stack: Awaited<ReturnType<typeof startTestStack>>;
 let client: CasusClient;
 
 beforeAll(async () => {
-  [env, smtp, db] = await Promise.all([createDevServerEnv(), startSmtpCatcher(), startTestDatabase('pglite')]);
-  worker = await createCasusWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    pool: db.pool,
-    transport: createTransport(smtp.url),
-    mailFrom: 'Casusregie <casusregie@test.example>',
-    contactsFile: `${PROJECT_ROOT}/config/contacts.yaml`,
-    timings: DEFAULT_TIMINGS,
-  });
-  running = worker.run();
-  client = await CasusClient.connect({ address: env.address, namespace: env.namespace ?? 'default' });
+  stack = await startTestStack();
+  client = await CasusClient.connect({ address: stack.address, namespace: stack.namespace });
 });
 
 afterAll(async () => {
   await client?.close();
-  worker?.shutdown();
-  await running;
-  await Promise.all([env?.teardown(), smtp?.close(), db?.stop()]);
+  await stack?.stop();
 });
 
 describe('referral slice on the dev server, SMTP and database', () => {
@@ -51,13 +27,13 @@ describe('referral slice on the dev server, SMTP and database', () => {
     const { workflowId } = await client.submitReferral(sampleReferral({ caseNumber: 'INT-2027-0001' }));
     expect(workflowId).toBe('casus-INT-2027-0001');
 
-    const [mail] = await smtp.waitFor((m) => m.length >= 1);
+    const [mail] = await stack.smtp.waitFor((m) => m.length >= 1);
     expect(mail.envelopeTo).toEqual(['regisseur@beverwijk.example']);
     expect(mail.parsed.subject).toBe('Nieuwe aanmelding: casus INT-2027-0001 (S.T.)');
     // SPEC §6: initials only, never the name or the case description.
     for (const secret of ['Sem', 'Testen', 'Verzuimt', 'overlast']) expect(mail.raw).not.toContain(secret);
 
-    const records = new CaseRecords(db.pool);
+    const records = new CaseRecords(stack.db.pool);
     expect(await records.getCase('INT-2027-0001')).toMatchObject({ state: 'aangemeld', municipality: 'beverwijk' });
     await eventually(async () => {
       const trail = await records.auditTrail('INT-2027-0001');
@@ -68,7 +44,7 @@ describe('referral slice on the dev server, SMTP and database', () => {
     expect(status).toMatchObject({ state: 'aangemeld', initials: 'S.T.', municipality: 'beverwijk' });
 
     // Findable in the Web UI by its search attributes.
-    const desc = await env.client.workflow.getHandle(caseWorkflowId('INT-2027-0001')).describe();
+    const desc = await stack.env.client.workflow.getHandle(caseWorkflowId('INT-2027-0001')).describe();
     expect(desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.state)).toBe('aangemeld');
     expect(desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.municipality)).toBe('beverwijk');
     expect(await desc.staticSummary()).toBe('Casus INT-2027-0001 (gemeente beverwijk)');
