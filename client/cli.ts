@@ -8,7 +8,10 @@ import { Command, Help } from 'commander';
 import YAML from 'yaml';
 import { ConfigError, connectionTargets, loadConfig } from '../domain/config';
 import { CasusClient, CasusError } from './casus-client';
-import { formatList, formatStatus } from './format';
+import { describeIssues } from '../domain/validation';
+import { PAYLOAD_LABELS } from '../domain/contract';
+import { COMMANDS, Options } from './commands';
+import { formatList, formatStatus, formatTimeline } from './format';
 
 const DUTCH_HEADINGS: [RegExp, string][] = [
   [/^Usage:/gm, 'Gebruik:'],
@@ -59,6 +62,19 @@ function readInputFile(file: string): unknown {
   }
 }
 
+/** Merges `over` onto `base`; nested objects merge, other values replace. */
+function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
+        ? mergeDeep(b as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
+}
+
 function output(opts: GlobalOptions, json: unknown, human: string): void {
   process.stdout.write(opts.json ? `${JSON.stringify(json, null, 2)}\n` : `${human}\n`);
 }
@@ -92,6 +108,39 @@ export function buildProgram(): Command {
       const status = await withClient((c) => c.status(caseNumber));
       output(opts, status, formatStatus(status));
     });
+
+  dutchHelp(program.command('tijdlijn'))
+    .description('toon de gebeurtenissen van een casus in volgorde')
+    .argument('<casusnummer>', 'het casusnummer')
+    .addHelpText('after', '\nVoorbeeld:\n  casus tijdlijn BEV-2027-0012')
+    .action(async (caseNumber: string) => {
+      const opts = program.opts<GlobalOptions>();
+      const status = await withClient((c) => c.status(caseNumber));
+      output(opts, status.timeline, formatTimeline(status));
+    });
+
+  for (const spec of COMMANDS) {
+    const cmd = dutchHelp(program.command(spec.name)).description(spec.description).argument('<casusnummer>', 'het casusnummer');
+    for (const a of spec.args ?? []) cmd.argument(a.name, a.description);
+    for (const o of spec.options) cmd.option(o.flags, o.description);
+    cmd.addHelpText('after', `\nVoorbeeld${spec.examples.length > 1 ? 'en' : ''}:\n${spec.examples.map((e) => `  ${e}`).join('\n')}`);
+    cmd.action(async (caseNumber: string, ...rest: unknown[]) => {
+      const opts = program.opts<GlobalOptions>();
+      const positional = rest.slice(0, spec.args?.length ?? 0) as string[];
+      const o = rest[spec.args?.length ?? 0] as Options;
+      const fromFile = typeof o.bestand === 'string' ? readInputFile(o.bestand) : {};
+      if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) {
+        throw new CasusError('INVALID_PAYLOAD', `Het bestand ${String(o.bestand)} bevat geen object met velden.`);
+      }
+      const payload = mergeDeep(fromFile as Record<string, unknown>, spec.payload(positional, o));
+      const checked = spec.schema.safeParse(payload);
+      if (!checked.success) {
+        throw new CasusError('INVALID_PAYLOAD', `De invoer voor ${spec.name} klopt niet.`, describeIssues(checked.error, PAYLOAD_LABELS));
+      }
+      const result = await withClient((c) => c.command(caseNumber, spec.update, checked.data));
+      output(opts, { caseNumber, command: spec.name, result }, `Casus ${caseNumber}: ${result.message}`);
+    });
+  }
 
   dutchHelp(program.command('lijst'))
     .description('toon alle casussen, met filters (uit de zoekattributen van Temporal)')

@@ -1,0 +1,335 @@
+/**
+ * The regisseur's commands: per command its Dutch name, help, example, options, and how
+ * the options (and an optional --bestand with the full payload) become the Update's payload.
+ * The payload is checked with the contract's zod schema before it is sent, so every wrong
+ * field is named at once; the workflow checks it again.
+ */
+import type { UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
+import * as contract from '../domain/contract';
+import { CasusError } from './casus-client';
+import { parseDutchDate, parseDutchDateTime } from './dates';
+
+export type Options = Record<string, string | boolean | undefined>;
+
+export interface OptionSpec {
+  flags: string;
+  description: string;
+}
+
+export interface CommandSpec {
+  name: string;
+  description: string;
+  /** Positional arguments after the case number, e.g. ["<partner>"]. */
+  args?: { name: string; description: string }[];
+  options: OptionSpec[];
+  examples: string[];
+  schema: z.ZodTypeAny;
+  // The payload was checked with `schema`, which is the update's own payload schema.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  update: UpdateDefinition<contract.CommandResult, [any]>;
+  /** Builds the payload from positional arguments and options (file data merged underneath). */
+  payload(args: string[], o: Options): Record<string, unknown>;
+}
+
+/** "12-03-2027 14:00" → ISO; an unreadable date is a refusal naming the option. */
+function dateTime(value: string | boolean | undefined, option: string): string | undefined {
+  if (value === undefined || typeof value === 'boolean') return undefined;
+  const iso = parseDutchDateTime(value);
+  if (!iso) throw new CasusError('INVALID_PAYLOAD', `${option}: verwacht datum en tijd zoals "12-03-2027 14:00" (kreeg "${value}")`);
+  return iso;
+}
+
+function day(value: string | boolean | undefined, option: string): string | undefined {
+  if (value === undefined || typeof value === 'boolean') return undefined;
+  const d = parseDutchDate(value);
+  if (!d) throw new CasusError('INVALID_PAYLOAD', `${option}: verwacht een datum zoals "12-03-2027" (kreeg "${value}")`);
+  return d;
+}
+
+function int(value: string | boolean | undefined, option: string): number | undefined {
+  if (value === undefined || typeof value === 'boolean') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new CasusError('INVALID_PAYLOAD', `${option}: verwacht een heel getal (kreeg "${value}")`);
+  return n;
+}
+
+const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+const list = (v: string | boolean | undefined) =>
+  typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
+const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
+
+/** Leaves out undefined values, so a payload from a file is not overwritten by absent options. */
+export function defined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+const AVE_REASON_FLAGS: Record<string, string> = {
+  'hulp-ineffectief': 'helpIneffective',
+  'samenwerking-stagneert': 'cooperationStalling',
+  'veiligheid-in-geding': 'safetyAtStake',
+  'totale-escalatie': 'totalEscalationThreatening',
+  'maatschappelijke-onrust': 'publicUnrest',
+  'media-aandacht': 'mediaAttention',
+};
+
+function aveReasons(v: string | boolean | undefined): Record<string, boolean> | undefined {
+  const names = list(v);
+  if (!names) return undefined;
+  const unknown = names.filter((n) => !AVE_REASON_FLAGS[n]);
+  if (unknown.length) {
+    throw new CasusError(
+      'INVALID_PAYLOAD',
+      `--redenen: onbekend ${unknown.map((u) => `"${u}"`).join(', ')}; kies uit ${Object.keys(AVE_REASON_FLAGS).join(', ')}`,
+    );
+  }
+  return Object.fromEntries(names.map((n) => [AVE_REASON_FLAGS[n], true]));
+}
+
+const FILE_OPTION: OptionSpec = { flags: '--bestand <bestand>', description: 'de volledige invoer als JSON- of YAML-bestand (opties gaan voor)' };
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'beoordelen',
+    description: 'leg de beoordeling van een aanmelding vast: accepteren, afwijzen of aanhaken (R4, R5)',
+    args: [{ name: '<besluit>', description: 'accepteren, afwijzen of aanhaken' }],
+    options: [
+      { flags: '--besproken-op <datum>', description: 'datum van het gesprek met de aanmelder (standaard vandaag)' },
+      { flags: '--notitie <tekst>', description: 'korte notitie bij het gesprek' },
+      { flags: '--geraadpleegd <wie>', description: 'geraadpleegd: zvh en/of aov, met komma' },
+      { flags: '--bekend-in <overleg>', description: 'bekend in een bestaand overleg (welk)' },
+      { flags: '--ave <fase>', description: 'bij accepteren: AVE-fase 1 t/m 4 (meestal 3 of 4)' },
+      { flags: '--redenen <lijst>', description: `bij accepteren: AVE-redenen, uit ${Object.keys(AVE_REASON_FLAGS).join(', ')}` },
+      { flags: '--reden <tekst>', description: 'bij afwijzen of aanhaken: de reden' },
+      { flags: '--advies <tekst>', description: 'bij afwijzen: het advies aan de aanmelder' },
+      { flags: '--regie-bij <organisatie>', description: 'bij aanhaken: wie de regie houdt' },
+      FILE_OPTION,
+    ],
+    examples: [
+      'casus beoordelen BEV-2027-0001 accepteren --ave 3 --redenen hulp-ineffectief,samenwerking-stagneert',
+      'casus beoordelen BEV-2027-0002 afwijzen --reden "Natuurlijke regisseur kan verder" --advies "Pak op met het CJG"',
+      'casus beoordelen BEV-2027-0003 aanhaken --regie-bij "Zorg- en Veiligheidshuis" --reden "Meervoudige justitiecontacten"',
+    ],
+    schema: contract.assessPayloadSchema,
+    update: contract.assessUpdate,
+    payload: ([decision], o) =>
+      defined({
+        decision,
+        referrerDiscussed: defined({ on: day(o.besprokenOp, '--besproken-op') ?? today(), note: str(o.notitie) }),
+        consulted: list(o.geraadpleegd),
+        knownInOverleg: str(o.bekendIn),
+        avePhase: int(o.ave, '--ave'),
+        aveReasons: aveReasons(o.redenen),
+        reason: str(o.reden),
+        advice: str(o.advies),
+        regieHeldBy: str(o.regieBij),
+      }),
+  },
+  {
+    name: 'contact',
+    description: 'leg een contact met de jongere en/of ouders vast (R19)',
+    options: [
+      { flags: '--op <datum>', description: 'datum van het contact (standaard vandaag)' },
+      { flags: '--soort <soort>', description: 'gesprek, huisbezoek of telefonisch' },
+      { flags: '--met <wie>', description: 'jongere en/of ouders, met komma' },
+      { flags: '--notitie <tekst>', description: 'korte notitie, zonder inhoud van het gesprek' },
+      FILE_OPTION,
+    ],
+    examples: ['casus contact BEV-2027-0001 --soort huisbezoek --met jongere,ouders --op 14-03-2027'],
+    schema: contract.contactPayloadSchema,
+    update: contract.logContactUpdate,
+    payload: (_a, o) => defined({ on: day(o.op, '--op') ?? today(), kind: str(o.soort), with: list(o.met), note: str(o.notitie) }),
+  },
+  {
+    name: 'uvo-plannen',
+    description: 'plan een UVO, verplaats hem (--wijzigen) of annuleer hem (--annuleren); alle partners krijgen een agenda-uitnodiging (R8)',
+    options: [
+      { flags: '--op <moment>', description: 'datum en tijd, zoals "12-03-2027 14:00"' },
+      { flags: '--locatie <plaats>', description: 'waar de UVO is' },
+      { flags: '--duur <minuten>', description: 'duur in minuten (standaard 90)' },
+      { flags: '--wijzigen', description: 'verplaats de geplande UVO' },
+      { flags: '--annuleren', description: 'annuleer de geplande UVO' },
+      { flags: '--reden <tekst>', description: 'bij annuleren: de reden' },
+      FILE_OPTION,
+    ],
+    examples: [
+      'casus uvo-plannen BEV-2027-0001 --op "12-03-2027 14:00" --locatie "Stadhuis Beverwijk, kamer 2.14"',
+      'casus uvo-plannen BEV-2027-0001 --wijzigen --op "13-03-2027 10:00" --locatie "Stadhuis Beverwijk"',
+      'casus uvo-plannen BEV-2027-0001 --annuleren --reden "Te weinig partners beschikbaar"',
+    ],
+    schema: contract.planUvoPayloadSchema,
+    update: contract.planUvoUpdate,
+    payload: (_a, o) =>
+      o.annuleren
+        ? defined({ action: 'cancel', reason: str(o.reden) })
+        : defined({
+            action: o.wijzigen ? 'replan' : 'plan',
+            start: dateTime(o.op, '--op'),
+            location: str(o.locatie),
+            durationMinutes: int(o.duur, '--duur'),
+          }),
+  },
+  {
+    name: 'uvo-verslag',
+    description: 'leg het verslag van een UVO vast: aanwezigen, samenvatting, acties, plan van aanpak (R10, R20)',
+    options: [
+      { flags: '--bestand <bestand>', description: 'het verslag als JSON- of YAML-bestand (zie docs/voorbeeld-uvo-verslag.yaml)' },
+      { flags: '--gehouden-op <moment>', description: 'wanneer de UVO was (standaard het geplande moment)' },
+      { flags: '--aanwezig <partners>', description: 'ids van de aanwezige partners, met komma' },
+      { flags: '--samenvatting <tekst>', description: 'korte samenvatting' },
+    ],
+    examples: ['casus uvo-verslag BEV-2027-0001 --bestand verslag-uvo-1.yaml'],
+    schema: contract.uvoReportPayloadSchema,
+    update: contract.recordUvoReportUpdate,
+    payload: (_a, o) =>
+      defined({ heldAt: dateTime(o.gehoudenOp, '--gehouden-op'), attendees: list(o.aanwezig), summary: str(o.samenvatting) }),
+  },
+  {
+    name: 'opschalen',
+    description: 'schaal op bij een impasse: beleid → management → bestuur, of naar een integrale tafel (R12)',
+    options: [
+      { flags: '--naar <niveau>', description: 'beleid, management, bestuur, doorbraaktafel, beschermingstafel of zvh-procesregie' },
+      { flags: '--reden <tekst>', description: 'waarom de doorbraak niet lukt' },
+      { flags: '--overslaan-reden <tekst>', description: 'verplicht als je een trede van de ladder overslaat' },
+      FILE_OPTION,
+    ],
+    examples: ['casus opschalen BEV-2027-0001 --naar beleid --reden "Geen passende plek beschikbaar"'],
+    schema: contract.escalatePayloadSchema,
+    update: contract.escalateUpdate,
+    payload: (_a, o) => defined({ target: str(o.naar), reason: str(o.reden), skipReason: str(o.overslaanReden) }),
+  },
+  {
+    name: 'opschaling-afronden',
+    description: 'leg de reactie op of de afronding van een opschaling of termijnsignaal vast (R13)',
+    args: [{ name: '<id>', description: 'de opschaling of het termijnsignaal, zoals E1 (zie casus status)' }],
+    options: [
+      { flags: '--tekst <tekst>', description: 'de reactie of de uitkomst' },
+      { flags: '--reactie', description: 'alleen een reactie (stopt de herinneringen); zonder: afgerond' },
+      FILE_OPTION,
+    ],
+    examples: ['casus opschaling-afronden BEV-2027-0001 E1 --tekst "Plek geregeld via het MT"'],
+    schema: contract.resolveEscalationPayloadSchema,
+    update: contract.resolveEscalationUpdate,
+    payload: ([id], o) => defined({ id, text: str(o.tekst), outcome: o.reactie ? 'reactie' : undefined }),
+  },
+  {
+    name: 'ave',
+    description: 'leg de AVE-fase (1 groen … 4 donkerrood) vast met de redenen (R14)',
+    args: [{ name: '<fase>', description: '1, 2, 3 of 4' }],
+    options: [
+      { flags: '--redenen <lijst>', description: `uit ${Object.keys(AVE_REASON_FLAGS).join(', ')}` },
+      { flags: '--notitie <tekst>', description: 'korte toelichting' },
+      FILE_OPTION,
+    ],
+    examples: ['casus ave BEV-2027-0001 4 --redenen veiligheid-in-geding,maatschappelijke-onrust'],
+    schema: contract.avePayloadSchema,
+    update: contract.setAvePhaseUpdate,
+    payload: ([phase], o) => defined({ phase: int(phase, 'fase'), reasons: aveReasons(o.redenen), note: str(o.notitie) }),
+  },
+  {
+    name: 'verlengen',
+    description: 'leg het besluit van het Gezamenlijk MT over de 9-maandentermijn vast: verlengen (standaard), afsluiten of afschalen (R22)',
+    options: [
+      { flags: '--maanden <aantal>', description: 'verleng met zoveel maanden (ten hoogste 3)' },
+      { flags: '--tot <datum>', description: 'of: verleng tot deze datum' },
+      { flags: '--besluit <besluit>', description: 'verlengen (standaard), afsluiten of afschalen' },
+      { flags: '--reden <tekst>', description: 'de reden van het besluit' },
+      { flags: '--besloten-door <wie>', description: 'wie besloot, zoals "Gezamenlijk MT 12-10-2027"' },
+      FILE_OPTION,
+    ],
+    examples: ['casus verlengen BEV-2027-0001 --maanden 2 --reden "Plaatsing loopt" --besloten-door "Gezamenlijk MT"'],
+    schema: contract.limitDecisionPayloadSchema,
+    update: contract.decideLimitUpdate,
+    payload: (_a, o) =>
+      defined({
+        decision: str(o.besluit) ?? 'verlengen',
+        months: int(o.maanden, '--maanden'),
+        until: day(o.tot, '--tot'),
+        reason: str(o.reden),
+        decidedBy: str(o.beslotenDoor),
+      }),
+  },
+  {
+    name: 'partner-toevoegen',
+    description: 'voeg een ketenpartner toe, met de grondslag voor het delen van gegevens (R18, R21)',
+    options: [
+      { flags: '--id <id>', description: 'korte id, zoals veilig-thuis' },
+      { flags: '--organisatie <naam>', description: 'de organisatie' },
+      { flags: '--contact <naam>', description: 'de contactpersoon' },
+      { flags: '--email <adres>', description: 'e-mailadres van de contactpersoon' },
+      { flags: '--grondslag <grondslag>', description: 'convenant-jeugd-veiligheid, convenant-school of anders' },
+      { flags: '--grondslag-reden <tekst>', description: 'verplicht bij grondslag anders' },
+      { flags: '--reden <tekst>', description: 'waarom de partner erbij komt' },
+      FILE_OPTION,
+    ],
+    examples: [
+      'casus partner-toevoegen BEV-2027-0001 --id veilig-thuis --organisatie "Veilig Thuis" --contact "J. Bakker" --email j.bakker@vt.example --grondslag convenant-jeugd-veiligheid --reden "Zorgen over veiligheid thuis"',
+    ],
+    schema: contract.addPartnerPayloadSchema,
+    update: contract.addPartnerUpdate,
+    payload: (_a, o) =>
+      defined({
+        partner: defined({
+          id: str(o.id),
+          organisation: str(o.organisatie),
+          contactName: str(o.contact),
+          email: str(o.email),
+          legalBasis: o.grondslag ? defined({ ground: str(o.grondslag), reason: str(o.grondslagReden) }) : undefined,
+        }),
+        reason: str(o.reden),
+      }),
+  },
+  {
+    name: 'partner-verwijderen',
+    description: 'haal een ketenpartner uit de casus (R18)',
+    args: [{ name: '<partner>', description: 'de id van de partner' }],
+    options: [{ flags: '--reden <tekst>', description: 'waarom' }],
+    examples: ['casus partner-verwijderen BEV-2027-0001 leerplicht --reden "Jongere staat weer ingeschreven"'],
+    schema: contract.removePartnerPayloadSchema,
+    update: contract.removePartnerUpdate,
+    payload: ([partnerId], o) => defined({ partnerId, reason: str(o.reden) }),
+  },
+  {
+    name: 'actie-afronden',
+    description: 'rond een actie (A1, A2 …) of een punt van de checklist (C1 …) af (R10, R5)',
+    args: [{ name: '<id>', description: 'de actie of het checklistpunt (zie casus status)' }],
+    options: [{ flags: '--notitie <tekst>', description: 'korte notitie' }],
+    examples: ['casus actie-afronden BEV-2027-0001 A2', 'casus actie-afronden BEV-2027-0001 C3 --notitie "Geregistreerd in de VIR"'],
+    schema: contract.completeActionPayloadSchema,
+    update: contract.completeActionUpdate,
+    payload: ([id], o) => defined({ id, note: str(o.notitie) }),
+  },
+  {
+    name: 'afschalen',
+    description: 'stel afschaling voor met het afschaalformulier; partners die niet aanwezig waren krijgen een akkoordverzoek per e-mail (R16)',
+    options: [{ flags: '--bestand <bestand>', description: 'het afschaalformulier als JSON of YAML (zie docs/voorbeeld-afschaalformulier.yaml)' }],
+    examples: ['casus afschalen BEV-2027-0001 --bestand afschaalformulier.yaml'],
+    schema: contract.proposeDeescalationPayloadSchema,
+    update: contract.proposeDeescalationUpdate,
+    payload: () => ({}),
+  },
+  {
+    name: 'akkoord',
+    description: 'leg het akkoord (of het bezwaar) van een partner op de afschaling vast (R16)',
+    args: [{ name: '<partner>', description: 'de id van de partner' }],
+    options: [{ flags: '--bezwaar <reden>', description: 'geen akkoord maar bezwaar, met de reden' }],
+    examples: ['casus akkoord BEV-2027-0001 politie', 'casus akkoord BEV-2027-0001 leerplicht --bezwaar "Verzuim is nog niet opgelost"'],
+    schema: contract.deescalationVotePayloadSchema,
+    update: contract.recordDeescalationVoteUpdate,
+    payload: ([partnerId], o) => defined({ partnerId, vote: o.bezwaar ? 'bezwaar' : 'akkoord', reason: str(o.bezwaar) }),
+  },
+  {
+    name: 'afsluiten',
+    description: 'sluit de casus af met het afsluitformulier; de aanmelder en alle partners worden gemaild (R17)',
+    options: [{ flags: '--bestand <bestand>', description: 'het afsluitformulier als JSON of YAML (zie docs/voorbeeld-afsluitformulier.yaml)' }],
+    examples: ['casus afsluiten BEV-2027-0001 --bestand afsluitformulier.yaml'],
+    schema: contract.closePayloadSchema,
+    update: contract.closeCaseUpdate,
+    payload: () => ({}),
+  },
+];
