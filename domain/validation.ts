@@ -17,6 +17,10 @@ export function describeIssues(error: z.ZodError, labels: Record<string, string>
 }
 
 function dutchMessage(issue: z.ZodIssue): string {
+  // A message the schema wrote itself (in Dutch) wins over the generic one below.
+  if (issue.code !== 'custom' && issue.message !== z.defaultErrorMap(issue, { defaultError: issue.message, data: undefined }).message) {
+    return issue.message;
+  }
   switch (issue.code) {
     case 'invalid_type':
       if (issue.received === 'undefined') return 'ontbreekt';

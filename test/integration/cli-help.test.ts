@@ -1,28 +1,42 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-const CASUS = path.join(__dirname, '..', '..', 'bin', 'casus.js');
+import { casus } from '../helpers/cli';
 
 describe('the casus command', () => {
   it('shows Dutch help with the commands', async () => {
-    const { stdout } = await run(process.execPath, [CASUS, '--help']);
+    const { stdout, code } = await casus(['--help'], process.env);
+    expect(code).toBe(0);
     expect(stdout).toMatch(/^Gebruik: casus \[opties\] \[opdracht\]/);
     expect(stdout).toMatch(/aanmelden <bestand>/);
     expect(stdout).toMatch(/status <casusnummer>/);
+    for (const command of ['beoordelen', 'contact', 'uvo-plannen', 'uvo-verslag', 'opschalen', 'opschaling-afronden', 'ave', 'verlengen', 'partner-toevoegen', 'partner-verwijderen', 'actie-afronden', 'afschalen', 'akkoord', 'afsluiten', 'lijst', 'tijdlijn']) {
+      expect(stdout).toContain(`  ${command} `);
+    }
+  });
+
+  it('shows an example with the help of every command', async () => {
+    const { stdout } = await casus(['uvo-plannen', '--help'], process.env);
+    expect(stdout).toMatch(/^Gebruik: casus uvo-plannen \[opties\] <casusnummer>/);
+    expect(stdout).toMatch(/Voorbeelden:\n  casus uvo-plannen BEV-2027-0001 --op "12-03-2027 14:00"/);
   });
 
   it('refuses an unreadable referral file with a Dutch reason and exit code 1', async () => {
-    const err = await run(process.execPath, [CASUS, 'aanmelden', '/nonexistent/aanmelding.yaml']).catch((e) => e);
+    const err = await casus(['aanmelden', '/nonexistent/aanmelding.yaml'], process.env);
     expect(err.code).toBe(1);
     expect(err.stderr).toBe('Geweigerd: Het bestand /nonexistent/aanmelding.yaml is niet te lezen. [INVALID_PAYLOAD]\n');
   });
 
+  it('names every wrong field of a command before anything is sent', async () => {
+    const run = await casus(['uvo-plannen', 'BEV-2027-0001', '--op', '31-02-2027 14:00'], process.env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('Geweigerd: --op: verwacht datum en tijd zoals "12-03-2027 14:00" (kreeg "31-02-2027 14:00") [INVALID_PAYLOAD]\n');
+    const ave = await casus(['ave', 'BEV-2027-0001', '7', '--json'], process.env);
+    expect(ave.code).toBe(1);
+    expect(JSON.parse(ave.stdout)).toEqual({
+      error: { code: 'INVALID_PAYLOAD', message: 'De invoer voor ave klopt niet.', problems: ['AVE-fase: AVE-fase loopt van 1 tot en met 4'] },
+    });
+  });
+
   it('explains that Temporal cannot be reached', async () => {
-    const err = await run(process.execPath, [CASUS, 'status', 'BEV-2027-0001'], {
-      env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' },
-    }).catch((e) => e);
+    const err = await casus(['status', 'BEV-2027-0001'], { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(err.code).toBe(1);
     expect(err.stderr).toMatch(/^Geweigerd: Temporal is niet bereikbaar op 127\.0\.0\.1:1\. Start de omgeving met `npm start`/);
   });
