@@ -3,11 +3,26 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
 import YAML from 'yaml';
-import { Contacts, municipalityContacts, parseContacts, MunicipalityContacts } from '../domain/contacts';
-import type { CaseRecordEvent, NotificationRequest, Recipient } from '../domain/contract';
+import {
+  Contacts,
+  ContactsError,
+  municipalityContacts,
+  MunicipalityContacts,
+  parseContacts,
+} from '../domain/contacts';
+import type { CaseRecordEvent, NotificationRequest } from '../domain/contract';
 import type { Timings } from '../domain/timings';
-import { renderMail } from './mail/templates';
-import { sendOnce } from './mail/mailer';
+import { renderParentsLetter } from './documents/parents-letter';
+import { buildCalendarInvite } from './mail/calendar';
+import {
+  ExactlyOnceMailer,
+  MailBusyError,
+  MailContent,
+  SendOutcome,
+  TransientMailError,
+} from './mail/mailer';
+import { ResolvedRecipient, resolveRecipients, UnknownRecipientError } from './mail/recipients';
+import { InternalKind, RenderRequest, renderMail } from './mail/templates';
 import { CaseRecords } from './records';
 
 export interface ActivityDeps {
@@ -17,6 +32,33 @@ export interface ActivityDeps {
   contactsFile: string;
   /** The durations of the way of working, from this worker's configuration (SPEC §5). */
   timings: Timings;
+  /** How long a claimed mail is protected from a second attempt (default 2 minutes; tests shorten it). */
+  mailLeaseMs?: number;
+}
+
+/** Stable failure types of the activities (the `type` of the ApplicationFailure). */
+export const ActivityErrorType = {
+  MAIL_REJECTED: 'MAIL_REJECTED',
+  MAIL_TRANSIENT: 'MAIL_TRANSIENT',
+  MAIL_BUSY: 'MAIL_BUSY',
+  UNKNOWN_MUNICIPALITY: 'UNKNOWN_MUNICIPALITY',
+  UNKNOWN_LEVEL: 'UNKNOWN_LEVEL',
+  UNKNOWN_RECIPIENT: 'UNKNOWN_RECIPIENT',
+  NO_RECIPIENTS: 'NO_RECIPIENTS',
+  CONTACTS_UNREADABLE: 'CONTACTS_UNREADABLE',
+} as const;
+
+export interface NotificationResult {
+  messageId: string;
+  /** How many addresses the mail went to. */
+  recipients: number;
+  /**
+   * verzonden: sent now; al-verzonden: an earlier attempt sent it; onzeker: see
+   * docs/architecture.md. (Optional only so that fakes in workflow tests need not set it.)
+   */
+  outcome?: 'verzonden' | 'al-verzonden' | 'onzeker';
+  /** Addresses the server refused while accepting the others (the regisseur is told). */
+  rejected?: number;
 }
 
 /** Reads the contacts file on every call: contacts change during a 9-month case. */
@@ -32,17 +74,122 @@ export function loadContacts(file: string): Contacts {
 
 export function createActivities(deps: ActivityDeps) {
   const records = new CaseRecords(deps.pool);
+  const mailer = new ExactlyOnceMailer(deps.pool, deps.transport, { leaseMs: deps.mailLeaseMs });
 
-  function resolve(to: Recipient[], m: MunicipalityContacts): string[] {
-    const addresses = to.flatMap((r) => {
-      switch (r.role) {
-        case 'regisseur':
-          return [m.regisseur.email];
-        default:
-          throw ApplicationFailure.nonRetryable(`Ontvanger ${r.role} wordt nog niet ondersteund`, 'UNKNOWN_RECIPIENT');
-      }
+  /** The municipality's contacts, read now; a broken file is retried (an administrator can fix it). */
+  function contactsFor(municipality: string): MunicipalityContacts {
+    let contacts: Contacts;
+    try {
+      contacts = loadContacts(deps.contactsFile);
+    } catch (err) {
+      throw ApplicationFailure.retryable((err as Error).message, ActivityErrorType.CONTACTS_UNREADABLE);
+    }
+    try {
+      return municipalityContacts(contacts, municipality);
+    } catch (err) {
+      throw asFailure(err);
+    }
+  }
+
+  /** Sends through the exactly-once mailer; transient trouble becomes a retryable failure. */
+  async function send(mail: Parameters<ExactlyOnceMailer['sendOnce']>[0]): Promise<SendOutcome> {
+    try {
+      return await mailer.sendOnce(mail);
+    } catch (err) {
+      if (err instanceof MailBusyError)
+        throw ApplicationFailure.retryable(err.message, ActivityErrorType.MAIL_BUSY);
+      if (err instanceof TransientMailError)
+        throw ApplicationFailure.retryable(err.message, ActivityErrorType.MAIL_TRANSIENT);
+      throw err;
+    }
+  }
+
+  /** A notice of the mail system to the regisseur, once per key (itself exactly once). */
+  async function noticeToRegisseur(
+    req: NotificationRequest,
+    kind: InternalKind,
+    key: string,
+    m: MunicipalityContacts,
+    data: Record<string, string | number | string[]>,
+  ): Promise<void> {
+    const notice: RenderRequest = {
+      key,
+      kind,
+      caseNumber: req.caseNumber,
+      municipality: req.municipality,
+      to: [{ role: 'regisseur' }],
+      data: { initials: req.data.initials, notification: req.kind, ...data },
+    };
+    const content = renderMail(notice, m);
+    const outcome = await send({
+      key,
+      kind,
+      caseNumber: req.caseNumber,
+      from: deps.mailFrom,
+      to: [m.regisseur.email],
+      ...content,
     });
-    return [...new Set(addresses)];
+    if (outcome.status === 'sent' && !outcome.alreadySent) {
+      await records.appendAudit(`${key}:mail`, {
+        caseNumber: req.caseNumber,
+        municipality: req.municipality,
+        kind: 'mail-verzonden',
+        at: new Date().toISOString(),
+        details: { notification: kind, recipients: 1, messageId: outcome.messageId },
+      });
+    }
+    // A notice the server refuses or loses is not chased further: the audit trail has the original problem.
+  }
+
+  /** The audit trail of a sent mail: the mail, and each share of case data with its legal basis (R21). */
+  async function auditSent(
+    req: NotificationRequest,
+    recipients: ResolvedRecipient[],
+    outcome: SendOutcome & { status: 'sent' },
+  ) {
+    const at = new Date().toISOString();
+    const refused = new Set(outcome.rejected.map((a) => a.toLowerCase()));
+    await records.appendAudit(`${req.key}:mail`, {
+      caseNumber: req.caseNumber,
+      municipality: req.municipality,
+      kind: 'mail-verzonden',
+      at,
+      details: {
+        notification: req.kind,
+        notificationKey: req.key,
+        recipients: recipients.length - refused.size,
+        messageId: outcome.messageId,
+        ...(req.calendar
+          ? {
+              calendar: {
+                uid: req.calendar.uid,
+                sequence: req.calendar.sequence,
+                method: req.calendar.method,
+              },
+            }
+          : {}),
+        ...(req.letter ? { letter: true } : {}),
+      },
+    });
+    for (const r of recipients) {
+      if (!r.legalBasis || refused.has(r.email.toLowerCase())) continue;
+      await records.appendAudit(`${req.key}:deling:${r.shareId}`, {
+        caseNumber: req.caseNumber,
+        municipality: req.municipality,
+        kind: 'gegevens-gedeeld',
+        at,
+        legalBasis: r.legalBasis,
+        details: {
+          notification: req.kind,
+          notificationKey: req.key,
+          role: r.role,
+          ...(r.partnerId ? { partnerId: r.partnerId } : {}),
+          ...(r.level ? { level: r.level } : {}),
+          to: r.email,
+          ...(req.letter && r.role === 'ouders' ? { document: 'ouderbrief' } : {}),
+        },
+      });
+    }
   }
 
   return {
@@ -51,38 +198,141 @@ export function createActivities(deps: ActivityDeps) {
       return deps.timings;
     },
 
-    /** Writes the case's state and appends an audit event; idempotent on the key. */
+    /**
+     * Writes the fields present in the event to the case and appends the audit event (with
+     * the event's actor); idempotent on the key. A form in `event.details.document`
+     * (`{ kind: 'afschaalformulier' | 'afsluitformulier' | …, content }`) is kept as a document.
+     */
     async recordCaseEvent(eventKey: string, event: CaseRecordEvent): Promise<void> {
       await records.recordEvent(eventKey, event);
     },
 
-    /** Renders and sends one notification, at most once per idempotency key. */
-    async sendNotification(req: NotificationRequest): Promise<{ messageId: string; recipients: number }> {
-      const m = municipalityContacts(loadContacts(deps.contactsFile), req.municipality);
-      const to = resolve(req.to, m);
-      const mail = renderMail(req, m);
-      const outcome = await sendOnce(deps.pool, deps.transport, {
-        key: req.key,
-        caseNumber: req.caseNumber,
-        kind: req.kind,
-        from: deps.mailFrom,
-        to,
-        ...mail,
-      });
-      if (outcome.status === 'rejected') {
-        throw ApplicationFailure.nonRetryable(`De mailserver weigerde de e-mail: ${outcome.error}`, 'MAIL_REJECTED');
+    /**
+     * Renders and sends one notification, at most once per idempotency key: recipients and
+     * contacts resolved now, the UVO's .ics and the parents' letter attached, every share
+     * logged with its legal basis. A permanent refusal fails non-retryably (MAIL_REJECTED)
+     * after the regisseur is told.
+     */
+    async sendNotification(req: NotificationRequest): Promise<NotificationResult> {
+      const m = contactsFor(req.municipality);
+      let recipients: ResolvedRecipient[];
+      try {
+        recipients = resolveRecipients(req.to, m);
+      } catch (err) {
+        throw asFailure(err);
       }
-      if (!outcome.alreadySent) {
-        await records.appendAudit(`${req.key}:mail`, {
+      if (recipients.length === 0) {
+        throw ApplicationFailure.nonRetryable(
+          `E-mail ${req.kind} van casus ${req.caseNumber} heeft geen ontvangers`,
+          ActivityErrorType.NO_RECIPIENTS,
+        );
+      }
+      const content: MailContent = {
+        from: deps.mailFrom,
+        to: recipients.map((r) => r.email),
+        replyTo: m.regisseur.email,
+        ...renderMail(req, m),
+      };
+      if (req.calendar) {
+        content.calendar = buildCalendarInvite(req.calendar, {
           caseNumber: req.caseNumber,
-          kind: 'mail-verzonden',
-          at: new Date().toISOString(),
-          details: { notification: req.kind, recipients: to.length, messageId: outcome.messageId },
+          organizer: m.regisseur,
+          attendees: recipients
+            .filter((r) => r.email !== m.regisseur.email)
+            .map((r) => ({ name: r.name, email: r.email })),
         });
       }
-      return { messageId: outcome.messageId, recipients: to.length };
+      if (req.letter) {
+        const stored = await records.storeDocument({
+          key: `${req.key}:brief`,
+          caseNumber: req.caseNumber,
+          municipality: req.municipality,
+          kind: 'ouderbrief',
+          filename: `brief-netwerkregisseur-${req.caseNumber}.pdf`,
+          contentType: 'application/pdf',
+          content: await renderParentsLetter({
+            caseNumber: req.caseNumber,
+            initials: req.data.initials,
+            addressee: req.letter.addressee,
+            youngAdult: req.letter.youngAdult,
+            date: typeof req.data.acceptedAt === 'string' ? req.data.acceptedAt : new Date().toISOString(),
+            municipality: m,
+          }),
+        });
+        content.attachments = [
+          { filename: stored.filename, content: stored.content!, contentType: stored.content_type },
+        ];
+      }
+
+      const outcome = await send({ key: req.key, caseNumber: req.caseNumber, kind: req.kind, ...content });
+
+      switch (outcome.status) {
+        case 'sent': {
+          await auditSent(req, recipients, outcome);
+          if (outcome.rejected.length > 0) {
+            await refusedAudit(req, outcome.rejected.length, undefined);
+            await noticeToRegisseur(req, 'mail-geweigerd', `${req.key}:melding-geweigerd`, m, {
+              rejectedAddresses: outcome.rejected,
+            });
+          }
+          return {
+            messageId: outcome.messageId,
+            recipients: recipients.length - outcome.rejected.length,
+            outcome: outcome.alreadySent ? 'al-verzonden' : 'verzonden',
+            rejected: outcome.rejected.length,
+          };
+        }
+        case 'uncertain': {
+          await records.appendAudit(`${req.key}:onzeker`, {
+            caseNumber: req.caseNumber,
+            municipality: req.municipality,
+            kind: 'mail-onzeker',
+            at: new Date().toISOString(),
+            details: { notification: req.kind, messageId: outcome.messageId },
+          });
+          await noticeToRegisseur(req, 'mail-onzeker', `${req.key}:melding-onzeker`, m, {});
+          return {
+            messageId: outcome.messageId,
+            recipients: recipients.length,
+            outcome: 'onzeker',
+            rejected: 0,
+          };
+        }
+        case 'rejected': {
+          await refusedAudit(req, outcome.rejected.length, outcome.code);
+          // Unless the refused mail was the regisseur's own: the notice would go the same way.
+          const onlyRegisseur = recipients.every((r) => r.role === 'regisseur');
+          if (!onlyRegisseur) {
+            await noticeToRegisseur(req, 'mail-geweigerd', `${req.key}:melding-geweigerd`, m, {
+              rejectedAddresses: outcome.rejected,
+              ...(outcome.code ? { smtpCode: outcome.code } : {}),
+            });
+          }
+          throw ApplicationFailure.nonRetryable(
+            `De mailserver weigerde de e-mail ${req.kind} van casus ${req.caseNumber}${outcome.code ? ` (code ${outcome.code})` : ''}; de netwerkregisseur is ingelicht`,
+            ActivityErrorType.MAIL_REJECTED,
+          );
+        }
+      }
     },
   };
+
+  async function refusedAudit(req: NotificationRequest, refused: number, code: number | undefined) {
+    await records.appendAudit(`${req.key}:geweigerd`, {
+      caseNumber: req.caseNumber,
+      municipality: req.municipality,
+      kind: 'mail-geweigerd',
+      at: new Date().toISOString(),
+      details: { notification: req.kind, refused, ...(code ? { smtpCode: code } : {}) },
+    });
+  }
+}
+
+function asFailure(err: unknown): Error {
+  if (err instanceof ContactsError) return ApplicationFailure.nonRetryable(err.message, err.code);
+  if (err instanceof UnknownRecipientError)
+    return ApplicationFailure.nonRetryable(err.message, ActivityErrorType.UNKNOWN_RECIPIENT);
+  return err as Error;
 }
 
 export type CaseActivities = ReturnType<typeof createActivities>;

@@ -1,47 +1,210 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { CaseRecordEvent } from '../domain/contract';
 
+type CaseFields = NonNullable<CaseRecordEvent['fields']>;
+
+/** Each case field and its column; a field present in an event is written, an absent one is left alone. */
+const FIELD_COLUMNS: { [K in keyof Required<CaseFields>]: { column: string; json?: boolean } } = {
+  referral: { column: 'referral', json: true },
+  referralDate: { column: 'referral_date' },
+  acute: { column: 'acute' },
+  acceptedAt: { column: 'accepted_at' },
+  limitDate: { column: 'limit_date' },
+  avePhase: { column: 'ave_phase' },
+  escalationLevel: { column: 'escalation_level' },
+  nextUvoDue: { column: 'next_uvo_due' },
+  overdue: { column: 'overdue' },
+  closedAt: { column: 'closed_at' },
+  closeKind: { column: 'close_kind' },
+};
+
+/** A form carried by an event in `details.document`; stored in `documents`, referenced from the audit trail. */
+export interface EventDocument {
+  kind: string;
+  content: Record<string, unknown>;
+}
+
+export interface AuditEntry {
+  caseNumber: string;
+  municipality?: string;
+  kind: string;
+  at: string;
+  details: Record<string, unknown>;
+  legalBasis?: string;
+}
+
+export interface CaseRow {
+  case_number: string;
+  municipality: string;
+  state: string;
+  acute: boolean;
+  referral_date: Date | null;
+  accepted_at: Date | null;
+  limit_date: Date | null;
+  ave_phase: number | null;
+  escalation_level: string | null;
+  next_uvo_due: Date | null;
+  overdue: boolean;
+  closed_at: Date | null;
+  close_kind: string | null;
+}
+
+export interface StoredDocument {
+  id: string;
+  kind: string;
+  filename: string;
+  content_type: string;
+  content: Buffer | null;
+  data: unknown;
+}
+
 /**
- * The case records: one row per case with its current state, and the append-only audit
- * trail. The same SQL runs on PostgreSQL and on PGlite.
+ * The case records: one row per case with its current state and fields, the append-only
+ * audit trail and the documents. The same SQL runs on PostgreSQL and on PGlite.
  */
 export class CaseRecords {
   constructor(private readonly pool: Pool) {}
 
   /**
-   * Writes the case's current state and appends the audit event, in one transaction.
-   * Idempotent on `eventKey`: a retried activity records the event once.
+   * Appends the audit event and writes the fields present in the event, in one transaction.
+   * Idempotent on `eventKey`: a retried activity records the event once and changes the case
+   * once (a retry that arrives after later events does not roll the case back).
+   * A form in `details.document` ({ kind, content }) is stored as a document; the audit
+   * trail keeps only its kind and id.
    */
-  async recordEvent(eventKey: string, event: CaseRecordEvent, actor = 'systeem'): Promise<{ recorded: boolean }> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(
-        `INSERT INTO cases (case_number, municipality, state, acute, referral_date, referral)
-         VALUES ($1, $2, $3, COALESCE($4, false), $5, $6)
-         ON CONFLICT (case_number) DO UPDATE SET
-           state = EXCLUDED.state,
-           acute = COALESCE($4, cases.acute),
-           referral_date = COALESCE(EXCLUDED.referral_date, cases.referral_date),
-           referral = COALESCE(EXCLUDED.referral, cases.referral),
-           updated_at = now()`,
-        [
-          event.caseNumber,
-          event.municipality,
-          event.state,
-          event.fields?.acute ?? null,
-          event.fields?.referralDate ?? null,
-          event.fields?.referral ? JSON.stringify(event.fields.referral) : null,
-        ],
-      );
+  async recordEvent(eventKey: string, event: CaseRecordEvent): Promise<{ recorded: boolean }> {
+    return this.transaction(async (client) => {
+      await ensureCase(client, event.caseNumber, event.municipality, event.state);
+      const details = { ...event.details };
+      const doc = asDocument(details.document);
+      if (doc) {
+        // The document shares the event's key: stored once, with the audit event, in this transaction.
+        const stored = await client.query(
+          `INSERT INTO documents (case_number, doc_key, kind, filename, content_type, data)
+           VALUES ($1, $2, $3, $4, 'application/json', $5)
+           ON CONFLICT (doc_key) DO NOTHING
+           RETURNING id`,
+          [
+            event.caseNumber,
+            eventKey,
+            doc.kind,
+            `${doc.kind}-${event.caseNumber}.json`,
+            JSON.stringify(doc.content),
+          ],
+        );
+        if (stored.rowCount !== 1) return { recorded: false };
+        details.document = { kind: doc.kind, documentId: String(stored.rows[0].id) };
+      }
       const inserted = await client.query(
         `INSERT INTO audit_events (case_number, at, kind, actor, event_key, details)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (event_key) DO NOTHING`,
-        [event.caseNumber, event.at, event.kind, actor, eventKey, JSON.stringify(event.details)],
+        [event.caseNumber, event.at, event.kind, event.actor ?? 'systeem', eventKey, JSON.stringify(details)],
       );
-      await client.query('COMMIT');
+      if (inserted.rowCount !== 1) return { recorded: false };
+
+      const sets: string[] = ['state = $2', 'updated_at = now()'];
+      const values: unknown[] = [event.caseNumber, event.state];
+      for (const [field, spec] of Object.entries(FIELD_COLUMNS)) {
+        if (!event.fields || !(field in event.fields)) continue;
+        const value = (event.fields as Record<string, unknown>)[field];
+        if (value === undefined) continue;
+        values.push(spec.json && value !== null ? JSON.stringify(value) : value);
+        sets.push(`${spec.column} = $${values.length}`);
+      }
+      await client.query(`UPDATE cases SET ${sets.join(', ')} WHERE case_number = $1`, values);
+      return { recorded: true };
+    });
+  }
+
+  /** Appends one audit event (a mail sent, a share of data); idempotent on `eventKey`. */
+  async appendAudit(eventKey: string, entry: AuditEntry, actor = 'systeem'): Promise<{ recorded: boolean }> {
+    return this.transaction(async (client) => {
+      if (entry.municipality) await ensureCase(client, entry.caseNumber, entry.municipality, 'aangemeld');
+      const inserted = await client.query(
+        `INSERT INTO audit_events (case_number, at, kind, actor, event_key, legal_basis, details)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (event_key) DO NOTHING`,
+        [
+          entry.caseNumber,
+          entry.at,
+          entry.kind,
+          actor,
+          eventKey,
+          entry.legalBasis ?? null,
+          JSON.stringify(entry.details),
+        ],
+      );
       return { recorded: inserted.rowCount === 1 };
+    });
+  }
+
+  /**
+   * Stores a document once per key and returns what is stored: a retry gets the bytes of the
+   * first attempt, so the letter attached to a re-sent mail is the one kept with the case.
+   */
+  async storeDocument(doc: {
+    key: string;
+    caseNumber: string;
+    municipality: string;
+    kind: string;
+    filename: string;
+    contentType: string;
+    content: Buffer;
+  }): Promise<StoredDocument> {
+    return this.transaction(async (client) => {
+      await ensureCase(client, doc.caseNumber, doc.municipality, 'aangemeld');
+      await client.query(
+        `INSERT INTO documents (case_number, doc_key, kind, filename, content_type, content)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (doc_key) DO NOTHING`,
+        [doc.caseNumber, doc.key, doc.kind, doc.filename, doc.contentType, doc.content],
+      );
+      const res = await client.query(
+        'SELECT id, kind, filename, content_type, content, data FROM documents WHERE doc_key = $1',
+        [doc.key],
+      );
+      return res.rows[0] as StoredDocument;
+    });
+  }
+
+  async documents(caseNumber: string): Promise<StoredDocument[]> {
+    const res = await this.pool.query(
+      'SELECT id, kind, filename, content_type, content, data FROM documents WHERE case_number = $1 ORDER BY id',
+      [caseNumber],
+    );
+    return res.rows;
+  }
+
+  async getCase(caseNumber: string): Promise<CaseRow | undefined> {
+    const res = await this.pool.query(
+      `SELECT case_number, municipality, state, acute, referral_date, accepted_at, limit_date, ave_phase,
+              escalation_level, next_uvo_due, overdue, closed_at, close_kind
+       FROM cases WHERE case_number = $1`,
+      [caseNumber],
+    );
+    return res.rows[0];
+  }
+
+  async auditTrail(
+    caseNumber: string,
+  ): Promise<
+    { kind: string; actor: string; at: Date; legal_basis: string | null; details: Record<string, unknown> }[]
+  > {
+    const res = await this.pool.query(
+      'SELECT kind, actor, at, legal_basis, details FROM audit_events WHERE case_number = $1 ORDER BY at, id',
+      [caseNumber],
+    );
+    return res.rows;
+  }
+
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -49,34 +212,19 @@ export class CaseRecords {
       client.release();
     }
   }
+}
 
-  /** Appends one audit event (a mail sent, a share of data); idempotent on `eventKey`. */
-  async appendAudit(
-    eventKey: string,
-    entry: { caseNumber: string; kind: string; at: string; details: Record<string, unknown>; legalBasis?: string },
-    actor = 'systeem',
-  ): Promise<{ recorded: boolean }> {
-    const inserted = await this.pool.query(
-      `INSERT INTO audit_events (case_number, at, kind, actor, event_key, legal_basis, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (event_key) DO NOTHING`,
-      [entry.caseNumber, entry.at, entry.kind, actor, eventKey, entry.legalBasis ?? null, JSON.stringify(entry.details)],
-    );
-    return { recorded: inserted.rowCount === 1 };
-  }
+/** The case row exists before anything refers to it; its fields are set by recordEvent. */
+async function ensureCase(client: PoolClient, caseNumber: string, municipality: string, state: string) {
+  await client.query(
+    `INSERT INTO cases (case_number, municipality, state) VALUES ($1, $2, $3) ON CONFLICT (case_number) DO NOTHING`,
+    [caseNumber, municipality, state],
+  );
+}
 
-  async getCase(caseNumber: string): Promise<{ case_number: string; state: string; municipality: string } | undefined> {
-    const res = await this.pool.query('SELECT case_number, state, municipality FROM cases WHERE case_number = $1', [
-      caseNumber,
-    ]);
-    return res.rows[0];
-  }
-
-  async auditTrail(caseNumber: string): Promise<{ kind: string; actor: string; at: Date; details: unknown }[]> {
-    const res = await this.pool.query(
-      'SELECT kind, actor, at, details FROM audit_events WHERE case_number = $1 ORDER BY at, id',
-      [caseNumber],
-    );
-    return res.rows;
-  }
+function asDocument(value: unknown): EventDocument | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.kind !== 'string' || typeof v.content !== 'object' || v.content === null) return undefined;
+  return { kind: v.kind, content: v.content as Record<string, unknown> };
 }

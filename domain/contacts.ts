@@ -5,9 +5,12 @@ import { describeIssues, emailAddress, requiredText } from './validation';
  * Who receives what, per municipality (SPEC §5, R12): the regisseur, each escalation level
  * and each integral table. Read when a mail is sent, because contacts change during a case.
  */
-const contact = z.object({ name: requiredText(200), email: emailAddress(), phone: z.string().trim().optional() });
+const contact = z.object({
+  name: requiredText(200),
+  email: emailAddress(),
+  phone: z.string().trim().optional(),
+});
 export type Contact = z.infer<typeof contact>;
-
 
 const municipality = z.object({
   name: requiredText(100),
@@ -39,11 +42,44 @@ export function parseContacts(data: unknown, source: string): Contacts {
   return parsed.data;
 }
 
+/** Why a contact could not be resolved; `code` is stable (it becomes the failure's type). */
+export class ContactsError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'UNKNOWN_MUNICIPALITY' | 'UNKNOWN_LEVEL',
+  ) {
+    super(message);
+    this.name = 'ContactsError';
+  }
+}
+
 export function municipalityContacts(contacts: Contacts, id: string): MunicipalityContacts {
-  const m = contacts.municipalities[id];
+  const m = Object.hasOwn(contacts.municipalities, id) ? contacts.municipalities[id] : undefined;
   if (!m) {
     const known = Object.keys(contacts.municipalities).join(', ');
-    throw new Error(`Onbekende gemeente "${id}": het contactenbestand kent ${known}`);
+    throw new ContactsError(
+      `Onbekende gemeente "${id}": het contactenbestand kent ${known}`,
+      'UNKNOWN_MUNICIPALITY',
+    );
   }
   return m;
+}
+
+/** The contacts of an escalation level or integral table of a municipality (R12). */
+export function levelContacts(m: MunicipalityContacts, level: string): Contact[] {
+  const levels = m.levels as Record<string, Contact[]>;
+  const tables = m.tables as Record<string, Contact[]>;
+  const found = Object.hasOwn(levels, level)
+    ? levels[level]
+    : Object.hasOwn(tables, level)
+      ? tables[level]
+      : undefined;
+  if (!found) {
+    const known = [...Object.keys(levels), ...Object.keys(tables)].join(', ');
+    throw new ContactsError(
+      `Onbekend niveau of onbekende tafel "${level}" voor gemeente ${m.name}: bekend zijn ${known}`,
+      'UNKNOWN_LEVEL',
+    );
+  }
+  return found;
 }

@@ -26,8 +26,10 @@ async function freePort(): Promise<number> {
 /**
  * A fresh, migrated database reached over the wire, as the worker reaches it:
  * an in-memory PGlite behind the socket server, or a new database on the real PostgreSQL server.
+ * `migrate: false` leaves it empty (to test migrations over older schemas).
  */
-export async function startTestDatabase(kind: DatabaseKind = 'pglite') {
+export async function startTestDatabase(kind: DatabaseKind = 'pglite', opts: { migrate?: boolean } = {}) {
+  const migrateNow = opts.migrate ?? true;
   if (kind === 'postgres') {
     const adminUrl = process.env.TEST_POSTGRES_URL;
     if (!adminUrl) throw new Error('TEST_POSTGRES_URL is not set');
@@ -39,7 +41,7 @@ export async function startTestDatabase(kind: DatabaseKind = 'pglite') {
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     const pool = createPool(url.toString());
-    await migrate(pool);
+    if (migrateNow) await migrate(pool);
     return {
       kind,
       url: url.toString(),
@@ -59,7 +61,7 @@ export async function startTestDatabase(kind: DatabaseKind = 'pglite') {
   await server.start();
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
   const pool = createPool(url);
-  await migrate(pool);
+  if (migrateNow) await migrate(pool);
   return {
     kind,
     url,

@@ -8,19 +8,44 @@ export interface ReceivedMail {
   raw: string;
 }
 
+export interface SmtpCatcherOptions {
+  /** Listen on this port (e.g. one where "the mail server was down" before); default: any free port. */
+  port?: number;
+}
+
 /**
  * A real SMTP server for tests (smtp-server), keeping what it receives, parsed.
- * `refuseWith(code)` makes it refuse the next mails (4xx: try again later, 5xx: permanent).
+ * Fault injection:
+ * - `refuseWith(code)`: refuse the next mails at the end of DATA (4xx: try again later, 5xx: permanent);
+ * - `rejectRecipient(address, code)`: refuse one address at RCPT TO;
+ * - `holdAt('rcpt' | 'data')`: stall before answering RCPT TO, or keep the message but hold
+ *   back the final 250 (to kill a client in between); `release()` lets them go.
  */
-export async function startSmtpCatcher() {
+export async function startSmtpCatcher(opts: SmtpCatcherOptions = {}) {
   const received: ReceivedMail[] = [];
   let refusal: { code: number; message: string } | undefined;
+  const rejectedRecipients = new Map<string, number>();
+  let hold: 'rcpt' | 'data' | undefined;
+  let held: (() => void)[] = [];
+  let heldCount = 0;
   const waiters: (() => void)[] = [];
+  const wake = () => waiters.splice(0).forEach((w) => w());
 
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      const code = rejectedRecipients.get(address.address.toLowerCase());
+      if (code) return callback(Object.assign(new Error('Onbekende ontvanger'), { responseCode: code }));
+      if (hold === 'rcpt') {
+        heldCount++;
+        held.push(() => callback());
+        wake();
+        return;
+      }
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -30,13 +55,25 @@ export async function startSmtpCatcher() {
           return callback(err);
         }
         const raw = Buffer.concat(chunks).toString('utf8');
-        received.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed: await simpleParser(raw), raw });
-        waiters.splice(0).forEach((w) => w());
+        received.push({
+          envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+          parsed: await simpleParser(raw),
+          raw,
+        });
+        if (hold === 'data') {
+          heldCount++;
+          held.push(() => callback());
+          wake();
+          return;
+        }
+        wake();
         callback();
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A client killed mid-conversation resets its socket: not an error of the test.
+  server.on('error', () => undefined);
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
 
   return {
@@ -46,14 +83,36 @@ export async function startSmtpCatcher() {
     refuseWith(code: number, message = 'Probeer het later opnieuw') {
       refusal = { code, message };
     },
+    rejectRecipient(address: string, code = 550) {
+      rejectedRecipients.set(address.toLowerCase(), code);
+    },
     accept() {
       refusal = undefined;
+      rejectedRecipients.clear();
+    },
+    holdAt(stage: 'rcpt' | 'data') {
+      hold = stage;
+      heldCount = 0;
+    },
+    /** How many conversations are being held. */
+    get heldCount() {
+      return heldCount;
+    },
+    release() {
+      hold = undefined;
+      const go = held;
+      held = [];
+      go.forEach((g) => g());
     },
     /** Waits until `predicate` holds for the received mails, or fails after `timeoutMs`. */
-    async waitFor(predicate: (mails: ReceivedMail[]) => boolean, timeoutMs = 20_000): Promise<ReceivedMail[]> {
+    async waitFor(
+      predicate: (mails: ReceivedMail[]) => boolean,
+      timeoutMs = 20_000,
+    ): Promise<ReceivedMail[]> {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(received)) {
-        if (Date.now() > deadline) throw new Error(`mail not received within ${timeoutMs} ms (got ${received.length})`);
+        if (Date.now() > deadline)
+          throw new Error(`mail not received within ${timeoutMs} ms (got ${received.length})`);
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, 200);
@@ -61,6 +120,12 @@ export async function startSmtpCatcher() {
       }
       return received;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        held.splice(0).forEach((g) => g());
+        server.close(() => resolve());
+      }),
   };
 }
+
+export type SmtpCatcher = Awaited<ReturnType<typeof startSmtpCatcher>>;
