@@ -6,7 +6,7 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import { ApplicationFailure, QueryDefinition, UpdateDefinition, WorkflowIdReusePolicy } from '@temporalio/common';
+import { ApplicationFailure, QueryDefinition, UpdateDefinition, WorkflowIdReusePolicy, type DataConverter } from '@temporalio/common';
 import {
   CaseInput,
   CaseStatus,
@@ -36,6 +36,8 @@ export interface CasusClientOptions {
   namespace: string;
   /** How long a command waits for the worker before saying it does not answer. */
   answerTimeoutMs?: number;
+  /** Payload encryption, the same as the worker's (worker/encryption: casusDataConverter). */
+  dataConverter?: DataConverter;
 }
 
 /** One case in a list, from Temporal visibility (search attributes only: no personal data). */
@@ -82,7 +84,7 @@ export class CasusClient {
         `Temporal is niet bereikbaar op ${opts.address}. Start de omgeving met \`npm start\` of zet TEMPORAL_ADDRESS.`,
       );
     }
-    return new CasusClient(new Client({ connection, namespace: opts.namespace }), connection, opts.answerTimeoutMs ?? 10_000);
+    return new CasusClient(new Client({ connection, namespace: opts.namespace, dataConverter: opts.dataConverter }), connection, opts.answerTimeoutMs ?? 10_000);
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { Command, Help } from 'commander';
 import YAML from 'yaml';
 import { ConfigError, connectionTargets, loadConfig } from '../domain/config';
+import { casusDataConverter, resolveKeyRing } from '../worker/encryption';
 import { CasusClient, CasusError } from './casus-client';
+import { parseDuration } from '../domain/duration';
 import { describeIssues } from '../domain/validation';
 import { PAYLOAD_LABELS } from '../domain/contract';
 import { COMMANDS, Options } from './commands';
@@ -37,15 +39,30 @@ interface GlobalOptions {
 
 async function withClient<T>(fn: (client: CasusClient) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  // The same keys as the worker: from the environment, or the embedded stack's development key.
+  const keys = resolveKeyRing(config, config.temporal.address === undefined);
   const client = await CasusClient.connect({
     address: connectionTargets(config).temporalAddress,
     namespace: config.temporal.namespace,
+    answerTimeoutMs: answerTimeout(),
+    dataConverter: casusDataConverter(keys.ring),
   });
   try {
     return await fn(client);
   } finally {
     await client.close();
   }
+}
+
+/** How long a command waits for the worker: CASUS_ANSWER_TIMEOUT, e.g. "10s" (the default). */
+function answerTimeout(): number {
+  const raw = process.env.CASUS_ANSWER_TIMEOUT;
+  if (raw === undefined || raw.trim() === '') return 10_000;
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms <= 0) {
+    throw new CasusError('INVALID_PAYLOAD', `CASUS_ANSWER_TIMEOUT: verwacht een duur zoals "10s" of "1m" (kreeg "${raw}")`);
+  }
+  return ms;
 }
 
 function readInputFile(file: string): unknown {
@@ -138,7 +155,7 @@ export function buildProgram(): Command {
         throw new CasusError('INVALID_PAYLOAD', `De invoer voor ${spec.name} klopt niet.`, describeIssues(checked.error, PAYLOAD_LABELS));
       }
       const result = await withClient((c) => c.command(caseNumber, spec.update, checked.data));
-      output(opts, { caseNumber, command: spec.name, result }, `Casus ${caseNumber}: ${result.message}`);
+      output(opts, { caseNumber, command: spec.name, result }, result.message);
     });
   }
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { Timings, timingsFromEnv } from './timings';
+import { parseDuration } from './duration';
+import { TIMING_ENV, Timings, timingsFromEnv } from './timings';
 
 /**
  * Start-up configuration, read once from the environment and validated with zod.
@@ -41,7 +42,10 @@ const envSchema = z.object({
   }),
   TEMPORAL_NAMESPACE: z.string().trim().min(1, 'mag niet leeg zijn').default('default'),
   SMTP_URL: urlWithScheme(['smtp', 'smtps'], 'smtp://gebruiker:wachtwoord@smtp.gemeente.nl:587'),
-  DATABASE_URL: urlWithScheme(['postgres', 'postgresql'], 'postgres://casus:geheim@db.gemeente.nl:5432/casusregie'),
+  DATABASE_URL: urlWithScheme(
+    ['postgres', 'postgresql'],
+    'postgres://casus:geheim@db.gemeente.nl:5432/casusregie',
+  ),
   MAIL_FROM: z.string().trim().min(3).default('Casusregie <casusregie@casusregie.local>'),
   CONTACTS_FILE: optionalText,
   DATA_DIR: optionalText,
@@ -51,7 +55,138 @@ const envSchema = z.object({
   MAIL_WEB_PORT: port(1080),
   PGLITE_PORT: port(55432),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Operations (docs/operations.md). Keys and token are secrets: never echoed in messages.
+  CASUS_ENCRYPTION_KEYS: optionalText,
+  CASUS_ENCRYPTION_KEY_ID: optionalText,
+  CODEC_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 32, {
+    message: 'verwacht een geheim van minstens 32 tekens (maak er een met `openssl rand -hex 32`)',
+  }),
+  CODEC_PORT: port(8234),
+  CODEC_CORS_ORIGINS: optionalText.refine(
+    (v) => v === undefined || v.split(',').every((o) => isOrigin(o.trim())),
+    {
+      message:
+        "verwacht een of meer adressen van de Web UI, zoals https://temporal.gemeente.nl (zonder pad, gescheiden door komma's)",
+    },
+  ),
+  LISTEN_HOST: z.string().trim().min(1, 'mag niet leeg zijn').default('127.0.0.1'),
+  HEALTH_PORT: port(8235),
+  METRICS_PORT: port(9464),
+  RETENTION_PERIOD: z
+    .string()
+    .trim()
+    .default('2y')
+    .refine((v) => retentionInterval(v) !== undefined, {
+      message: 'verwacht een bewaartermijn zoals "2y" (jaren), "104w" of "30d"',
+    }),
+  SHUTDOWN_GRACE_TIME: z
+    .string()
+    .trim()
+    .default('30s')
+    .refine((v) => parseDuration(v) !== undefined, { message: 'verwacht een duur zoals "30s" of "2m"' }),
 });
+
+function isOrigin(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === text.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The retention period as a PostgreSQL interval: "2y" → "2 years" (calendar years), other
+ * durations ("30d", "90s") → milliseconds. Undefined when the text is not a period.
+ */
+export function retentionInterval(text: string): string | undefined {
+  const years = /^\s*(\d+)\s*[yj]\s*$/.exec(text);
+  if (years) return `${Number(years[1])} years`;
+  const ms = parseDuration(text);
+  return ms === undefined ? undefined : `${ms} milliseconds`;
+}
+
+/** Payload encryption keys: several readable, one current (new payloads). */
+export interface KeyRing {
+  currentKeyId: string;
+  keys: ReadonlyMap<string, Buffer>;
+}
+
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Parses `id1:base64,id2:base64` (each key 32 bytes, AES-256) and the current key id.
+ * Problems are Dutch lines naming the variable; a key itself is never echoed.
+ */
+export function parseKeyRing(
+  keysText: string,
+  currentKeyId: string | undefined,
+): { ring?: KeyRing; problems: string[] } {
+  const problems: string[] = [];
+  const keys = new Map<string, Buffer>();
+  const entries = keysText
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (entries.length === 0)
+    problems.push('CASUS_ENCRYPTION_KEYS: verwacht minstens één sleutel als id:base64');
+  for (const entry of entries) {
+    const colon = entry.indexOf(':');
+    const id = colon > 0 ? entry.slice(0, colon) : '';
+    const material = colon > 0 ? entry.slice(colon + 1) : '';
+    if (!KEY_ID.test(id)) {
+      problems.push(
+        'CASUS_ENCRYPTION_KEYS: elke sleutel moet de vorm id:base64 hebben, met een id van letters, cijfers, . _ of -',
+      );
+      continue;
+    }
+    const key = Buffer.from(material, 'base64');
+    if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== material.replace(/=+$/, '')) {
+      problems.push(
+        `CASUS_ENCRYPTION_KEYS: sleutel "${id}" moet 32 bytes zijn, base64-gecodeerd (maak er een met \`openssl rand -base64 32\`)`,
+      );
+      continue;
+    }
+    if (keys.has(id)) problems.push(`CASUS_ENCRYPTION_KEYS: sleutel-id "${id}" komt twee keer voor`);
+    keys.set(id, key);
+  }
+  let current = currentKeyId?.trim() || undefined;
+  if (!current && entries.length === 1 && keys.size === 1) current = [...keys.keys()][0];
+  if (!current && entries.length > 1)
+    problems.push(
+      'CASUS_ENCRYPTION_KEY_ID: verplicht bij meer dan één sleutel; noem de sleutel voor nieuwe gegevens',
+    );
+  if (current && keys.size > 0 && !keys.has(current)) {
+    problems.push(`CASUS_ENCRYPTION_KEY_ID: sleutel "${current}" staat niet in CASUS_ENCRYPTION_KEYS`);
+  }
+  if (problems.length > 0 || !current) return { problems };
+  return { ring: { currentKeyId: current, keys }, problems };
+}
+
+/** Every environment variable the configuration reads (the compose drift test uses this list). */
+export const CONFIG_ENV: readonly string[] = [...Object.keys(envSchema.shape), ...Object.values(TIMING_ENV)];
+
+/**
+ * What a worker on its own in production (`npm run worker` with TEMPORAL_ADDRESS set) must be
+ * given: there is no embedded part to fall back on, no development key and no token-less access.
+ */
+export const PRODUCTION_REQUIRED_ENV = [
+  'TEMPORAL_ADDRESS',
+  'DATABASE_URL',
+  'SMTP_URL',
+  'CONTACTS_FILE',
+  'CASUS_ENCRYPTION_KEYS',
+  'CASUS_ENCRYPTION_KEY_ID',
+  'CODEC_TOKEN',
+  'CODEC_CORS_ORIGINS',
+] as const;
+
+/** The production variables that are missing, as Dutch lines. */
+export function missingForProduction(env: Record<string, string | undefined>): string[] {
+  return PRODUCTION_REQUIRED_ENV.filter((name) => !env[name]?.trim()).map(
+    (name) => `${name}: ontbreekt (verplicht voor een productieworker)`,
+  );
+}
 
 export interface Config {
   temporal: { address?: string; namespace: string; port: number; uiPort: number };
@@ -64,6 +199,18 @@ export interface Config {
   pglitePort: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   timings: Timings;
+  /** The configured keys; undefined when CASUS_ENCRYPTION_KEYS is unset (the embedded stack then uses its development key). */
+  encryption?: KeyRing;
+  /** The codec endpoint for the Web UI; the token is required for every request except the embedded stack's local UI. */
+  codec: { port: number; token?: string; corsOrigins: string[] };
+  /** Host the codec, health and metrics endpoints listen on (0.0.0.0 in a container). */
+  listenHost: string;
+  healthPort: number;
+  metricsPort: number;
+  /** Records of closed cases are anonymised after this period (SPEC §6). */
+  retention: { text: string; interval: string };
+  /** How long in-flight activities may take to finish after SIGTERM. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -86,22 +233,42 @@ function findRoot(dir: string): string {
   return path.basename(up) === 'dist' ? path.resolve(up, '..') : up;
 }
 
+const SECRET_ENV = new Set(['CASUS_ENCRYPTION_KEYS', 'CODEC_TOKEN']);
+
+/** A URL's password is never shown back. */
+const maskPassword = (text: string) =>
+  text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:***@');
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
   const problems: string[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0]);
-      const given = env[name];
+      const given = SECRET_ENV.has(name) || env[name] === undefined ? undefined : maskPassword(env[name]!);
       problems.push(`${name}: ${issue.message}${given !== undefined ? ` (gekregen: "${given}")` : ''}`);
     }
   }
   const { timings, problems: timingProblems } = timingsFromEnv(env);
   problems.push(...timingProblems);
+  let encryption: KeyRing | undefined;
+  const keysText = env.CASUS_ENCRYPTION_KEYS?.trim();
+  if (keysText) {
+    const keyRing = parseKeyRing(keysText, env.CASUS_ENCRYPTION_KEY_ID);
+    problems.push(...keyRing.problems);
+    encryption = keyRing.ring;
+  } else if (env.CASUS_ENCRYPTION_KEY_ID?.trim()) {
+    problems.push('CASUS_ENCRYPTION_KEY_ID: gezet zonder CASUS_ENCRYPTION_KEYS');
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, port: e.TEMPORAL_PORT, uiPort: e.TEMPORAL_UI_PORT },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+    },
     smtpUrl: e.SMTP_URL,
     databaseUrl: e.DATABASE_URL,
     mailFrom: e.MAIL_FROM,
@@ -111,6 +278,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pglitePort: e.PGLITE_PORT,
     logLevel: e.LOG_LEVEL,
     timings,
+    encryption,
+    codec: {
+      port: e.CODEC_PORT,
+      token: e.CODEC_TOKEN,
+      corsOrigins: e.CODEC_CORS_ORIGINS
+        ? e.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim().replace(/\/$/, ''))
+        : [`http://localhost:${e.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`],
+    },
+    listenHost: e.LISTEN_HOST,
+    healthPort: e.HEALTH_PORT,
+    metricsPort: e.METRICS_PORT,
+    retention: { text: e.RETENTION_PERIOD, interval: retentionInterval(e.RETENTION_PERIOD)! },
+    shutdownGraceMs: parseDuration(e.SHUTDOWN_GRACE_TIME)!,
   };
 }
 

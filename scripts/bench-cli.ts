@@ -27,7 +27,7 @@ function timeRuns(args: string[], env: NodeJS.ProcessEnv): number[] {
 async function main() {
   const stack = await startTestStack();
   try {
-    const client = await CasusClient.connect({ address: stack.address, namespace: stack.namespace });
+    const client = await CasusClient.connect({ address: stack.address, namespace: stack.namespace, dataConverter: stack.dataConverter });
     for (let i = 1; i <= 10; i++) await client.submitReferral(sampleReferral({ caseNumber: `BENCH-2027-${String(i).padStart(4, '0')}` }));
     await client.close();
     await new Promise((r) => setTimeout(r, 2000)); // visibility catches up

@@ -25,7 +25,9 @@ export async function assertPortFree(port: number, what: string, variable: strin
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
   if (!free) {
-    throw new Error(`Poort ${port} voor ${what} is al in gebruik (draait er al een \`npm start\`?). Kies een andere met ${variable}.`);
+    throw new Error(
+      `Poort ${port} voor ${what} is al in gebruik (draait er al een \`npm start\`?). Kies een andere met ${variable}.`,
+    );
   }
 }
 
@@ -48,7 +50,8 @@ function waitForPort(port: number, timeoutMs: number, child?: ChildProcess): Pro
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const attempt = () => {
-      if (child && child.exitCode !== null) return reject(new Error(`het proces stopte met code ${child.exitCode}`));
+      if (child && child.exitCode !== null)
+        return reject(new Error(`het proces stopte met code ${child.exitCode}`));
       const socket = net.connect(port, '127.0.0.1');
       socket.once('connect', () => {
         socket.destroy();
@@ -56,7 +59,8 @@ function waitForPort(port: number, timeoutMs: number, child?: ChildProcess): Pro
       });
       socket.once('error', () => {
         socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`poort ${port} kwam niet op binnen ${timeoutMs / 1000} s`));
+        if (Date.now() > deadline)
+          reject(new Error(`poort ${port} kwam niet op binnen ${timeoutMs / 1000} s`));
         else setTimeout(attempt, 200);
       });
     };
@@ -65,12 +69,29 @@ function waitForPort(port: number, timeoutMs: number, child?: ChildProcess): Pro
 }
 
 /** MailDev: a real SMTP server plus a web page showing every mail, kept in `dir`. */
-export async function startMailDev(dir: string, smtpPort: number, webPort: number): Promise<Running & { smtpUrl: string; webUrl: string }> {
+export async function startMailDev(
+  dir: string,
+  smtpPort: number,
+  webPort: number,
+): Promise<Running & { smtpUrl: string; webUrl: string }> {
   fs.mkdirSync(dir, { recursive: true });
   const bin = path.join(PROJECT_ROOT, 'node_modules', 'maildev', 'dist', 'bin', 'maildev.js');
   const child = spawn(
     process.execPath,
-    [bin, '-s', String(smtpPort), '-w', String(webPort), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1', '--mail-directory', dir, '--silent'],
+    [
+      bin,
+      '-s',
+      String(smtpPort),
+      '-w',
+      String(webPort),
+      '--ip',
+      '127.0.0.1',
+      '--web-ip',
+      '127.0.0.1',
+      '--mail-directory',
+      dir,
+      '--silent',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -102,6 +123,8 @@ export async function startTemporal(opts: {
   port: number;
   uiPort: number;
   namespace: string;
+  /** The codec endpoint the Web UI decodes payloads with (`--ui-codec-endpoint`). */
+  codecEndpoint?: string;
 }): Promise<Running & { env: TestWorkflowEnvironment; address: string; uiUrl: string }> {
   fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
   const env = await TestWorkflowEnvironment.createLocal({
@@ -114,6 +137,7 @@ export async function startTemporal(opts: {
       uiPort: opts.uiPort,
       namespace: opts.namespace,
       searchAttributes: Object.values(SEARCH_ATTRIBUTES),
+      extraArgs: opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : [],
     },
   });
   return {

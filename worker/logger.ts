@@ -14,14 +14,36 @@ const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'
   ERROR: 'error',
 };
 
+export interface RuntimeOptions {
+  /** `host:port` of the worker's Prometheus endpoint (`/metrics`); unset: no metrics. */
+  metricsBindAddress?: string;
+}
+
 /**
- * Routes the Temporal SDK's own logs (worker state, bundling) into pino, from `minimum` up.
+ * Routes the Temporal SDK's own logs (worker state, bundling) into pino, from `minimum` up,
+ * and, when asked, serves the SDK's Prometheus metrics.
  * Must run before the first worker or connection is created.
  */
-export function installSdkLogging(log: pino.Logger, minimum: LogLevel = 'WARN'): void {
+export function installSdkLogging(
+  log: pino.Logger,
+  minimum: LogLevel = 'WARN',
+  runtime: RuntimeOptions = {},
+): void {
   Runtime.install({
     logger: new DefaultLogger(minimum, (entry) => {
-      log[PINO_LEVEL[entry.level]]({ sdk: entry.meta?.sdkComponent, taskQueue: entry.meta?.taskQueue }, entry.message);
+      // Only the SDK's message and a few identifiers: never the entry's other meta (it may hold failures).
+      log[PINO_LEVEL[entry.level]](
+        {
+          sdk: entry.meta?.sdkComponent,
+          taskQueue: entry.meta?.taskQueue,
+          workflowType: entry.meta?.workflowType,
+          activityType: entry.meta?.activityType,
+        },
+        entry.message,
+      );
     }),
+    ...(runtime.metricsBindAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: runtime.metricsBindAddress } } } }
+      : {}),
   });
 }

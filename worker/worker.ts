@@ -1,9 +1,13 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { Transporter } from 'nodemailer';
 import { createActivities } from '../activities';
+import { createRetentionActivities } from '../activities/retention';
 import { TASK_QUEUE } from '../domain/contract';
+import { retentionInterval } from '../domain/config';
 import type { Timings } from '../domain/timings';
+import type { RetentionActivityContract } from '../workflows/retention';
 
 export interface CasusWorkerOptions {
   connection: NativeConnection;
@@ -14,21 +18,41 @@ export interface CasusWorkerOptions {
   contactsFile: string;
   timings: Timings;
   taskQueue?: string;
+  /** Payload encryption (worker/encryption): the same data converter as the clients'. Unset: plain payloads. */
+  dataConverter?: DataConverter;
+  /** Retention of ended cases, as configured (RETENTION_PERIOD); default 2 years. */
+  retention?: { text: string; interval: string };
+  /** How long in-flight activities may finish after a shutdown request (SIGTERM); default 30 s. */
+  shutdownGraceMs?: number;
 }
 
-/** The worker: runs the case workflows and their activities (mail and records). */
+/** The worker: runs the case workflows, the retention run and their activities (mail and records). */
 export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worker> {
+  const retention = opts.retention ?? { text: '2y', interval: retentionInterval('2y')! };
+  // Typed against the workflow's contract, so the two cannot drift apart.
+  const retentionActivities: RetentionActivityContract = createRetentionActivities({
+    pool: opts.pool,
+    connection: opts.connection,
+    namespace: opts.namespace,
+    retentionInterval: retention.interval,
+    retentionText: retention.text,
+  });
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({
-      pool: opts.pool,
-      transport: opts.transport,
-      mailFrom: opts.mailFrom,
-      contactsFile: opts.contactsFile,
-      timings: opts.timings,
-    }),
+    dataConverter: opts.dataConverter,
+    shutdownGraceTime: opts.shutdownGraceMs ?? 30_000,
+    activities: {
+      ...createActivities({
+        pool: opts.pool,
+        transport: opts.transport,
+        mailFrom: opts.mailFrom,
+        contactsFile: opts.contactsFile,
+        timings: opts.timings,
+      }),
+      ...retentionActivities,
+    },
   });
 }

@@ -2,6 +2,7 @@ import type { Worker } from '@temporalio/worker';
 import { createTransport } from '../../activities/mail/mailer';
 import { PROJECT_ROOT } from '../../domain/config';
 import { DEFAULT_TIMINGS, Timings } from '../../domain/timings';
+import { casusDataConverter, generateKeyEntry, parseKeyRing } from '../../worker/encryption';
 import { createCasusWorker } from '../../worker/worker';
 import { startTestDatabase } from './db';
 import { startSmtpCatcher } from './smtp';
@@ -13,6 +14,11 @@ import { createDevServerEnv } from './temporal';
  */
 export async function startTestStack(opts: { timings?: Timings } = {}) {
   const [env, smtp, db] = await Promise.all([createDevServerEnv(), startSmtpCatcher(), startTestDatabase('pglite')]);
+  // Payloads are encrypted as in production; the CLI gets the same key through its environment.
+  const keyEnv = { CASUS_ENCRYPTION_KEYS: generateKeyEntry('test1'), CASUS_ENCRYPTION_KEY_ID: 'test1' };
+  const { ring } = parseKeyRing(keyEnv.CASUS_ENCRYPTION_KEYS, keyEnv.CASUS_ENCRYPTION_KEY_ID);
+  if (!ring) throw new Error('test key ring');
+  const dataConverter = casusDataConverter(ring);
   const namespace = env.namespace ?? 'default';
   const timings = opts.timings ?? DEFAULT_TIMINGS;
   const contactsFile = `${PROJECT_ROOT}/config/contacts.yaml`;
@@ -28,6 +34,7 @@ export async function startTestStack(opts: { timings?: Timings } = {}) {
       mailFrom: 'Casusregie <casusregie@test.example>',
       contactsFile,
       timings,
+      dataConverter,
     });
     running = worker.run();
   };
@@ -45,10 +52,11 @@ export async function startTestStack(opts: { timings?: Timings } = {}) {
     namespace,
     address: env.address,
     contactsFile,
+    dataConverter,
     startWorker,
     stopWorker,
     /** Environment for a child process (the CLI) that talks to this stack. */
-    childEnv: (): NodeJS.ProcessEnv => ({ ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: namespace }),
+    childEnv: (): NodeJS.ProcessEnv => ({ ...process.env, ...keyEnv, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: namespace }),
     async stop() {
       await stopWorker();
       await Promise.all([env.teardown(), smtp.close(), db.stop()]);

@@ -1,3 +1,4 @@
+import { generateKeyEntry } from '../../worker/encryption';
 import { casus } from '../helpers/cli';
 
 describe('the casus command', () => {
@@ -35,8 +36,19 @@ describe('the casus command', () => {
     });
   });
 
+  it('refuses to talk to a cluster without the encryption keys, naming the variable', async () => {
+    const run = await casus(['status', 'BEV-2027-0001'], { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', CASUS_ENCRYPTION_KEYS: '' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/CASUS_ENCRYPTION_KEYS: ontbreekt/);
+  });
+
   it('explains that Temporal cannot be reached', async () => {
-    const err = await casus(['status', 'BEV-2027-0001'], { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    const err = await casus(['status', 'BEV-2027-0001'], {
+      ...process.env,
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      CASUS_ENCRYPTION_KEYS: generateKeyEntry('k1'),
+      CASUS_ENCRYPTION_KEY_ID: 'k1',
+    });
     expect(err.code).toBe(1);
     expect(err.stderr).toMatch(/^Geweigerd: Temporal is niet bereikbaar op 127\.0\.0\.1:1\. Start de omgeving met `npm start`/);
   });

@@ -14,7 +14,7 @@ let client: CasusClient;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  client = await CasusClient.connect({ address: stack.address, namespace: stack.namespace });
+  client = await CasusClient.connect({ address: stack.address, namespace: stack.namespace, dataConverter: stack.dataConverter });
 });
 
 afterAll(async () => {
@@ -44,7 +44,7 @@ describe('referral slice on the dev server, SMTP and database', () => {
     expect(status).toMatchObject({ state: 'aangemeld', initials: 'S.T.', municipality: 'beverwijk' });
 
     // Findable in the Web UI by its search attributes.
-    const desc = await stack.env.client.workflow.getHandle(caseWorkflowId('INT-2027-0001')).describe();
+    const desc = await client.client.workflow.getHandle(caseWorkflowId('INT-2027-0001')).describe();
     expect(desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.state)).toBe('aangemeld');
     expect(desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.municipality)).toBe('beverwijk');
     expect(await desc.staticSummary()).toBe('Casus INT-2027-0001 (gemeente beverwijk)');

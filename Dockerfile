@@ -1,0 +1,35 @@
+# The Casusregie worker, for docker-compose.yml and any container platform.
+# Multi-stage: build with the dev dependencies, run on a slim image as the non-root user `node`.
+# Configuration only through the environment (docs/operations.md); no secrets in the image.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# The Temporal SDK ships its native bridge prebuilt: no install scripts needed.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY domain ./domain
+COPY workflows ./workflows
+COPY activities ./activities
+COPY worker ./worker
+COPY client ./client
+COPY scripts ./scripts
+RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build --chown=root:root /app/package.json ./package.json
+COPY --from=build --chown=root:root /app/node_modules ./node_modules
+COPY --from=build --chown=root:root /app/dist ./dist
+# Read at run time from the project root: the SQL migrations and the example contacts file.
+COPY --chown=root:root activities/db/migrations ./activities/db/migrations
+COPY --chown=root:root config/contacts.yaml ./config/contacts.yaml
+COPY --chown=root:root bin ./bin
+USER node
+# 8234 codec endpoint (Web UI), 8235 /health, 9464 Prometheus /metrics
+EXPOSE 8234 8235 9464
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.HEALTH_PORT||8235)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# SIGTERM (docker stop) drains the worker: give it longer than SHUTDOWN_GRACE_TIME (stop_grace_period).
+CMD ["node", "dist/worker/main.js"]

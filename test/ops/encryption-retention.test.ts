@@ -1,0 +1,272 @@
+/**
+ * On the real dev server, SMTP and database: payloads are encrypted in Temporal's history,
+ * the codec endpoint decodes them with the token, and the retention schedule anonymises
+ * the records of an ended case and deletes its history.
+ */
+import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createTransport } from '../../activities/mail/mailer';
+import { CasusClient } from '../../client/casus-client';
+import { parseKeyRing, PROJECT_ROOT } from '../../domain/config';
+import { assessUpdate, caseWorkflowId } from '../../domain/contract';
+import { DEFAULT_TIMINGS } from '../../domain/timings';
+import { startCodecServer, RunningCodecServer } from '../../worker/codec-server';
+import { AesGcmPayloadCodec, casusDataConverter } from '../../worker/encryption';
+import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../../worker/retention-schedule';
+import { createCasusWorker } from '../../worker/worker';
+import { findBinaries } from '../../scripts/tools';
+import { startTestDatabase } from '../helpers/db';
+import { eventually } from '../helpers/eventually';
+import { sampleReferral } from '../helpers/referral';
+import { startSmtpCatcher } from '../helpers/smtp';
+import { createDevServerEnv } from '../helpers/temporal';
+
+const ring = parseKeyRing(`test-1:${crypto.randomBytes(32).toString('base64')}`, undefined).ring!;
+const dataConverter = casusDataConverter(ring);
+const TOKEN = crypto.randomBytes(32).toString('hex');
+/** Personal data of the sample referral that must never be readable in Temporal. */
+const SECRETS = [
+  'Sem',
+  'van der Testen',
+  'Petra Voorbeeld',
+  'p.voorbeeld@jb.example',
+  'anna@ouders.example',
+  'uitbuiting',
+  'Verzuimt',
+  '2011-05-14',
+];
+
+let env: TestWorkflowEnvironment;
+let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
+let db: Awaited<ReturnType<typeof startTestDatabase>>;
+let worker: Worker;
+let running: Promise<void>;
+let client: CasusClient;
+let codecServer: RunningCodecServer;
+
+beforeAll(async () => {
+  [env, smtp, db] = await Promise.all([
+    createDevServerEnv(),
+    startSmtpCatcher(),
+    startTestDatabase('pglite'),
+  ]);
+  worker = await createCasusWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    pool: db.pool,
+    transport: createTransport(smtp.url),
+    mailFrom: 'Casusregie <casusregie@test.example>',
+    contactsFile: `${PROJECT_ROOT}/config/contacts.yaml`,
+    timings: DEFAULT_TIMINGS,
+    dataConverter,
+    retention: { text: '2y', interval: '2 years' },
+  });
+  running = worker.run();
+  client = await CasusClient.connect({
+    address: env.address,
+    namespace: env.namespace ?? 'default',
+    dataConverter,
+  });
+  codecServer = await startCodecServer({
+    codec: new AesGcmPayloadCodec(ring),
+    host: '127.0.0.1',
+    port: 0,
+    token: TOKEN,
+    corsOrigins: ['http://localhost:8233'],
+  });
+});
+
+afterAll(async () => {
+  await client?.close();
+  worker?.shutdown();
+  await running;
+  await Promise.all([env?.teardown(), smtp?.close(), db?.stop(), codecServer?.close()]);
+});
+
+/** The history as the server stores it, from the Temporal CLI, without any codec. */
+function rawHistory(workflowId: string): { events: Record<string, unknown>[] } {
+  const out = execFileSync(
+    findBinaries().cli!.path,
+    [
+      'workflow',
+      'show',
+      '--workflow-id',
+      workflowId,
+      '--address',
+      env.address,
+      '--namespace',
+      env.namespace ?? 'default',
+      '--output',
+      'json',
+    ],
+    { encoding: 'utf8' },
+  );
+  return JSON.parse(out);
+}
+
+/** Every string in the JSON, and for base64 strings their decoded text too. */
+function readableTexts(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string') {
+    into.push(value);
+    if (/^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length % 4 === 0)
+      into.push(Buffer.from(value, 'base64').toString('utf8'));
+  } else if (Array.isArray(value)) value.forEach((v) => readableTexts(v, into));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => readableTexts(v, into));
+  return into;
+}
+
+describe('payload encryption in Temporal', () => {
+  it('the raw history holds none of the referral in plaintext; the codec endpoint decodes it with the token only', async () => {
+    const { workflowId } = await client.submitReferral(sampleReferral({ caseNumber: 'ENC-2027-0001' }));
+    await smtp.waitFor((m) => m.some((mail) => mail.parsed.subject?.includes('ENC-2027-0001')));
+    // The case itself works through the encrypted payloads: the status query decodes.
+    expect(await client.status('ENC-2027-0001')).toMatchObject({ state: 'aangemeld', initials: 'S.T.' });
+
+    const history = rawHistory(workflowId);
+    expect(history.events.length).toBeGreaterThan(3);
+    const texts = readableTexts(history).join('\n');
+    for (const secret of SECRETS) expect(texts).not.toContain(secret);
+    expect(texts).toContain('binary/encrypted');
+
+    // Decode the start input through the codec endpoint, as the Web UI does.
+    const started = history.events[0] as {
+      workflowExecutionStartedEventAttributes: { input: { payloads: unknown[] } };
+    };
+    const body = JSON.stringify({ payloads: started.workflowExecutionStartedEventAttributes.input.payloads });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${codecServer.url}/decode`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Namespace': 'default', ...headers },
+        body,
+      });
+
+    const refused = await post({});
+    expect(refused.status).toBe(401);
+    const decoded = await post({ Authorization: `Bearer ${TOKEN}` });
+    expect(decoded.status).toBe(200);
+    const { payloads } = (await decoded.json()) as { payloads: { data: string }[] };
+    const input = JSON.parse(Buffer.from(payloads[0].data, 'base64').toString('utf8'));
+    expect(input.referral.youngPerson).toMatchObject({ firstName: 'Sem', lastName: 'van der Testen' });
+  });
+
+  it('a client without the key cannot read the case', async () => {
+    const raw = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
+    const desc = await raw.workflow.getHandle(caseWorkflowId('ENC-2027-0001')).describe();
+    // The summary is encrypted too (it carries no personal data, but the codec cannot tell).
+    await expect(desc.staticSummary()).rejects.toThrow();
+  });
+});
+
+describe('retention', () => {
+  const decline = async (caseNumber: string) => {
+    const today = new Date().toISOString().slice(0, 10);
+    await client.submitReferral(sampleReferral({ caseNumber, referralDate: today }));
+    const handle = client.client.workflow.getHandle(caseWorkflowId(caseNumber));
+    // As a regisseur would: assess once the referral has arrived.
+    await eventually(() => client.status(caseNumber));
+    await handle.executeUpdate(assessUpdate, {
+      args: [
+        {
+          decision: 'afwijzen',
+          referrerDiscussed: { on: today, note: 'Besproken' },
+          reason: 'Past niet',
+          advice: 'Natuurlijke regisseur',
+        },
+      ],
+    });
+    await handle.result();
+  };
+
+  it('the schedule anonymises ended cases past the retention period and deletes their history; others stay', async () => {
+    await decline('RET-2027-0001'); // closed "3 years ago": expired
+    await decline('RET-2027-0002'); // closed now: kept
+    await client.submitReferral(sampleReferral({ caseNumber: 'RET-2027-0003' })); // running: kept
+    await eventually(async () => {
+      const { rows } = await db.pool.query(
+        `SELECT case_number, state FROM cases WHERE case_number LIKE 'RET-%' ORDER BY 1`,
+      );
+      expect(rows.map((r) => r.state)).toEqual(['afgewezen', 'afgewezen', 'aangemeld']);
+    });
+    await db.pool.query(
+      `UPDATE cases SET closed_at = now() - interval '3 years' WHERE case_number = 'RET-2027-0001'`,
+    );
+    const before = await db.pool.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE case_number = 'RET-2027-0001'`,
+    );
+    expect(before.rows[0].n).toBeGreaterThan(1);
+
+    expect(await ensureRetentionSchedule(env.connection, env.namespace ?? 'default', dataConverter)).toBe(
+      'aangemaakt',
+    );
+    expect(await ensureRetentionSchedule(env.connection, env.namespace ?? 'default', dataConverter)).toBe(
+      'bestond al',
+    );
+    await client.client.schedule.getHandle(RETENTION_SCHEDULE_ID).trigger();
+
+    await eventually(async () => {
+      const { rows } = await db.pool.query(
+        `SELECT anonymised_at FROM cases WHERE case_number = 'RET-2027-0001'`,
+      );
+      expect(rows[0].anonymised_at).not.toBeNull();
+    }, 30_000);
+
+    // Records: the referral, documents and addresses are gone; the audit trail keeps kind, time and legal basis.
+    const kase = await db.pool.query(
+      `SELECT referral, state, municipality FROM cases WHERE case_number = 'RET-2027-0001'`,
+    );
+    expect(kase.rows[0]).toMatchObject({ referral: null, state: 'afgewezen', municipality: 'beverwijk' });
+    const trail = await db.pool.query(
+      `SELECT kind, details FROM audit_events WHERE case_number = 'RET-2027-0001' ORDER BY id`,
+    );
+    expect(trail.rows.length).toBe(before.rows[0].n + 1);
+    expect(
+      trail.rows.slice(0, -1).every((r) => JSON.stringify(r.details) === '{"geanonimiseerd":true}'),
+    ).toBe(true);
+    expect(trail.rows.at(-1)).toEqual({ kind: 'bewaartermijn-verstreken', details: { bewaartermijn: '2y' } });
+    const mails = await db.pool.query(
+      `SELECT recipients, subject FROM notifications WHERE case_number = 'RET-2027-0001'`,
+    );
+    expect(mails.rows.length).toBeGreaterThan(0);
+    expect(mails.rows.every((r) => r.recipients.length === 0 && r.subject === '(geanonimiseerd)')).toBe(true);
+    const docs = await db.pool.query(
+      `SELECT count(*)::int AS n FROM documents WHERE case_number = 'RET-2027-0001'`,
+    );
+    expect(docs.rows[0].n).toBe(0);
+    const everything = JSON.stringify(
+      (
+        await db.pool.query(
+          `SELECT c.*, (SELECT json_agg(a) FROM audit_events a WHERE a.case_number = c.case_number) AS a FROM cases c WHERE case_number = 'RET-2027-0001'`,
+        )
+      ).rows,
+    );
+    for (const secret of SECRETS) expect(everything).not.toContain(secret);
+
+    // Temporal: the case's history is gone (the server deletes asynchronously, here in about half a minute).
+    await eventually(
+      async () => {
+        await expect(
+          client.client.workflow.getHandle(caseWorkflowId('RET-2027-0001')).describe(),
+        ).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      },
+      90_000,
+      1000,
+    );
+
+    // The others are untouched.
+    const kept = await db.pool.query(
+      `SELECT case_number FROM cases WHERE referral IS NOT NULL AND case_number LIKE 'RET-%' ORDER BY 1`,
+    );
+    expect(kept.rows.map((r) => r.case_number)).toEqual(['RET-2027-0002', 'RET-2027-0003']);
+    await client.client.workflow.getHandle(caseWorkflowId('RET-2027-0002')).describe();
+
+    // Outside the retention run the audit trail stays append-only.
+    await expect(
+      db.pool.query(
+        `UPDATE audit_events SET details = '{"geanonimiseerd": true}' WHERE case_number = 'RET-2027-0002'`,
+      ),
+    ).rejects.toThrow(/append-only/);
+  });
+});
