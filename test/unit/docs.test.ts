@@ -1,0 +1,19 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { COMMAND_CLI, NOTIFICATION_KINDS } from '../../domain/contract';
+
+const read = (f: string) => fs.readFileSync(path.join(__dirname, '..', '..', f), 'utf8');
+
+describe('the docs keep up with the contract', () => {
+  it('the README lists every notification the workflow can send', () => {
+    const readme = read('README.md');
+    const missing = NOTIFICATION_KINDS.filter((k) => !readme.includes(`| \`${k}\` |`));
+    expect(missing).toEqual([]);
+  });
+
+  it('docs/contract.md names every update and its CLI command', () => {
+    const doc = read('docs/contract.md');
+    const missing = Object.entries(COMMAND_CLI).filter(([update, cli]) => !doc.includes(update) || !doc.includes(cli));
+    expect(missing).toEqual([]);
+  });
+});
