@@ -56,7 +56,7 @@ async function main(config: Config) {
         `Database (PGlite) draait op 127.0.0.1:${config.pglitePort}, gegevens in ${path.join(config.dataDir, 'pglite')}`,
       );
     } else say('Database: DATABASE_URL (de eigen database wordt niet gestart)');
-    const pool = createPool(databaseUrl);
+    const pool = createPool(databaseUrl, { embedded: config.databaseUrl === undefined });
     started.push({ name: 'databaseverbinding', part: { stop: () => pool.end() } });
     const applied = await migrate(pool);
     say(

@@ -38,7 +38,7 @@ async function main() {
   const dataConverter = casusDataConverter(keys.ring);
 
   const targets = connectionTargets(config);
-  const pool = createPool(targets.databaseUrl);
+  const pool = createPool(targets.databaseUrl, { embedded: config.databaseUrl === undefined });
   const applied = await migrate(pool);
   log.info({ applied }, 'database migrations applied');
 

@@ -60,7 +60,7 @@ export async function startTestDatabase(kind: DatabaseKind = 'pglite', opts: { m
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 8 });
   await server.start();
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-  const pool = createPool(url);
+  const pool = createPool(url, { embedded: true });
   if (migrateNow) await migrate(pool);
   return {
     kind,

@@ -78,17 +78,20 @@ describe('casus CLI: one case from referral to closing', () => {
     expect(accepted.result.message).toMatch(new RegExp(`^Aanmelding ${CN} aangenomen`));
     await stack.smtp.waitFor((all) => all.some((m) => m.envelopeTo.includes('wijkagent@politie.example')));
 
-    // uvo-plannen: one minute from now
-    const start = new Date(Date.now() + 60_000);
+    // uvo-plannen: a few seconds from now (a report can only follow the meeting)
+    const start = new Date(Date.now() + 4000);
     const planned = await ok(['uvo-plannen', CN, '--op', start.toISOString(), '--locatie', 'Stadhuis Beverwijk']);
     expect(planned.stdout).toMatch(/^UVO U1 gepland; 2 partner\(s\) en de regisseur uitgenodigd\./);
     const invited = () => stack.smtp.received.filter((m) => m.raw.includes('METHOD:REQUEST')).flatMap((m) => m.envelopeTo);
-    await stack.smtp.waitFor(() => invited().length >= 3).catch((e) => {
-      throw new Error(`${e.message}: ${stack.smtp.received.map((m) => `${m.parsed.subject} → ${m.envelopeTo.join(",")}`).join(" | ")}`);
+    await stack.smtp.waitFor(() => invited().length >= 3).catch(async (e) => {
+      const rows = await stack.db.pool.query('select key, status, error from notifications');
+      const desc = await stack.env.client.workflow.getHandle('casus-' + CN).describe();
+      throw new Error(`${e.message}: ${JSON.stringify(rows.rows)} ${JSON.stringify(desc.raw.pendingActivities?.map((a) => [a.activityType?.name, a.attempt, a.lastFailure?.message]))}`);
     });
     expect(invited().sort()).toEqual(['leerplicht@gemeente.example', 'regisseur@beverwijk.example', 'wijkagent@politie.example']);
 
-    // uvo-verslag with the plan van aanpak, from a file
+    // uvo-verslag with the plan van aanpak, from a file, once the UVO has taken place
+    await new Promise((r) => setTimeout(r, Math.max(0, start.getTime() - Date.now() + 500)));
     const report = await ok([
       'uvo-verslag',
       CN,
@@ -135,8 +138,10 @@ describe('casus CLI: one case from referral to closing', () => {
     ]);
     expect((await json<{ state: string }>(['status', CN])).state).toBe('afschaling');
     await ok(['akkoord', CN, 'politie']);
-    const last = await json<{ result: { state: string } }>(['akkoord', CN, 'leerplicht']);
-    expect(last.result.state).toBe('actief');
+    const last = await json<{ result: { state: string; message: string } }>(['akkoord', CN, 'leerplicht']);
+    // Every partner agreed: the afschaling stands and the regisseur is asked to close.
+    expect(last.result.state).toBe('afschaling');
+    await stack.smtp.waitFor(() => mailsOf(/akkoord/i).some((m) => m.envelopeTo.includes('regisseur@beverwijk.example')));
 
     // afsluiten with the afsluitformulier
     const closed = await ok(['afsluiten', CN, '--bestand', path.join(__dirname, '..', '..', 'docs', 'voorbeeld-afsluitformulier.yaml')]);

@@ -10,7 +10,7 @@ import { DEFAULT_TIMINGS } from '../../../domain/timings';
 
 async function main() {
   const input = JSON.parse(process.env.CASUS_CHILD ?? '{}');
-  const pool = createPool(input.databaseUrl, 2);
+  const pool = createPool(input.databaseUrl, { embedded: input.embedded === true });
   const activities = createActivities({
     pool,
     transport: createTransport(input.smtpUrl),
