@@ -4,9 +4,33 @@
  * (documented in docs/contract.md).
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { LegalBasis, Referral } from './referral';
 import type { Timings } from './timings';
+import type { CaseMemory, CaseStatus } from './lifecycle/state';
+import type { CommandResult } from './lifecycle/commands';
+import type {
+  AddPartnerPayload,
+  AssessPayload,
+  AvePayload,
+  ClosePayload,
+  CompleteActionPayload,
+  ContactPayload,
+  DeescalationVotePayload,
+  EscalatePayload,
+  LimitDecisionPayload,
+  PlanUvoPayload,
+  ProposeDeescalationPayload,
+  RemovePartnerPayload,
+  ResolveEscalationPayload,
+  UvoReportPayload,
+} from './lifecycle/schemas';
+
+// The payload schemas of every command live in lifecycle/schemas.ts; this module is where
+// integrators find them.
+export * from './lifecycle/schemas';
+export type * from './lifecycle/state';
+export type { CommandResult } from './lifecycle/commands';
 
 export const TASK_QUEUE = 'casusregie';
 export const WORKFLOW_TYPE = 'caseWorkflow';
@@ -16,7 +40,14 @@ export function caseWorkflowId(caseNumber: string): string {
   return `casus-${caseNumber}`;
 }
 
-export const CASE_STATES = ['aangemeld', 'afgewezen', 'aangehaakt', 'actief', 'afschaling', 'afgesloten'] as const;
+export const CASE_STATES = [
+  'aangemeld',
+  'afgewezen',
+  'aangehaakt',
+  'actief',
+  'afschaling',
+  'afgesloten',
+] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 
 /**
@@ -42,6 +73,38 @@ export const ErrorCode = {
   UNKNOWN_PARTNER: 'UNKNOWN_PARTNER',
   CASE_EXISTS: 'CASE_EXISTS',
   CASE_NOT_FOUND: 'CASE_NOT_FOUND',
+  /** R18: a partner with this id already takes part. */
+  PARTNER_EXISTS: 'PARTNER_EXISTS',
+  /** R21: a partner without a legal basis for sharing case data. */
+  LEGAL_BASIS_REQUIRED: 'LEGAL_BASIS_REQUIRED',
+  /** R10, R5: no action item or checklist item with this id. */
+  UNKNOWN_ACTION: 'UNKNOWN_ACTION',
+  /** R13: no escalation or termijnsignaal with this id. */
+  UNKNOWN_ESCALATION: 'UNKNOWN_ESCALATION',
+  /** R20: no intervention with this id in the plan van aanpak. */
+  UNKNOWN_INTERVENTION: 'UNKNOWN_INTERVENTION',
+  /** Already completed or resolved. */
+  ALREADY_DONE: 'ALREADY_DONE',
+  /** R12: skipping a step of the ladder needs a reason. */
+  SKIP_NEEDS_REASON: 'SKIP_NEEDS_REASON',
+  /** R12: an escalation to this level (or higher) or table is still open. */
+  ALREADY_ESCALATED: 'ALREADY_ESCALATED',
+  /** R20: the first UVO report must set the plan van aanpak. */
+  PLAN_REQUIRED: 'PLAN_REQUIRED',
+  /** R8: re-plan or cancel without a planned UVO. */
+  UVO_NOT_PLANNED: 'UVO_NOT_PLANNED',
+  /** R8: plan while one is planned (use re-plan). */
+  UVO_ALREADY_PLANNED: 'UVO_ALREADY_PLANNED',
+  /** A date in the future where a past one is needed, or the other way round. */
+  DATE_OUT_OF_RANGE: 'DATE_OUT_OF_RANGE',
+  /** R22: an extension beyond the maximum (3 months). */
+  EXTENSION_TOO_LONG: 'EXTENSION_TOO_LONG',
+  /** R16, R17: a close as `doorbraak` without an afschaling agreed by every partner. */
+  NO_AGREEMENT: 'NO_AGREEMENT',
+  /** R22: a decision to close or de-escalate before the limit is reached. */
+  DECISION_NOT_DUE: 'DECISION_NOT_DUE',
+  /** A fault in the workflow itself; the case keeps running and the command changed nothing. */
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -50,30 +113,65 @@ export interface CaseInput {
   referral: Referral;
   /** Normally left out: the case then runs with the worker's configured timings. */
   timings?: Timings;
+  /**
+   * Set only by the workflow itself when it continues as new: the case as it stood.
+   * Clients never pass it.
+   */
+  resume?: { status: CaseStatus; memory: CaseMemory };
+  /**
+   * Continue as new once the history has this many events (default 2000), or earlier when
+   * Temporal suggests it. Tests set it low.
+   */
+  historyEventLimit?: number;
 }
 
-export interface TimelineEntry {
-  /** ISO timestamp in workflow time. */
-  at: string;
-  kind: string;
-  /** Short Dutch description, without personal data. */
-  text: string;
-}
-
-/** The case status returned by the `status` query. */
-export interface CaseStatus {
-  caseNumber: string;
-  municipality: string;
-  state: CaseState;
-  initials: string;
-  acute: boolean;
-  referralDate: string;
-  /** Points the assessment must look at (R1). */
-  assessmentFlags: string[];
-  timeline: TimelineEntry[];
-}
-
+/** The full case status (SPEC §4). */
 export const statusQuery = defineQuery<CaseStatus>('status');
+
+/**
+ * The regisseur's commands as Temporal Updates. Each is validated synchronously: refused with
+ * an ApplicationFailure whose `type` is an ErrorCode and whose message is Dutch, or accepted
+ * and confirmed with a CommandResult. The Dutch CLI command of each is in COMMAND_CLI.
+ */
+export const assessUpdate = defineUpdate<CommandResult, [AssessPayload]>('assess');
+export const logContactUpdate = defineUpdate<CommandResult, [ContactPayload]>('logContact');
+export const planUvoUpdate = defineUpdate<CommandResult, [PlanUvoPayload]>('planUvo');
+export const recordUvoReportUpdate = defineUpdate<CommandResult, [UvoReportPayload]>('recordUvoReport');
+export const escalateUpdate = defineUpdate<CommandResult, [EscalatePayload]>('escalate');
+export const resolveEscalationUpdate = defineUpdate<CommandResult, [ResolveEscalationPayload]>(
+  'resolveEscalation',
+);
+export const setAvePhaseUpdate = defineUpdate<CommandResult, [AvePayload]>('setAvePhase');
+export const decideLimitUpdate = defineUpdate<CommandResult, [LimitDecisionPayload]>('decideLimit');
+export const addPartnerUpdate = defineUpdate<CommandResult, [AddPartnerPayload]>('addPartner');
+export const removePartnerUpdate = defineUpdate<CommandResult, [RemovePartnerPayload]>('removePartner');
+export const completeActionUpdate = defineUpdate<CommandResult, [CompleteActionPayload]>('completeAction');
+export const proposeDeescalationUpdate = defineUpdate<CommandResult, [ProposeDeescalationPayload]>(
+  'proposeDeescalation',
+);
+export const recordDeescalationVoteUpdate = defineUpdate<CommandResult, [DeescalationVotePayload]>(
+  'recordDeescalationVote',
+);
+export const closeCaseUpdate = defineUpdate<CommandResult, [ClosePayload]>('closeCase');
+
+/** Update name → the `casus` CLI command that sends it (SPEC §4). */
+export const COMMAND_CLI = {
+  assess: 'beoordelen',
+  logContact: 'contact',
+  planUvo: 'uvo-plannen',
+  recordUvoReport: 'uvo-verslag',
+  escalate: 'opschalen',
+  resolveEscalation: 'opschaling-afronden',
+  setAvePhase: 'ave',
+  decideLimit: 'verlengen',
+  addPartner: 'partner-toevoegen',
+  removePartner: 'partner-verwijderen',
+  completeAction: 'actie-afronden',
+  proposeDeescalation: 'afschalen',
+  recordDeescalationVote: 'akkoord',
+  closeCase: 'afsluiten',
+} as const;
+export type UpdateName = keyof typeof COMMAND_CLI;
 
 /**
  * Kinds of notification the workflow requests; one Dutch template each (activities/mail).

@@ -1,94 +1,309 @@
 /**
  * One case (casus) from referral to its end, as one long-lived workflow.
- * Deterministic code only: side effects go through activities, time through timers.
+ *
+ * The story: a referral arrives (R1–R3) → the regisseur assesses it (R4): declined or
+ * aangehaakt ends the case; accepted (R5) starts the trajectory of at most 9 months, with a
+ * UVO at least every 6 weeks (R6–R11, R20), escalations (R12–R14), partners coming and
+ * going (R18, R21), the limit (R15, R22), afschaling by consensus (R16) and the close (R17).
+ *
+ * The rules themselves are pure functions in domain/lifecycle: commands change the case and
+ * queue mail and records in an outbox; `dueTimers` says which reminder or signal is due when.
+ * This file only wires them to Temporal: Updates with validators, one durable wait for the
+ * earliest due moment, the activities that empty the outbox, search attributes, and
+ * continue-as-new. Deterministic code only: time is workflow time.
  */
 import {
+  allHandlersFinished,
   ApplicationFailure,
   condition,
+  continueAsNew,
+  isCancellation,
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities } from '../activities';
 import {
+  addPartnerUpdate,
+  assessUpdate,
   CaseInput,
   CaseState,
-  CaseStatus,
+  closeCaseUpdate,
+  COMMAND_CLI,
+  completeActionUpdate,
+  decideLimitUpdate,
   ErrorCode,
-  NotificationRequest,
+  escalateUpdate,
+  logContactUpdate,
+  planUvoUpdate,
+  proposeDeescalationUpdate,
+  recordDeescalationVoteUpdate,
+  recordUvoReportUpdate,
+  removePartnerUpdate,
+  resolveEscalationUpdate,
   SEARCH_ATTRIBUTES,
+  setAvePhaseUpdate,
   statusQuery,
 } from '../domain/contract';
-import { formatDuration } from '../domain/duration';
-import { assessmentFlags, checkReferral, initialsOf } from '../domain/referral';
+import { checkReferral } from '../domain/referral';
+import { Command, CommandResult, COMMANDS } from '../domain/lifecycle/commands';
+import { Ctx, log, newCase, notify, REGISSEUR } from '../domain/lifecycle/effects';
+import { checkCommand } from '../domain/lifecycle/refusals';
+import type { CaseData, Effect } from '../domain/lifecycle/state';
+import { isEnded } from '../domain/lifecycle/state';
+import { earliest, fireDue } from '../domain/lifecycle/timers';
+import { detailsText, VisibleValues, visibleValues } from '../domain/lifecycle/visibility';
 
-const { caseTimings, recordCaseEvent, sendNotification } = proxyActivities<CaseActivities>({
+const ACTIVITY_OPTIONS = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+} as const;
+const { caseTimings, recordCaseEvent, sendNotification } = proxyActivities<CaseActivities>(ACTIVITY_OPTIONS);
+
+/** Continue as new past this many history events (or earlier when Temporal suggests it). */
+export const DEFAULT_HISTORY_EVENT_LIMIT = 2000;
 
 export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   // R1: the referral is checked again here, with the schema the client used at the door.
   const check = checkReferral(input.referral);
   if (!check.ok) {
-    throw ApplicationFailure.nonRetryable(`Ongeldige aanmelding: ${check.problems.join('; ')}`, ErrorCode.INVALID_REFERRAL);
+    throw ApplicationFailure.nonRetryable(
+      `Ongeldige aanmelding: ${check.problems.join('; ')}`,
+      ErrorCode.INVALID_REFERRAL,
+    );
   }
-  const referral = check.referral;
-  const timings = input.timings ?? (await caseTimings());
-  const now = () => new Date().toISOString();
+  const timings =
+    input.timings ??
+    (await caseTimings.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: 'Termijnen ophalen' }, []));
+  const ctx = (): Ctx => ({ now: Date.now(), timings });
+  const d: CaseData = input.resume
+    ? { referral: check.referral, ...input.resume }
+    : newCase(check.referral, Date.now());
+  let changed = false;
+  let shown: VisibleValues | undefined;
+  const show = () => (shown = showCase(d, timings, shown));
 
-  const status: CaseStatus = {
-    caseNumber: referral.caseNumber,
-    municipality: referral.municipality,
-    state: 'aangemeld',
-    initials: initialsOf(referral.youngPerson),
-    acute: referral.acute,
-    referralDate: referral.referralDate,
-    assessmentFlags: assessmentFlags(referral),
-    timeline: [],
-  };
-  setHandler(statusQuery, () => status);
-
-  const log = (kind: string, text: string) => status.timeline.push({ at: now(), kind, text });
-  const notify = (req: Omit<NotificationRequest, 'caseNumber' | 'municipality'>) =>
-    sendNotification({ ...req, caseNumber: status.caseNumber, municipality: status.municipality });
-
-  upsertSearchAttributes([
-    { key: SEARCH_ATTRIBUTES.state, value: status.state },
-    { key: SEARCH_ATTRIBUTES.municipality, value: status.municipality },
-  ]);
-  setCurrentDetails(`Aangemeld op ${referral.referralDate}; wacht op beoordeling door de netwerkregisseur.`);
-
-  // Intake: record the case and tell the regisseur (R3).
-  log('aanmelding-ontvangen', `Aanmelding ontvangen via route ${referral.route}${referral.acute ? ' (acuut)' : ''}`);
-  await recordCaseEvent(`${workflowInfo().workflowId}:aanmelding`, {
-    caseNumber: status.caseNumber,
-    municipality: status.municipality,
-    state: status.state,
-    kind: 'aanmelding-ontvangen',
-    at: now(),
-    details: { route: referral.route, acute: referral.acute, flags: status.assessmentFlags.length },
-    fields: { referral, referralDate: referral.referralDate, acute: referral.acute },
-  });
-  await notify({
-    key: `${status.caseNumber}:aanmelding-ontvangen`,
-    kind: 'aanmelding-ontvangen',
-    to: [{ role: 'regisseur' }],
-    data: { initials: status.initials, acute: referral.acute },
+  setHandler(statusQuery, () => d.status);
+  registerCommands(d, ctx, () => {
+    changed = true;
+    show(); // the Web UI shows the change as soon as the command is confirmed
   });
 
-  // R3: until the regisseur decides, a reminder after 5 days and every 5 days after.
-  const decided = () => status.state !== 'aangemeld';
-  for (let reminder = 1; !(await condition(decided, timings.assessmentReminder, { summary: 'Beoordelingstermijn' })); reminder++) {
-    log('beoordeling-herinnering', `Herinnering beoordeling verstuurd (na ${formatDuration(timings.assessmentReminder * reminder)})`);
-    await notify({
-      key: `${status.caseNumber}:beoordeling-herinnering:${reminder}`,
-      kind: 'beoordeling-herinnering',
-      to: [{ role: 'regisseur' }],
-      data: { initials: status.initials, since: referral.referralDate },
+  if (!input.resume) {
+    // Intake: record the case and tell the regisseur (R3).
+    const r = d.referral;
+    log(
+      d,
+      ctx(),
+      'aanmelding-ontvangen',
+      `Aanmelding ontvangen via route ${r.route}${r.acute ? ' (acuut)' : ''}`,
+    );
+    d.memory.outbox.push({
+      type: 'record',
+      key: `${workflowInfo().workflowId}:aanmelding`,
+      event: {
+        caseNumber: d.status.caseNumber,
+        municipality: d.status.municipality,
+        state: d.status.state,
+        kind: 'aanmelding-ontvangen',
+        at: new Date().toISOString(),
+        details: { route: r.route, acute: r.acute, flags: d.status.assessmentFlags.length },
+        fields: { referral: r, referralDate: r.referralDate, acute: r.acute },
+        actor: 'systeem',
+      },
+    });
+    notify(d, {
+      key: `${d.status.caseNumber}:aanmelding-ontvangen`,
+      kind: 'aanmelding-ontvangen',
+      to: [REGISSEUR],
+      data: { acute: r.acute },
+    });
+  } else {
+    log(d, ctx(), 'doorgezet', 'Workflowgeschiedenis afgesloten en voortgezet (continue-as-new)');
+  }
+
+  // The life of the case: perform what is asked, fire what is due, wait for the next moment.
+  const alarm = new Alarm();
+  for (;;) {
+    await performOutbox(d);
+    show();
+    if (isEnded(d.status)) break;
+    if (historyTooLong(input)) {
+      await condition(allHandlersFinished);
+      await performOutbox(d);
+      return continueAsNew<typeof caseWorkflow>({
+        ...input,
+        timings,
+        resume: { status: d.status, memory: d.memory },
+      });
+    }
+    const c = ctx();
+    if (fireDue(d, c).length > 0) continue;
+    const next = earliest(d, c);
+    if (next) alarm.setFor(next.at, next.name);
+    changed = false;
+    await condition(() => changed || alarm.rang() || d.memory.outbox.length > 0);
+  }
+  // Ended (afgewezen, aangehaakt, afgesloten): nothing is due any more; let running updates finish.
+  await condition(allHandlersFinished);
+  await performOutbox(d);
+  return d.status.state;
+}
+
+/**
+ * Durable timers for the due moments, never cancelled: when the case changes, the loop just
+ * wakes up and recomputes what is due; a timer whose reason is gone fires into nothing. One
+ * timer runs per moment, and a new one starts only for an earlier moment. (Cancelling a timer
+ * as `condition(fn, timeout)` does raced with a command on the time-skipping test server,
+ * which then refused the workflow task: "invalid history builder state for action".)
+ */
+class Alarm {
+  private readonly pending = new Set<number>();
+  private woke = false;
+
+  setFor(at: number, name: string): void {
+    if ([...this.pending].some((p) => p <= at)) return;
+    this.pending.add(at);
+    void sleep(Math.max(1, at - Date.now()), { summary: name }).then(() => {
+      this.pending.delete(at);
+      this.woke = true;
     });
   }
-  return status.state;
+
+  /** Whether a timer fired since the last call. */
+  rang(): boolean {
+    const woke = this.woke;
+    this.woke = false;
+    return woke;
+  }
+}
+
+/** Wires every command to its Update: validator = payload schema + state check; handler = apply. */
+function registerCommands(d: CaseData, ctx: () => Ctx, onChange: () => void): void {
+  const wire = <P>(update: UpdateDefinition<CommandResult, [P], string>, command: Command<never>) => {
+    const cmd = command as unknown as Command<import('zod').ZodTypeAny>;
+    setHandler(
+      update,
+      (payload: P) => {
+        const parsed = validate(d, cmd, payload, ctx());
+        try {
+          const result = cmd.apply(d, parsed, ctx());
+          onChange();
+          return Promise.resolve(result);
+        } catch (err) {
+          // Never let an unexpected error fail the workflow task: that would stall the case.
+          if (err instanceof ApplicationFailure || isCancellation(err)) throw err;
+          throw ApplicationFailure.nonRetryable(
+            `Interne fout bij het verwerken van de opdracht: ${err instanceof Error ? err.message : String(err)}`,
+            ErrorCode.INTERNAL_ERROR,
+          );
+        }
+      },
+      {
+        validator: (payload: P) => void validate(d, cmd, payload, ctx()),
+        description: `Opdracht van de regisseur: casus ${COMMAND_CLI[update.name as keyof typeof COMMAND_CLI]}`,
+      },
+    );
+  };
+  wire(assessUpdate, COMMANDS.assess as Command<never>);
+  wire(logContactUpdate, COMMANDS.logContact as Command<never>);
+  wire(planUvoUpdate, COMMANDS.planUvo as Command<never>);
+  wire(recordUvoReportUpdate, COMMANDS.recordUvoReport as Command<never>);
+  wire(escalateUpdate, COMMANDS.escalate as Command<never>);
+  wire(resolveEscalationUpdate, COMMANDS.resolveEscalation as Command<never>);
+  wire(setAvePhaseUpdate, COMMANDS.setAvePhase as Command<never>);
+  wire(decideLimitUpdate, COMMANDS.decideLimit as Command<never>);
+  wire(addPartnerUpdate, COMMANDS.addPartner as Command<never>);
+  wire(removePartnerUpdate, COMMANDS.removePartner as Command<never>);
+  wire(completeActionUpdate, COMMANDS.completeAction as Command<never>);
+  wire(proposeDeescalationUpdate, COMMANDS.proposeDeescalation as Command<never>);
+  wire(recordDeescalationVoteUpdate, COMMANDS.recordDeescalationVote as Command<never>);
+  wire(closeCaseUpdate, COMMANDS.closeCase as Command<never>);
+}
+
+/** Parses and checks a command; a refusal becomes an ApplicationFailure with its stable code. */
+function validate<S extends import('zod').ZodTypeAny>(
+  d: CaseData,
+  cmd: Command<S>,
+  payload: unknown,
+  c: Ctx,
+) {
+  const outcome = checkCommand(d, cmd, payload, c);
+  if (!outcome.ok) throw ApplicationFailure.nonRetryable(outcome.refusal.message, outcome.refusal.code);
+  return outcome.payload;
+}
+
+/** Performs the queued mail and records; a mail that cannot be sent is kept in the status, the case goes on. */
+async function performOutbox(d: CaseData): Promise<void> {
+  while (d.memory.outbox.length > 0) {
+    const batch = d.memory.outbox.splice(0);
+    const records = batch.filter((e): e is Extract<Effect, { type: 'record' }> => e.type === 'record');
+    const mails = batch.filter((e): e is Extract<Effect, { type: 'notify' }> => e.type === 'notify');
+    await Promise.all([
+      (async () => {
+        for (const r of records) {
+          try {
+            await recordCaseEvent.executeWithOptions(
+              { ...ACTIVITY_OPTIONS, summary: `Vastleggen: ${r.event.kind}` },
+              [r.key, r.event],
+            );
+          } catch (err) {
+            failed(d, r.key, `registratie ${r.event.kind}`, err);
+          }
+        }
+      })(),
+      ...mails.map(async (m) => {
+        try {
+          await sendNotification.executeWithOptions(
+            { ...ACTIVITY_OPTIONS, summary: `Mail: ${m.request.kind}` },
+            [m.request],
+          );
+        } catch (err) {
+          failed(d, m.request.key, m.request.kind, err);
+        }
+      }),
+    ]);
+  }
+}
+
+function failed(d: CaseData, key: string, kind: string, err: unknown): void {
+  if (isCancellation(err)) throw err;
+  const cause =
+    (err as { cause?: { message?: string } }).cause?.message ??
+    (err instanceof Error ? err.message : String(err));
+  d.status.failedNotifications.push({ key, kind, at: new Date().toISOString(), error: cause });
+  d.status.timeline.push({
+    at: new Date().toISOString(),
+    kind: 'versturen-mislukt',
+    text: `Versturen of vastleggen mislukt: ${kind}`,
+  });
+}
+
+/** Keeps the search attributes and the details in the Web UI current (no personal data). */
+function showCase(
+  d: CaseData,
+  timings: CaseInput['timings'] & object,
+  before?: VisibleValues,
+): VisibleValues {
+  const now = visibleValues(d);
+  const same = (a: unknown, b: unknown) =>
+    a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
+  const updates = (Object.keys(now) as (keyof VisibleValues)[])
+    .filter((k) => !before || !same(before[k], now[k]))
+    .map((k) => ({ key: SEARCH_ATTRIBUTES[k], value: now[k] }));
+  if (updates.length > 0) upsertSearchAttributes(updates as Parameters<typeof upsertSearchAttributes>[0]);
+  setCurrentDetails(detailsText(d, timings));
+  return now;
+}
+
+function historyTooLong(input: CaseInput): boolean {
+  const info = workflowInfo();
+  return (
+    info.continueAsNewSuggested ||
+    info.historyLength > (input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT)
+  );
 }

@@ -1,0 +1,294 @@
+/**
+ * The state of one case, as the workflow keeps it and the `status` query shows it (SPEC §4).
+ * Plain JSON, so it travels through continue-as-new unchanged.
+ */
+import type {
+  CaseRecordEvent,
+  CaseState,
+  EscalationLevel,
+  IntegralTable,
+  NotificationRequest,
+} from '../contract';
+import type { LegalBasis, Referral } from '../referral';
+import type { AveReasons } from './schemas';
+
+export interface TimelineEntry {
+  /** ISO timestamp in workflow time. */
+  at: string;
+  kind: string;
+  /** Short Dutch description, without personal data. */
+  text: string;
+}
+
+export interface CasePartner {
+  id: string;
+  organisation: string;
+  contactName: string;
+  email: string;
+  /** R21: the ground on which case data is shared with this partner. */
+  legalBasis: { ground: LegalBasis; reason?: string };
+  addedAt: string;
+  /** "aanmelding" for partners of the referral, else the reason given. */
+  addedBecause: string;
+}
+
+export interface RemovedPartner extends CasePartner {
+  removedAt: string;
+  removedBecause: string;
+}
+
+export interface AvePhaseEntry {
+  at: string;
+  phase: number;
+  reasons: AveReasons;
+  note?: string;
+}
+
+export interface PlannedUvo {
+  id: string;
+  /** Calendar UID, the same across invitation, re-plan and cancel. */
+  uid: string;
+  sequence: number;
+  start: string;
+  end: string;
+  location: string;
+  /** When it was (re)planned: reminders due before this moment are not sent. */
+  plannedAt: string;
+  /** Partner ids invited to this UVO (a partner added later is invited too). */
+  invited: string[];
+}
+
+export interface UvoRecord {
+  id: string;
+  heldAt: string;
+  reportedAt: string;
+  attendees: string[];
+  referrerPresent: boolean;
+  summary: string;
+  actionIds: string[];
+}
+
+export interface CancelledUvo {
+  id: string;
+  start: string;
+  cancelledAt: string;
+  reason: string;
+}
+
+export interface Intervention {
+  id: string;
+  description: string;
+  owner: string;
+  progress: {
+    at: string;
+    uvoId: string;
+    progress: string;
+    result: 'loopt' | 'behaald' | 'niet-behaald' | 'gestopt';
+  }[];
+}
+
+export interface PlanGoal {
+  domain: 'veiligheid' | 'zorg' | 'gezin';
+  goal: string;
+  interventions: Intervention[];
+}
+
+export interface PlanVersion {
+  version: number;
+  at: string;
+  uvoId: string;
+  /** What changed in this version: "vastgesteld", "doelen gewijzigd", "voortgang". */
+  change: string;
+  goals: PlanGoal[];
+}
+
+export interface ActionItem {
+  id: string;
+  description: string;
+  owner: string;
+  /** Due day "JJJJ-MM-DD"; due at the end of that day. */
+  due: string;
+  uvoId: string;
+  createdAt: string;
+  doneAt?: string;
+  note?: string;
+  overdue: boolean;
+}
+
+export interface ChecklistItem {
+  id: string;
+  text: string;
+  doneAt?: string;
+  note?: string;
+}
+
+export interface Escalation {
+  id: string;
+  /** An escalation over an impasse (R12), or a deadline signal raised by a timer (R11, R15). */
+  type: 'opschaling' | 'termijnsignaal';
+  target: EscalationLevel | IntegralTable;
+  reason: string;
+  skipReason?: string;
+  /** For a termijnsignaal: which deadline raised it. */
+  source?: 'uvo-termijn' | 'limiet';
+  raisedAt: string;
+  respondedAt?: string;
+  response?: string;
+  resolvedAt?: string;
+  resolution?: string;
+}
+
+export interface DeescalationVote {
+  partnerId: string;
+  vote: 'akkoord' | 'bezwaar';
+  reason?: string;
+  at: string;
+  via: 'uvo' | 'e-mail' | 'voorstel';
+}
+
+export interface DeescalationProposal {
+  id: string;
+  proposedAt: string;
+  form: {
+    breakthrough: string;
+    regieTo: 'natuurlijke-regisseur' | 'cjg' | 'reguliere-zorg';
+    regieToOrganisation: string;
+    agreements: string;
+    avePhase: number;
+  };
+  referrerDiscussedOn: string;
+  votes: DeescalationVote[];
+  /** Partners asked by e-mail, with when (the reminder follows a week later). */
+  askedByEmail: { partnerId: string; at: string }[];
+  outcome?: 'akkoord' | 'bezwaar';
+  decidedAt?: string;
+  objection?: { partnerId: string; reason: string };
+}
+
+export interface ContactEntry {
+  on: string;
+  kind: 'gesprek' | 'huisbezoek' | 'telefonisch';
+  with: ('jongere' | 'ouders')[];
+  note?: string;
+  loggedAt: string;
+}
+
+export interface LimitExtension {
+  at: string;
+  from: string;
+  to: string;
+  reason: string;
+  decidedBy: string;
+}
+
+export interface LimitDecision {
+  at: string;
+  /** The limit this decision answers. */
+  limitDate: string;
+  decision: 'verlengen' | 'afsluiten' | 'afschalen';
+  reason: string;
+  decidedBy: string;
+}
+
+export interface Assessment {
+  decision: 'accepteren' | 'afwijzen' | 'aanhaken';
+  at: string;
+  referrerDiscussedOn: string;
+  consulted: ('zvh' | 'aov')[];
+  knownInOverleg?: string;
+  reason?: string;
+  advice?: string;
+  regieHeldBy?: string;
+}
+
+export interface Closing {
+  at: string;
+  kind: string;
+  reason: string;
+  explanation?: string;
+  remainingRisks: { content: string; context: string; process: string };
+  regieHeldBy: string;
+  aftercare: { needed: boolean; arrangement?: string };
+  addedValue: string;
+  evaluationPlannedOn: string;
+  policySignal?: string;
+}
+
+/** The full case status (SPEC §4), returned by the `status` query. */
+export interface CaseStatus {
+  caseNumber: string;
+  municipality: string;
+  state: CaseState;
+  initials: string;
+  acute: boolean;
+  route: string;
+  groupLabel?: string;
+  referralDate: string;
+  /** When the workflow received the referral (workflow time). */
+  receivedAt: string;
+  /** Points the assessment must look at (R1). */
+  assessmentFlags: string[];
+  assessment?: Assessment;
+  /** Dates of the trajectory (ISO). */
+  dates: {
+    acceptedAt?: string;
+    /** The current limit (9 months from acceptance, or as extended). */
+    limitDate?: string;
+    /** When the next UVO must have been held (R6). */
+    nextUvoDue?: string;
+    plannedUvo?: string;
+    lastUvoHeld?: string;
+    closedAt?: string;
+  };
+  ave: { phase?: number; history: AvePhaseEntry[] };
+  partners: CasePartner[];
+  removedPartners: RemovedPartner[];
+  /** Whether the referrer's organisation takes part (then invited to UVOs, R6). */
+  referrerInvolved: boolean;
+  checklist: ChecklistItem[];
+  contacts: ContactEntry[];
+  uvo: { planned?: PlannedUvo; held: UvoRecord[]; cancelled: CancelledUvo[]; count: number };
+  plan: { current?: PlanVersion; history: PlanVersion[] };
+  actions: ActionItem[];
+  /** Open and closed escalations and termijnsignalen; `open` lists the ids still running. */
+  escalations: Escalation[];
+  deescalation: { current?: DeescalationProposal; history: DeescalationProposal[] };
+  limit: { extensions: LimitExtension[]; decisions: LimitDecision[] };
+  overdue: { uvo: boolean; limit: boolean; actions: string[] };
+  closing?: Closing;
+  /** Mails the workflow asked for but that could not be sent (kept for the regisseur). */
+  failedNotifications: { key: string; kind: string; at: string; error: string }[];
+  timeline: TimelineEntry[];
+}
+
+/** One side effect the workflow still has to perform through an activity. */
+export type Effect =
+  { type: 'notify'; request: NotificationRequest } | { type: 'record'; key: string; event: CaseRecordEvent };
+
+/** Bookkeeping that is not part of the status but travels with it through continue-as-new. */
+export interface CaseMemory {
+  /** Keys of timers that fired, so nothing fires twice. */
+  fired: string[];
+  /** Counters for ids: actions A1…, UVOs U1…, escalations E1…, proposals P1…, interventions I1…, records. */
+  seq: {
+    action: number;
+    uvo: number;
+    escalation: number;
+    proposal: number;
+    intervention: number;
+    record: number;
+  };
+  /** Effects requested but not yet performed (carried over a continue-as-new). */
+  outbox: Effect[];
+}
+
+export interface CaseData {
+  referral: Referral;
+  status: CaseStatus;
+  memory: CaseMemory;
+}
+
+export const isRunning = (s: CaseStatus) => s.state === 'actief' || s.state === 'afschaling';
+export const isEnded = (s: CaseStatus) =>
+  s.state === 'afgewezen' || s.state === 'aangehaakt' || s.state === 'afgesloten';
+export const openEscalations = (s: CaseStatus) => s.escalations.filter((e) => !e.resolvedAt);

@@ -1,0 +1,72 @@
+/**
+ * What the Temporal Web UI shows of a case: search attribute values and the current details
+ * line. Case number, municipality, state, dates and levels only: never personal data (SPEC §6).
+ */
+import { escalationLevelOf } from './commands';
+import type { CaseData } from './state';
+import { isRunning, openEscalations } from './state';
+import { dayOf, ms } from './time';
+import type { Timings } from '../timings';
+import { earliest } from './timers';
+
+export interface VisibleValues {
+  state: string;
+  avePhase: number | null;
+  escalationLevel: string | null;
+  nextUvoDue: Date | null;
+  limitDate: Date | null;
+  municipality: string;
+  overdue: boolean;
+}
+
+export function visibleValues(d: CaseData): VisibleValues {
+  const s = d.status;
+  const running = isRunning(s);
+  return {
+    state: s.state,
+    avePhase: s.ave.phase ?? null,
+    escalationLevel: running ? escalationLevelOf(d) : null,
+    nextUvoDue: running && s.dates.nextUvoDue ? new Date(s.dates.nextUvoDue) : null,
+    limitDate: s.dates.limitDate ? new Date(s.dates.limitDate) : null,
+    municipality: s.municipality,
+    overdue: running && (s.overdue.uvo || s.overdue.limit || s.overdue.actions.length > 0),
+  };
+}
+
+const STATE_LINE: Record<string, string> = {
+  aangemeld: 'wacht op beoordeling door de netwerkregisseur',
+  afgewezen: 'aanmelding afgewezen',
+  aangehaakt: 'aangehaakt bij een bestaand overleg',
+  actief: 'traject loopt',
+  afschaling: 'afschaling voorgesteld',
+  afgesloten: 'afgesloten',
+};
+
+/** A readable Dutch summary of where the case stands, for `setCurrentDetails`. */
+export function detailsText(d: CaseData, timings: Timings): string {
+  const s = d.status;
+  const lines = [`**Casus ${s.caseNumber}** (${s.municipality}): ${STATE_LINE[s.state]}.`];
+  if (s.state === 'aangemeld') lines.push(`Aangemeld op ${s.referralDate}.`);
+  if (s.dates.acceptedAt)
+    lines.push(`Aangenomen op ${dayOf(ms(s.dates.acceptedAt))}; einddatum ${dayOf(ms(s.dates.limitDate!))}.`);
+  if (s.ave.phase) lines.push(`AVE-fase ${s.ave.phase}.`);
+  if (isRunning(s)) {
+    lines.push(
+      s.uvo.planned
+        ? `UVO ${s.uvo.planned.id} gepland op ${s.uvo.planned.start}.`
+        : `Volgend UVO uiterlijk ${dayOf(ms(s.dates.nextUvoDue!))} (nog niet gepland).`,
+    );
+    const open = openEscalations(s);
+    if (open.length) lines.push(`Open: ${open.map((e) => `${e.id} ${e.type} → ${e.target}`).join(', ')}.`);
+    const flags = [
+      s.overdue.uvo && 'UVO-termijn verlopen',
+      s.overdue.limit && 'einddatum bereikt',
+      s.overdue.actions.length && `${s.overdue.actions.length} actie(s) over de deadline`,
+    ].filter(Boolean);
+    if (flags.length) lines.push(`Let op: ${flags.join(', ')}.`);
+  }
+  const next = earliest(d, { timings });
+  if (next) lines.push(`Volgende termijn: ${next.name} op ${new Date(next.at).toISOString()}.`);
+  if (s.closing) lines.push(`Afgesloten op ${dayOf(ms(s.closing.at))} (${s.closing.kind}).`);
+  return lines.join('\n');
+}

@@ -1,0 +1,39 @@
+/**
+ * Versioning discipline: the recorded histories of the workflow test scenarios replay against
+ * the current workflow code. A change that would make a running case take another path fails
+ * here (see docs/versioning.md: re-record with `npm run record-histories` only for a
+ * deliberate, compatible change; else use patched()).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from './helpers/history-json';
+import { Worker } from '@temporalio/worker';
+
+const DIR = path.resolve(__dirname, 'histories');
+const files = fs.existsSync(DIR)
+  ? fs
+      .readdirSync(DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
+
+describe('replay of recorded case histories', () => {
+  it('has recorded histories to replay', () => {
+    expect(files.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('replays every recorded history without nondeterminism', async () => {
+    const histories = files.map((f) => ({
+      workflowId: path.basename(f, '.json'),
+      history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8'))),
+    }));
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath: require.resolve('../workflows') },
+      histories,
+    )) {
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});

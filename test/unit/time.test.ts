@@ -1,0 +1,47 @@
+import { addDays, addMonths, startOfDay } from 'date-fns';
+import { TZDate, tz } from '@date-fns/tz';
+import { amsterdamOffset, dayOf, endOfDayMs, onDayAtTimeOf, plusMonths } from '../../domain/lifecycle/time';
+
+const inZone = { in: tz('Europe/Amsterdam') };
+const HOUR = 3_600_000;
+
+describe('calendar arithmetic in Europe/Amsterdam (pure, for the workflow)', () => {
+  it('R15: months are calendar months; the 31st clamps to the end of shorter months, at the same wall-clock time', () => {
+    const accepted = Date.parse('2027-01-31T09:00:00Z'); // 10:00 in Amsterdam
+    expect(new Date(plusMonths(accepted, 1, {})).toISOString()).toBe('2027-02-28T09:00:00.000Z');
+    expect(new Date(plusMonths(accepted, 6, {})).toISOString()).toBe('2027-07-31T08:00:00.000Z'); // summer time
+    expect(new Date(plusMonths(accepted, 8, {})).toISOString()).toBe('2027-09-30T08:00:00.000Z');
+    expect(new Date(plusMonths(accepted, 9, {})).toISOString()).toBe('2027-10-31T09:00:00.000Z');
+    expect(new Date(plusMonths(Date.parse('2027-08-31T08:00:00Z'), 6, {})).toISOString()).toBe(
+      '2028-02-29T09:00:00.000Z',
+    ); // leap year
+    expect(new Date(plusMonths(accepted, -1, {})).toISOString()).toBe('2026-12-31T09:00:00.000Z');
+  });
+
+  it('uses the demo month length when monthMs is set', () => {
+    expect(plusMonths(1000, 9, { monthMs: 60_000 })).toBe(1000 + 9 * 60_000);
+  });
+
+  it('agrees with @date-fns/tz (outside the workflow sandbox) over 20 years of moments', () => {
+    for (
+      let t = Date.parse('2020-01-01T00:00:00Z');
+      t < Date.parse('2040-01-01T00:00:00Z');
+      t += 37 * HOUR + 13 * 60_000
+    ) {
+      const zoned = new TZDate(t, 'Europe/Amsterdam');
+      expect(amsterdamOffset(t)).toBe(-zoned.getTimezoneOffset() * 60_000);
+      expect(dayOf(t)).toBe(
+        `${zoned.getFullYear()}-${String(zoned.getMonth() + 1).padStart(2, '0')}-${String(zoned.getDate()).padStart(2, '0')}`,
+      );
+      expect(plusMonths(t, 9, {})).toBe(addMonths(new Date(t), 9, inZone).getTime());
+      const day = dayOf(t);
+      expect(endOfDayMs(day)).toBe(addDays(startOfDay(new Date(t), inZone), 1, inZone).getTime());
+    }
+  });
+
+  it('places a day at the wall-clock time of another moment', () => {
+    expect(new Date(onDayAtTimeOf('2027-07-31', Date.parse('2027-01-31T09:00:00Z'))).toISOString()).toBe(
+      '2027-07-31T08:00:00.000Z',
+    );
+  });
+});

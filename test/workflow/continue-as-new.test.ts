@@ -1,0 +1,87 @@
+/**
+ * Bounded history: a long case continues as new, carrying its state, and keeps its timers.
+ */
+import {
+  completeActionUpdate,
+  planUvoUpdate,
+  recordUvoReportUpdate,
+  SEARCH_ATTRIBUTES,
+  statusQuery,
+} from '../../domain/contract';
+import { DAY, WEEK } from '../../domain/duration';
+import {
+  accept,
+  command,
+  Harness,
+  HOUR,
+  near,
+  samplePlan,
+  startHarness,
+  status,
+  stop,
+  waitForSent,
+} from '../helpers/case-harness';
+import { eventually } from '../helpers/eventually';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.teardown();
+});
+
+describe('long life', () => {
+  it('R6, R10: past the history limit the case continues as new with its whole state; timers, commands and search attributes carry on', async () => {
+    const cn = 'TST-CAN-1';
+    const handle = await h.startCase(cn, {}, { historyEventLimit: 40 });
+    const firstRun = (await handle.describe()).runId;
+    await accept(h, handle);
+    const acceptedAt = Date.parse((await status(handle)).dates.acceptedAt!);
+    const uvo = acceptedAt + 2 * WEEK;
+    await command(handle, planUvoUpdate, {
+      action: 'plan',
+      start: new Date(uvo).toISOString(),
+      location: 'Stadhuis',
+    });
+    await h.env.sleep(uvo + HOUR - (await h.now()));
+    const due = new Date(uvo + 10 * DAY).toISOString().slice(0, 10);
+    await command(handle, recordUvoReportUpdate, {
+      attendees: ['politie'],
+      summary: 'Eerste UVO',
+      plan: samplePlan(),
+      actions: [{ description: 'Huisbezoek', owner: 'politie', due }],
+    });
+    const before = await status(handle);
+
+    // The next loop turn sees the long history and continues as new.
+    const latest = h.env.client.workflow.getHandle(handle.workflowId);
+    await eventually(async () => expect((await latest.describe()).runId).not.toBe(firstRun));
+    const after = await latest.query(statusQuery);
+    expect(after.plan).toEqual(before.plan);
+    expect(after.actions).toEqual(before.actions);
+    expect(after.dates).toEqual(before.dates);
+    expect(after.timeline.map((t) => t.kind)).toContain('doorgezet');
+
+    // Timers keep running in the new run: the action reminder, and nothing fires twice.
+    await h.env.sleep(uvo + 10 * DAY - (await h.now()));
+    const [reminder] = await waitForSent(h, cn, (s) => s.kind === 'actie-herinnering');
+    // 2 days before the end of the due day in Amsterdam (winter time: 23:00 UTC), within an hour for summer time.
+    expect(near(reminder.at, Date.parse(`${due}T23:00:00Z`) - 2 * DAY, HOUR)).toBe(true);
+    expect(h.sent(cn).filter((s) => s.kind === 'actie-herinnering')).toHaveLength(1);
+    expect(
+      h
+        .sent(cn)
+        .filter((s) => s.kind === 'uvo-herinnering')
+        .map((s) => s.to[0])
+        .sort(),
+    ).toEqual(['politie', 'regisseur']);
+    await command(latest, completeActionUpdate, { id: 'A1' });
+    const desc = await latest.describe();
+    expect(desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.state)).toBe('actief');
+    expect(desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.nextUvoDue)?.toISOString()).toBe(
+      after.dates.nextUvoDue,
+    );
+    await stop(latest);
+  });
+});

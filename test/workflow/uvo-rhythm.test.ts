@@ -1,0 +1,273 @@
+/**
+ * The UVO rhythm (R6–R11) on the time-skipping server: reminders and signals at the moments
+ * the rules name, in workflow time.
+ */
+import {
+  completeActionUpdate,
+  planUvoUpdate,
+  recordUvoReportUpdate,
+  SEARCH_ATTRIBUTES,
+} from '../../domain/contract';
+import { DAY, WEEK } from '../../domain/duration';
+import { addDays, startOfDay } from 'date-fns';
+import { tz } from '@date-fns/tz';
+import {
+  accept,
+  command,
+  dayAfter,
+  Harness,
+  HOUR,
+  near,
+  refusal,
+  samplePlan,
+  startHarness,
+  status,
+  stop,
+  waitForSent,
+} from '../helpers/case-harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.teardown();
+});
+
+/** Accepts a case, plans its first UVO `after` acceptance and records the report with the plan. */
+async function firstUvo(cn: string, after: number) {
+  const handle = await h.startCase(cn);
+  await accept(h, handle);
+  const acceptedAt = Date.parse((await status(handle)).dates.acceptedAt!);
+  const start = acceptedAt + after;
+  await command(handle, planUvoUpdate, {
+    action: 'plan',
+    start: new Date(start).toISOString(),
+    location: 'Stadhuis',
+  });
+  await h.env.sleep(start + HOUR - (await h.now()));
+  await command(handle, recordUvoReportUpdate, {
+    attendees: ['politie'],
+    summary: 'Eerste UVO',
+    plan: samplePlan(),
+  });
+  return { handle, acceptedAt, heldAt: start };
+}
+
+describe('UVO rhythm', () => {
+  it('R7, R11, R13: no UVO held → plan reminder at due−2w, termijnsignaal to beleid exactly 6 weeks after the last UVO, cleared by the next UVO', async () => {
+    const cn = 'TST-UVO-1';
+    const { handle, acceptedAt, heldAt } = await firstUvo(cn, 2 * WEEK);
+    const due = heldAt + 6 * WEEK;
+
+    await h.env.sleep(due + 2 * WEEK + HOUR - (await h.now()));
+    await waitForSent(h, cn, (s) => s.kind === 'termijnsignaal-herinnering', 2);
+    const sent = h.sent(cn);
+    const planReminders = sent.filter((s) => s.kind === 'uvo-plannen-herinnering');
+    expect(planReminders).toHaveLength(1);
+    expect(planReminders[0].to).toEqual(['regisseur']);
+    expect(near(planReminders[0].at, due - 2 * WEEK)).toBe(true);
+
+    // The signal runs from the last UVO, not from acceptance (which would be 2 weeks earlier).
+    const signals = sent.filter((s) => s.kind === 'termijnsignaal');
+    expect(signals.map((s) => s.to[0]).sort()).toEqual(['beleid', 'regisseur']);
+    expect(signals.every((s) => near(s.at, due))).toBe(true);
+    expect(signals.some((s) => near(s.at, acceptedAt + 6 * WEEK, HOUR))).toBe(false);
+    expect(signals[0].request.data).toMatchObject({ reason: 'UVO-termijn verstreken' });
+
+    // R13: without response within 2 weeks, the level and the regisseur are reminded.
+    const reminders = sent.filter((s) => s.kind === 'termijnsignaal-herinnering');
+    expect(reminders.map((s) => s.to[0]).sort()).toEqual(['beleid', 'regisseur']);
+    expect(reminders.every((s) => near(s.at, due + 2 * WEEK))).toBe(true);
+
+    let st = await status(handle);
+    expect(st.overdue.uvo).toBe(true);
+    const signal = st.escalations.find((e) => e.type === 'termijnsignaal')!;
+    expect(signal).toMatchObject({
+      target: 'beleid',
+      source: 'uvo-termijn',
+      reason: 'UVO-termijn verstreken',
+    });
+    expect((await handle.describe()).typedSearchAttributes.get(SEARCH_ATTRIBUTES.overdue)).toBe(true);
+    // A termijnsignaal is not an escalation over an impasse.
+    expect(
+      (await handle.describe()).typedSearchAttributes.get(SEARCH_ATTRIBUTES.escalationLevel),
+    ).toBeUndefined();
+
+    // The next UVO clears the flag and closes the signal; beleid is told.
+    const heldLate = (await h.now()) - HOUR;
+    await command(handle, recordUvoReportUpdate, {
+      heldAt: new Date(heldLate).toISOString(),
+      attendees: ['politie'],
+      summary: 'Tweede UVO',
+    });
+    await waitForSent(h, cn, (s) => s.kind === 'opschaling-afgerond');
+    st = await status(handle);
+    expect(st.overdue.uvo).toBe(false);
+    expect(st.escalations.find((e) => e.id === signal.id)?.resolvedAt).toBeDefined();
+    expect(Date.parse(st.dates.nextUvoDue!)).toBe(heldLate + 6 * WEEK);
+    expect((await handle.describe()).typedSearchAttributes.get(SEARCH_ATTRIBUTES.overdue)).toBe(false);
+    // No more reminders on the closed signal.
+    const before = h.sent(cn).filter((s) => s.kind === 'termijnsignaal-herinnering').length;
+    await h.env.sleep(3 * WEEK);
+    expect(h.sent(cn).filter((s) => s.kind === 'termijnsignaal-herinnering').length).toBe(before);
+    await stop(handle);
+  });
+
+  it('R6: an acute case has its first UVO due within 1 week; the referrer is invited when its organisation takes part', async () => {
+    const cn = 'TST-UVO-2';
+    const handle = await h.startCase(cn, {
+      acute: true,
+      referrer: {
+        organisation: 'Politie',
+        organisationType: 'anders',
+        contactName: 'Rechercheur Bakker',
+        email: 'bakker@politie.example',
+        phone: '06 87654321',
+      },
+    });
+    await accept(h, handle);
+    const st = await status(handle);
+    expect(st.referrerInvolved).toBe(true);
+    const acceptedAt = Date.parse(st.dates.acceptedAt!);
+    expect(Date.parse(st.dates.nextUvoDue!)).toBe(acceptedAt + 1 * WEEK);
+    await command(handle, planUvoUpdate, {
+      action: 'plan',
+      start: new Date(acceptedAt + 5 * DAY).toISOString(),
+      location: 'Politiebureau',
+    });
+    const invites = await waitForSent(h, cn, (s) => s.kind === 'uvo-uitnodiging', 3);
+    expect(invites.map((s) => s.to[0]).sort()).toEqual(['aanmelder', 'politie', 'regisseur']);
+    await stop(handle);
+  });
+
+  it('R8: planning invites with a calendar event; re-planning sends an update, cancelling a cancellation; attendees are reminded 2 days before', async () => {
+    const cn = 'TST-UVO-3';
+    const handle = await h.startCase(cn);
+    await accept(h, handle);
+    const acceptedAt = Date.parse((await status(handle)).dates.acceptedAt!);
+    const first = acceptedAt + 3 * WEEK;
+    const moved = acceptedAt + 4 * WEEK;
+    await command(handle, planUvoUpdate, {
+      action: 'plan',
+      start: new Date(first).toISOString(),
+      location: 'Stadhuis',
+    });
+    await command(handle, planUvoUpdate, {
+      action: 'replan',
+      start: new Date(moved).toISOString(),
+      durationMinutes: 60,
+      location: 'Wijkcentrum',
+    });
+    await h.env.sleep(moved - DAY - (await h.now()));
+    await waitForSent(h, cn, (s) => s.kind === 'uvo-herinnering', 2);
+    await command(handle, planUvoUpdate, { action: 'cancel', reason: 'Ziekte' });
+    await waitForSent(h, cn, (s) => s.kind === 'uvo-geannuleerd', 2);
+
+    const uvoMails = h.sent(cn).filter((s) => s.kind.startsWith('uvo-') && s.to[0] === 'politie');
+    expect(uvoMails.map((s) => [s.kind, s.request.calendar?.method, s.request.calendar?.sequence])).toEqual([
+      ['uvo-uitnodiging', 'REQUEST', 0],
+      ['uvo-gewijzigd', 'REQUEST', 1],
+      ['uvo-herinnering', undefined, undefined],
+      ['uvo-geannuleerd', 'CANCEL', 2],
+    ]);
+    const uids = new Set(uvoMails.filter((s) => s.request.calendar).map((s) => s.request.calendar!.uid));
+    expect(uids.size).toBe(1);
+    const update = uvoMails[1].request.calendar!;
+    expect(update).toMatchObject({
+      start: new Date(moved).toISOString(),
+      end: new Date(moved + HOUR).toISOString(),
+      location: 'Wijkcentrum',
+    });
+    // Reminded 2 days before the new time, never for the old one.
+    expect(near(uvoMails[2].at, moved - 2 * DAY)).toBe(true);
+    const st = await status(handle);
+    expect(st.uvo.planned).toBeUndefined();
+    expect(st.uvo.cancelled).toEqual([expect.objectContaining({ id: 'U1', reason: 'Ziekte' })]);
+    // After the cancel, no report reminder for the cancelled UVO.
+    await h.env.sleep(5 * DAY);
+    expect(h.sent(cn).filter((s) => s.kind === 'uvo-verslag-herinnering')).toEqual([]);
+    // Re-planning without a planned UVO is refused.
+    expect(await refusal(handle, planUvoUpdate, { action: 'cancel', reason: 'x' })).toMatchObject({
+      code: 'UVO_NOT_PLANNED',
+    });
+    await stop(handle);
+  });
+
+  it('R9: a report not recorded 2 days after the UVO reminds the regisseur; the late report is still accepted', async () => {
+    const cn = 'TST-UVO-4';
+    const handle = await h.startCase(cn);
+    await accept(h, handle);
+    const acceptedAt = Date.parse((await status(handle)).dates.acceptedAt!);
+    const start = acceptedAt + 2 * WEEK;
+    await command(handle, planUvoUpdate, {
+      action: 'plan',
+      start: new Date(start).toISOString(),
+      location: 'Stadhuis',
+    });
+    await h.env.sleep(start + 3 * DAY - (await h.now()));
+    const [reminder] = await waitForSent(h, cn, (s) => s.kind === 'uvo-verslag-herinnering');
+    expect(reminder.to).toEqual(['regisseur']);
+    expect(near(reminder.at, start + 2 * DAY)).toBe(true);
+    const result = await command(handle, recordUvoReportUpdate, {
+      attendees: ['politie'],
+      summary: 'Laat verslag',
+      plan: samplePlan(),
+    });
+    expect(result.id).toBe('U1');
+    const st = await status(handle);
+    expect(st.uvo.held[0].heldAt).toBe(new Date(start).toISOString());
+    expect(Date.parse(st.dates.nextUvoDue!)).toBe(start + 6 * WEEK);
+    await stop(handle);
+  });
+
+  it('R10: attendees get the action list; owners are reminded 2 days before the due date; overdue actions go to owner and regisseur', async () => {
+    const cn = 'TST-UVO-5';
+    const { handle, heldAt } = await firstUvo(cn, 1 * WEEK);
+    const due = dayAfter(heldAt, 10);
+    await command(handle, recordUvoReportUpdate, {
+      heldAt: new Date(heldAt + 30 * 60_000).toISOString(),
+      attendees: ['politie'],
+      summary: 'Extra overleg',
+      actions: [
+        { description: 'Huisbezoek afleggen', owner: 'politie', due },
+        { description: 'Schoolverzuim nagaan', owner: 'politie', due },
+      ],
+    });
+    const lists = await waitForSent(
+      h,
+      cn,
+      (s) => s.kind === 'actielijst' && s.request.data.uvoId === 'U2',
+      2,
+    );
+    expect(lists.map((s) => s.to[0]).sort()).toEqual(['politie', 'regisseur']);
+    expect(lists[0].request.data.actions).toEqual([
+      `A1: Huisbezoek afleggen — Politie — uiterlijk ${due}`,
+      `A2: Schoolverzuim nagaan — Politie — uiterlijk ${due}`,
+    ]);
+    // A2 is done in time: no reminder, no overdue report for it.
+    await command(handle, completeActionUpdate, { id: 'A2' });
+    // Due at the end of the due day in Amsterdam (computed independently of the workflow's code).
+    const dueAt = addDays(
+      startOfDay(new Date(`${due}T12:00:00Z`), { in: tz('Europe/Amsterdam') }),
+      1,
+    ).getTime();
+    await h.env.sleep(dueAt + HOUR - (await h.now()));
+    await waitForSent(h, cn, (s) => s.kind === 'actie-verlopen', 2);
+    const a1 = h.sent(cn).filter((s) => s.request.data.actionId === 'A1');
+    expect(a1.map((s) => `${s.kind} → ${s.to[0]}`)).toEqual([
+      'actie-herinnering → politie',
+      'actie-verlopen → politie',
+      'actie-verlopen → regisseur',
+    ]);
+    expect(near(a1[0].at, dueAt - 2 * DAY)).toBe(true);
+    expect(near(a1[1].at, dueAt)).toBe(true);
+    expect(h.sent(cn).filter((s) => s.request.data.actionId === 'A2')).toEqual([]);
+    const st = await status(handle);
+    expect(st.overdue.actions).toEqual(['A1']);
+    expect(st.actions.find((a) => a.id === 'A1')?.overdue).toBe(true);
+    await command(handle, completeActionUpdate, { id: 'A1', note: 'alsnog gedaan' });
+    expect((await status(handle)).overdue.actions).toEqual([]);
+    await stop(handle);
+  });
+});
