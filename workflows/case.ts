@@ -53,6 +53,7 @@ import { checkReferral } from '../domain/referral';
 import { Command, CommandResult, COMMANDS } from '../domain/lifecycle/commands';
 import { Ctx, log, newCase, notify, REGISSEUR } from '../domain/lifecycle/effects';
 import { checkCommand } from '../domain/lifecycle/refusals';
+import type { Timings } from '../domain/timings';
 import type { CaseData, Effect } from '../domain/lifecycle/state';
 import { isEnded } from '../domain/lifecycle/state';
 import { earliest, fireDue } from '../domain/lifecycle/timers';
@@ -76,22 +77,24 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       ErrorCode.INVALID_REFERRAL,
     );
   }
-  const timings =
-    input.timings ??
-    (await caseTimings.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: 'Termijnen ophalen' }, []));
-  const ctx = (): Ctx => ({ now: Date.now(), timings });
   const d: CaseData = input.resume
     ? { referral: check.referral, ...input.resume }
     : newCase(check.referral, Date.now());
+  // Handlers are in place before the first await: a command that arrives with the start of
+  // the case (e.g. update-with-start) waits for the timings instead of being rejected.
+  let timings: Timings | undefined = input.timings;
+  const ready = () => timings !== undefined;
+  const ctx = (): Ctx => ({ now: Date.now(), timings: timings! });
   let changed = false;
   let shown: VisibleValues | undefined;
-  const show = () => (shown = showCase(d, timings, shown));
+  const show = () => (shown = showCase(d, timings!, shown));
 
   setHandler(statusQuery, () => d.status);
-  registerCommands(d, ctx, () => {
+  registerCommands(d, ctx, ready, () => {
     changed = true;
     show(); // the Web UI shows the change as soon as the command is confirmed
   });
+  timings ??= await caseTimings.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: 'Termijnen ophalen' }, []);
 
   if (!input.resume) {
     // Intake: record the case and tell the regisseur (R3).
@@ -183,28 +186,31 @@ class Alarm {
 }
 
 /** Wires every command to its Update: validator = payload schema + state check; handler = apply. */
-function registerCommands(d: CaseData, ctx: () => Ctx, onChange: () => void): void {
+function registerCommands(d: CaseData, ctx: () => Ctx, ready: () => boolean, onChange: () => void): void {
   const wire = <P>(update: UpdateDefinition<CommandResult, [P], string>, command: Command<never>) => {
     const cmd = command as unknown as Command<import('zod').ZodTypeAny>;
+    const handle = (payload: P): Promise<CommandResult> => {
+      const parsed = validate(d, cmd, payload, ctx());
+      try {
+        const result = cmd.apply(d, parsed, ctx());
+        onChange();
+        return Promise.resolve(result);
+      } catch (err) {
+        // Never let an unexpected error fail the workflow task: that would stall the case.
+        if (err instanceof ApplicationFailure || isCancellation(err)) throw err;
+        throw ApplicationFailure.nonRetryable(
+          `Interne fout bij het verwerken van de opdracht: ${err instanceof Error ? err.message : String(err)}`,
+          ErrorCode.INTERNAL_ERROR,
+        );
+      }
+    };
     setHandler(
       update,
-      (payload: P) => {
-        const parsed = validate(d, cmd, payload, ctx());
-        try {
-          const result = cmd.apply(d, parsed, ctx());
-          onChange();
-          return Promise.resolve(result);
-        } catch (err) {
-          // Never let an unexpected error fail the workflow task: that would stall the case.
-          if (err instanceof ApplicationFailure || isCancellation(err)) throw err;
-          throw ApplicationFailure.nonRetryable(
-            `Interne fout bij het verwerken van de opdracht: ${err instanceof Error ? err.message : String(err)}`,
-            ErrorCode.INTERNAL_ERROR,
-          );
-        }
-      },
+      // Before the case has its timings (its first moments), the command waits for them and
+      // is checked then; afterwards it is checked by the validator and applied at once.
+      (payload: P) => (ready() ? handle(payload) : condition(ready).then(() => handle(payload))),
       {
-        validator: (payload: P) => void validate(d, cmd, payload, ctx()),
+        validator: (payload: P) => void (ready() && validate(d, cmd, payload, ctx())),
         description: `Opdracht van de regisseur: casus ${COMMAND_CLI[update.name as keyof typeof COMMAND_CLI]}`,
       },
     );

@@ -28,6 +28,7 @@ const COMPRESSED: Timings = {
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let dir: string;
 const CN = 'CLI-2027-0001';
+const amsterdamToday = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
 
 beforeAll(async () => {
   stack = await startTestStack({ timings: COMPRESSED });
@@ -59,7 +60,7 @@ describe('casus CLI: one case from referral to closing', () => {
   it('aanmelden → beoordelen → uvo-plannen → uvo-verslag → opschalen → opschaling-afronden → afschalen → akkoord → afsluiten', async () => {
     const referral = sampleReferral({
       caseNumber: CN,
-      referralDate: new Date().toISOString().slice(0, 10),
+      referralDate: amsterdamToday(),
       partners: [
         { id: 'politie', organisation: 'Politie', contactName: 'Wijkagent De Vries', email: 'wijkagent@politie.example', legalBasis: { ground: 'convenant-jeugd-veiligheid' } },
         { id: 'leerplicht', organisation: 'Leerplicht', contactName: 'M. Jansen', email: 'leerplicht@gemeente.example', legalBasis: { ground: 'convenant-jeugd-veiligheid' } },
@@ -132,7 +133,7 @@ describe('casus CLI: one case from referral to closing', () => {
         regieToOrganisation: 'CJG Beverwijk',
         agreements: 'Het CJG houdt contact.',
         avePhase: 2,
-        referrerDiscussed: { on: new Date().toISOString().slice(0, 10) },
+        referrerDiscussed: { on: amsterdamToday() },
         askByEmail: true,
       }),
     ]);
@@ -178,7 +179,7 @@ describe('casus CLI: one case from referral to closing', () => {
   });
 
   it('says that the worker does not answer when it is stopped, and loses nothing', async () => {
-    await ok(['aanmelden', file('tweede.yaml', sampleReferral({ caseNumber: 'CLI-2027-0002', referralDate: new Date().toISOString().slice(0, 10) }))]);
+    await ok(['aanmelden', file('tweede.yaml', sampleReferral({ caseNumber: 'CLI-2027-0002', referralDate: amsterdamToday() }))]);
     await eventually(async () => expect((await json<{ state: string }>(['status', 'CLI-2027-0002'])).state).toBe('aangemeld'));
     await stack.stopWorker();
     const run = await casus(['beoordelen', 'CLI-2027-0002', 'accepteren', '--ave', '3'], { ...stack.childEnv(), CASUS_ANSWER_TIMEOUT: '3s' });

@@ -4,7 +4,10 @@
  */
 import { CaseRecords } from '../../activities/records';
 import { CasusClient, CasusError } from '../../client/casus-client';
-import { caseWorkflowId, SEARCH_ATTRIBUTES } from '../../domain/contract';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { assessUpdate, caseWorkflowId, SEARCH_ATTRIBUTES, TASK_QUEUE } from '../../domain/contract';
+import { checkReferral } from '../../domain/referral';
+import { caseWorkflow } from '../../workflows';
 import { eventually } from '../helpers/eventually';
 import { sampleReferral } from '../helpers/referral';
 import { startTestStack } from '../helpers/stack';
@@ -48,6 +51,28 @@ describe('referral slice on the dev server, SMTP and database', () => {
     expect(desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.state)).toBe('aangemeld');
     expect(desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.municipality)).toBe('beverwijk');
     expect(await desc.staticSummary()).toBe('Casus INT-2027-0001 (gemeente beverwijk)');
+  });
+
+  it('a command that arrives with the start of a case is handled, not lost', async () => {
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
+    const referral = checkReferral(sampleReferral({ caseNumber: 'INT-2027-0004', referralDate: today }));
+    if (!referral.ok) throw new Error(referral.problems.join('; '));
+    const start = new WithStartWorkflowOperation(caseWorkflow, {
+      workflowId: caseWorkflowId('INT-2027-0004'),
+      taskQueue: TASK_QUEUE,
+      args: [{ referral: referral.referral }],
+      workflowIdConflictPolicy: 'FAIL',
+    });
+    // Update-with-start delivers the command in the case's very first workflow task.
+    const result = await client.client.workflow.executeUpdateWithStart(assessUpdate, {
+      args: [{ decision: 'accepteren', referrerDiscussed: { on: today }, avePhase: 3 }],
+      startWorkflowOperation: start,
+    });
+    expect(result).toMatchObject({ state: 'actief', message: expect.stringMatching(/^Aanmelding INT-2027-0004 aangenomen/) });
+    const st = await client.status('INT-2027-0004');
+    expect(st.state).toBe('actief');
+    // The intake came first: the regisseur was told of the referral, then of nothing lost.
+    expect(st.timeline.map((t) => t.kind).slice(0, 2)).toEqual(['aanmelding-ontvangen', expect.any(String)]);
   });
 
   it('R2: starting the same case number twice is refused clearly', async () => {
