@@ -22,7 +22,7 @@ import { checkReferral } from '../domain/referral';
 /** A refusal or failure, with a stable code and Dutch lines for the user. */
 export class CasusError extends Error {
   constructor(
-    public readonly code: ErrorCode | 'NOT_REACHABLE' | 'NO_WORKER',
+    public readonly code: ErrorCode | 'NOT_REACHABLE' | 'NO_WORKER' | 'CASE_ENDED',
     message: string,
     public readonly problems: string[] = [],
   ) {
@@ -152,7 +152,9 @@ export class CasusClient {
         handle.executeUpdate(def, { args: [payload] as [P] }),
       );
     } catch (err) {
-      throw this.explain(err, caseNumber);
+      const explained = this.explain(err, caseNumber);
+      if (explained instanceof CasusError && explained.code === ErrorCode.CASE_NOT_FOUND) throw await this.endedOr(caseNumber, explained);
+      throw explained;
     }
   }
 
@@ -186,6 +188,18 @@ export class CasusClient {
       if (items.length >= limit) break;
     }
     return items;
+  }
+
+  /** A command to a case that has ended is not "unknown": say that it ended, and how. */
+  private async endedOr(caseNumber: string, notFound: CasusError): Promise<CasusError> {
+    try {
+      const desc = await this.client.workflow.getHandle(caseWorkflowId(caseNumber)).describe();
+      if (desc.status.name === 'RUNNING') return notFound;
+      const state = desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.state) ?? desc.status.name.toLowerCase();
+      return new CasusError('CASE_ENDED', `Casus ${caseNumber} is beëindigd (${state}); er kunnen geen opdrachten meer worden gegeven.`);
+    } catch {
+      return notFound;
+    }
   }
 
   /** Maps Temporal's errors to a CasusError with a Dutch reason and a stable code. */

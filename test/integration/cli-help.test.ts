@@ -16,7 +16,7 @@ describe('the casus command', () => {
   it('shows an example with the help of every command', async () => {
     const { stdout } = await casus(['uvo-plannen', '--help'], process.env);
     expect(stdout).toMatch(/^Gebruik: casus uvo-plannen \[opties\] <casusnummer>/);
-    expect(stdout).toMatch(/Voorbeelden:\n  casus uvo-plannen BEV-2027-0001 --op "12-03-2027 14:00"/);
+    expect(stdout).toMatch(/Voorbeelden:\n {2}casus uvo-plannen BEV-2027-0001 --op "12-03-2027 14:00"/);
   });
 
   it('refuses an unreadable referral file with a Dutch reason and exit code 1', async () => {

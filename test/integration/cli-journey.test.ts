@@ -167,15 +167,21 @@ describe('casus CLI: one case from referral to closing', () => {
     }
   });
 
-  it('refuses a command in the wrong state with the workflow code, and an unknown case', async () => {
-    const wrong = await casus(['beoordelen', CN, 'accepteren', '--ave', '3'], stack.childEnv());
+  it('refuses a command in the wrong state with the workflow code, one to an ended case, and an unknown case', async () => {
+    await ok(['aanmelden', file('derde.yaml', sampleReferral({ caseNumber: 'CLI-2027-0003', referralDate: amsterdamToday() }))]);
+    const wrong = await casus(['uvo-plannen', 'CLI-2027-0003', '--op', '01-12-2030 10:00', '--locatie', 'Stadhuis'], stack.childEnv());
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/^Geweigerd: .+ \[WRONG_STATE\]\n$/);
+    const ended = await casus(['beoordelen', CN, 'accepteren', '--ave', '3'], stack.childEnv());
+    expect(ended).toMatchObject({
+      code: 1,
+      stderr: `Geweigerd: Casus ${CN} is beëindigd (afgesloten); er kunnen geen opdrachten meer worden gegeven. [CASE_ENDED]\n`,
+    });
     const unknown = await casus(['status', 'BESTAAT-NIET-1'], stack.childEnv());
     expect(unknown).toMatchObject({ code: 1, stderr: 'Geweigerd: Casus BESTAAT-NIET-1 bestaat niet. [CASE_NOT_FOUND]\n' });
     const badFile = await casus(['aanmelden', file('kapot.json', { caseNumber: 'CLI-2027-0009' })], stack.childEnv());
     expect(badFile.code).toBe(1);
-    expect(badFile.stderr).toMatch(/^Geweigerd: De aanmelding is niet compleet of niet juist\. \[INVALID_REFERRAL\]\n  - gemeente: ontbreekt\n/);
+    expect(badFile.stderr).toMatch(/^Geweigerd: De aanmelding is niet compleet of niet juist\. \[INVALID_REFERRAL\]\n {2}- gemeente: ontbreekt\n/);
   });
 
   it('says that the worker does not answer when it is stopped, and loses nothing', async () => {
