@@ -47,7 +47,7 @@ import type {
   PlanVersion,
 } from './state';
 import { isRunning, openEscalations } from './state';
-import { dayOf, iso, ms, onDayAtTimeOf, plusMonths } from './time';
+import { dayOf, dutchDay, iso, ms, onDayAtTimeOf, plusMonths } from './time';
 
 export interface Refusal {
   code: ErrorCode;
@@ -217,7 +217,7 @@ export const assess: Command<typeof assessPayloadSchema> = {
         ? [{ id: 'C3', text: 'Registreer de jongere in de Verwijsindex Risicojongeren (VIR)' }]
         : []),
     ];
-    log(d, ctx, 'aangenomen', `Aanmelding aangenomen; trajectduur tot ${dayOf(ms(s.dates.limitDate))}`);
+    log(d, ctx, 'aangenomen', `Aanmelding aangenomen; trajectduur tot ${dutchDay(ms(s.dates.limitDate))}`);
 
     const acceptedOn = dayOf(accepted);
     notify(d, {
@@ -287,7 +287,7 @@ export const assess: Command<typeof assessPayloadSchema> = {
       },
     );
     return {
-      message: `Aanmelding ${cn} aangenomen. Eerste UVO uiterlijk ${dayOf(ms(s.dates.nextUvoDue))}; einddatum ${dayOf(
+      message: `Aanmelding ${cn} aangenomen. Eerste UVO uiterlijk ${dutchDay(ms(s.dates.nextUvoDue))}; einddatum ${dutchDay(
         ms(s.dates.limitDate),
       )}.`,
       state: s.state,
@@ -328,7 +328,7 @@ export const logContact: Command<typeof contactPayloadSchema> = {
     if (p.kind === 'huisbezoek') tick('C2');
     log(d, ctx, 'contact', `Contact vastgelegd: ${p.kind} met ${p.with.join(' en ')} op ${p.on}`);
     record(d, ctx, 'contact', { on: p.on, kind: p.kind, with: p.with });
-    return { message: `Contact van ${p.on} vastgelegd.`, state: d.status.state };
+    return { message: `Contact van ${dutchDay(onDayAtTimeOf(p.on, ctx.now))} vastgelegd.`, state: d.status.state };
   },
 };
 
@@ -566,7 +566,7 @@ export const recordUvoReport: Command<typeof uvoReportPayloadSchema> = {
     s.dates.nextUvoDue = iso(ms(heldAt) + ctx.timings.uvoInterval);
     s.overdue.uvo = false;
     for (const e of openEscalations(s).filter((x) => x.source === 'uvo-termijn')) {
-      closeEscalation(d, ctx, e, `UVO gehouden op ${dayOf(ms(heldAt))}`);
+      closeEscalation(d, ctx, e, `UVO gehouden op ${dutchDay(ms(heldAt))}`);
     }
 
     // R20: the plan van aanpak.
@@ -576,7 +576,7 @@ export const recordUvoReport: Command<typeof uvoReportPayloadSchema> = {
       d,
       ctx,
       'uvo-verslag',
-      `Verslag UVO ${id} (${dayOf(ms(heldAt))}) vastgelegd: ${p.attendees.length} partner(s), ${actionIds.length} actie(s)`,
+      `Verslag UVO ${id} (${dutchDay(ms(heldAt))}) vastgelegd: ${p.attendees.length} partner(s), ${actionIds.length} actie(s)`,
     );
 
     // R10: attendees receive the open action list.
@@ -606,7 +606,7 @@ export const recordUvoReport: Command<typeof uvoReportPayloadSchema> = {
       },
     );
     return {
-      message: `Verslag van UVO ${id} vastgelegd; volgend UVO uiterlijk ${dayOf(ms(s.dates.nextUvoDue))}.`,
+      message: `Verslag van UVO ${id} vastgelegd; volgend UVO uiterlijk ${dutchDay(ms(s.dates.nextUvoDue))}.`,
       state: s.state,
       id,
     };
@@ -907,13 +907,13 @@ export const decideLimit: Command<typeof limitDecisionPayloadSchema> = {
       if (to <= limit || to <= ctx.now) {
         return refuse(
           ErrorCode.DATE_OUT_OF_RANGE,
-          `De nieuwe einddatum (${dayOf(to)}) moet na de huidige einddatum (${dayOf(limit)}) en na vandaag liggen.`,
+          `De nieuwe einddatum (${dutchDay(to)}) moet na de huidige einddatum (${dutchDay(limit)}) en na vandaag liggen.`,
         );
       }
       if (to > max) {
         return refuse(
           ErrorCode.EXTENSION_TOO_LONG,
-          `Verlengen kan met hoogstens ${ctx.timings.extensionMaxMonths} maanden: uiterlijk tot ${dayOf(max)} (gevraagd: ${dayOf(to)}).`,
+          `Verlengen kan met hoogstens ${ctx.timings.extensionMaxMonths} maanden: uiterlijk tot ${dutchDay(max)} (gevraagd: ${dutchDay(to)}).`,
         );
       }
       return undefined;
@@ -921,7 +921,7 @@ export const decideLimit: Command<typeof limitDecisionPayloadSchema> = {
     if (!limitReached(d, ctx)) {
       return refuse(
         ErrorCode.DECISION_NOT_DUE,
-        `De einddatum (${dayOf(limit)}) is nog niet bereikt; een besluit over afsluiten of afschalen is nog niet aan de orde.`,
+        `De einddatum (${dutchDay(limit)}) is nog niet bereikt; een besluit over afsluiten of afschalen is nog niet aan de orde.`,
       );
     }
     if (d.status.limit.decisions.some((x) => x.limitDate === d.status.dates.limitDate)) {
@@ -945,8 +945,8 @@ export const decideLimit: Command<typeof limitDecisionPayloadSchema> = {
       s.limit.extensions.push({ at: iso(ctx.now), from, to, reason: p.reason, decidedBy: p.decidedBy });
       s.dates.limitDate = to;
       s.overdue.limit = false;
-      if (signal) closeEscalation(d, ctx, signal, `Besluit: verlengd tot ${dayOf(ms(to))}`);
-      log(d, ctx, 'verlengd', `Trajectduur verlengd tot ${dayOf(ms(to))} (besluit ${p.decidedBy})`);
+      if (signal) closeEscalation(d, ctx, signal, `Besluit: verlengd tot ${dutchDay(ms(to))}`);
+      log(d, ctx, 'verlengd', `Trajectduur verlengd tot ${dutchDay(ms(to))} (besluit ${p.decidedBy})`);
       record(
         d,
         ctx,
@@ -954,7 +954,7 @@ export const decideLimit: Command<typeof limitDecisionPayloadSchema> = {
         { from, to, decidedBy: p.decidedBy },
         { limitDate: to, overdue: s.overdue.uvo },
       );
-      return { message: `Einddatum verlengd tot ${dayOf(ms(to))}.`, state: s.state };
+      return { message: `Einddatum verlengd tot ${dutchDay(ms(to))}.`, state: s.state };
     }
     if (signal) closeEscalation(d, ctx, signal, `Besluit: ${p.decision}`);
     log(d, ctx, 'termijn-besluit', `Besluit over de termijn: ${p.decision} (${p.decidedBy})`);

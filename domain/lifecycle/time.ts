@@ -79,6 +79,12 @@ export function dayOf(ms: number): string {
   return wallClock(ms).toISOString().slice(0, 10);
 }
 
+/** The day of a moment as people read it in the Netherlands: "05-01-2027". */
+export function dutchDay(ms: number): string {
+  const [y, m, d] = dayOf(ms).split('-');
+  return `${d}-${m}-${y}`;
+}
+
 /** A moment on a given day, at the same wall-clock time in the municipality as `likeMs`. */
 export function onDayAtTimeOf(isoDate: string, likeMs: number): number {
   const like = wallClock(likeMs);

@@ -21,7 +21,7 @@ import {
 import { raiseSignal } from './commands';
 import type { CaseData } from './state';
 import { isRunning, openEscalations } from './state';
-import { dayOf, endOfDayMs, ms, plusMonths } from './time';
+import { dayOf, dutchDay, endOfDayMs, ms, plusMonths } from './time';
 
 export interface DueTimer {
   /** Stable key: also the idempotency key of what it sends. */
@@ -95,7 +95,7 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
       name: 'UVO plannen',
       rule: 'R7',
       fire(d, ctx) {
-        log(d, ctx, 'uvo-plannen-herinnering', `Herinnering: plan een UVO (uiterlijk ${dueDay})`);
+        log(d, ctx, 'uvo-plannen-herinnering', `Herinnering: plan een UVO (uiterlijk ${dutchDay(nextUvoDue)})`);
         notify(d, {
           key: this.key,
           kind: 'uvo-plannen-herinnering',
@@ -113,7 +113,7 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
     fire(d, ctx) {
       d.status.overdue.uvo = true;
       const since = d.status.dates.lastUvoHeld
-        ? `het vorige UVO (${dayOf(ms(d.status.dates.lastUvoHeld))})`
+        ? `het vorige UVO (${dutchDay(ms(d.status.dates.lastUvoHeld))})`
         : 'de start van het traject';
       const e = raiseSignal(d, ctx, 'beleid', 'uvo-termijn', 'UVO-termijn verstreken', {
         dueOn: dueDay,
@@ -246,7 +246,7 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
             d,
             ctx,
             'termijn-waarschuwing',
-            `${m} maanden in traject: stuur op een kortere doorlooptijd (einddatum ${limitDay})`,
+            `${m} maanden in traject: stuur op een kortere doorlooptijd (einddatum ${dutchDay(limit)})`,
           );
           notify(d, {
             key: this.key,
@@ -264,7 +264,7 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
       name: 'Waarschuwing verlengde termijn',
       rule: 'R22',
       fire(d, ctx) {
-        log(d, ctx, 'termijn-waarschuwing', `Verlengde einddatum ${limitDay} nadert`);
+        log(d, ctx, 'termijn-waarschuwing', `Verlengde einddatum ${dutchDay(limit)} nadert`);
         notify(d, {
           key: this.key,
           kind: 'termijn-waarschuwing',

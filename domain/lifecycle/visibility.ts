@@ -5,7 +5,7 @@
 import { escalationLevelOf } from './commands';
 import type { CaseData } from './state';
 import { isRunning, openEscalations } from './state';
-import { dayOf, ms } from './time';
+import { dutchDay, ms } from './time';
 import type { Timings } from '../timings';
 import { earliest } from './timers';
 
@@ -48,13 +48,13 @@ export function detailsText(d: CaseData, timings: Timings): string {
   const lines = [`**Casus ${s.caseNumber}** (${s.municipality}): ${STATE_LINE[s.state]}.`];
   if (s.state === 'aangemeld') lines.push(`Aangemeld op ${s.referralDate}.`);
   if (s.dates.acceptedAt)
-    lines.push(`Aangenomen op ${dayOf(ms(s.dates.acceptedAt))}; einddatum ${dayOf(ms(s.dates.limitDate!))}.`);
+    lines.push(`Aangenomen op ${dutchDay(ms(s.dates.acceptedAt))}; einddatum ${dutchDay(ms(s.dates.limitDate!))}.`);
   if (s.ave.phase) lines.push(`AVE-fase ${s.ave.phase}.`);
   if (isRunning(s)) {
     lines.push(
       s.uvo.planned
         ? `UVO ${s.uvo.planned.id} gepland op ${s.uvo.planned.start}.`
-        : `Volgend UVO uiterlijk ${dayOf(ms(s.dates.nextUvoDue!))} (nog niet gepland).`,
+        : `Volgend UVO uiterlijk ${dutchDay(ms(s.dates.nextUvoDue!))} (nog niet gepland).`,
     );
     const open = openEscalations(s);
     if (open.length) lines.push(`Open: ${open.map((e) => `${e.id} ${e.type} → ${e.target}`).join(', ')}.`);
@@ -67,6 +67,6 @@ export function detailsText(d: CaseData, timings: Timings): string {
   }
   const next = earliest(d, { timings });
   if (next) lines.push(`Volgende termijn: ${next.name} op ${new Date(next.at).toISOString()}.`);
-  if (s.closing) lines.push(`Afgesloten op ${dayOf(ms(s.closing.at))} (${s.closing.kind}).`);
+  if (s.closing) lines.push(`Afgesloten op ${dutchDay(ms(s.closing.at))} (${s.closing.kind}).`);
   return lines.join('\n');
 }
