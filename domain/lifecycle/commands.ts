@@ -47,7 +47,7 @@ import type {
   PlanVersion,
 } from './state';
 import { isRunning, openEscalations } from './state';
-import { dayOf, dutchDay, iso, ms, onDayAtTimeOf, plusMonths } from './time';
+import { dayOf, dutchDateTime, dutchDay, iso, ms, onDayAtTimeOf, plusMonths } from './time';
 
 export interface Refusal {
   code: ErrorCode;
@@ -326,7 +326,7 @@ export const logContact: Command<typeof contactPayloadSchema> = {
     };
     tick('C1');
     if (p.kind === 'huisbezoek') tick('C2');
-    log(d, ctx, 'contact', `Contact vastgelegd: ${p.kind} met ${p.with.join(' en ')} op ${p.on}`);
+    log(d, ctx, 'contact', `Contact vastgelegd: ${p.kind} met ${p.with.join(' en ')} op ${dutchDay(onDayAtTimeOf(p.on, ctx.now))}`);
     record(d, ctx, 'contact', { on: p.on, kind: p.kind, with: p.with });
     return { message: `Contact van ${dutchDay(onDayAtTimeOf(p.on, ctx.now))} vastgelegd.`, state: d.status.state };
   },
@@ -425,7 +425,7 @@ export const planUvo: Command<typeof planUvoPayloadSchema> = {
         location: u.location,
       },
     });
-    log(d, ctx, kind, `UVO ${u.id} ${p.action === 'plan' ? 'gepland' : 'verplaatst'} op ${u.start}`);
+    log(d, ctx, kind, `UVO ${u.id} ${p.action === 'plan' ? 'gepland' : 'verplaatst'} op ${dutchDateTime(ms(u.start))}`);
     record(d, ctx, p.action === 'plan' ? 'uvo-gepland' : 'uvo-verplaatst', {
       uvoId: u.id,
       start: u.start,
@@ -1395,7 +1395,7 @@ export const closeCase: Command<typeof closePayloadSchema> = {
         closedOn: dayOf(ctx.now),
       },
     });
-    log(d, ctx, 'afgesloten', `Casus afgesloten (${p.kind}); procesevaluatie op ${p.evaluationPlannedOn}`);
+    log(d, ctx, 'afgesloten', `Casus afgesloten (${p.kind}); procesevaluatie op ${dutchDay(onDayAtTimeOf(p.evaluationPlannedOn, ctx.now))}`);
     if (p.policySignal) {
       log(d, ctx, 'signaal-voor-beleid', 'Signaal voor beleid vastgelegd voor de beleidstafel');
       record(d, ctx, 'signaal-voor-beleid', { signal: p.policySignal });

@@ -85,6 +85,12 @@ export function dutchDay(ms: number): string {
   return `${d}-${m}-${y}`;
 }
 
+/** A moment as people read it in the Netherlands: "05-01-2027 14:00" (municipal time). */
+export function dutchDateTime(ms: number): string {
+  const t = wallClock(ms).toISOString();
+  return `${dutchDay(ms)} ${t.slice(11, 16)}`;
+}
+
 /** A moment on a given day, at the same wall-clock time in the municipality as `likeMs`. */
 export function onDayAtTimeOf(isoDate: string, likeMs: number): number {
   const like = wallClock(likeMs);
