@@ -224,7 +224,7 @@ export const assess: Command<typeof assessPayloadSchema> = {
       key: `${cn}:aanmelding-aangenomen`,
       kind: 'aanmelding-aangenomen',
       to: [referrer],
-      data: { acceptedOn, limitDate: dayOf(ms(s.dates.limitDate)) },
+      data: { acceptedOn, limitDate: dayOf(ms(s.dates.limitDate)), nextUvoDue: dayOf(ms(s.dates.nextUvoDue!)) },
     });
     // R5, R21: only partners with a legal basis hear of the case.
     const partners = s.partners.filter((p) => p.legalBasis?.ground);
@@ -463,7 +463,7 @@ export const recordUvoReport: Command<typeof uvoReportPayloadSchema> = {
     if (ms(heldAt) > ctx.now) {
       return refuse(
         ErrorCode.DATE_OUT_OF_RANGE,
-        `Het UVO van ${heldAt} is nog niet geweest; leg het verslag daarna vast.`,
+        `Het UVO van ${dutchDateTime(ms(heldAt))} is nog niet geweest; leg het verslag daarna vast.`,
       );
     }
     const floor = s.dates.lastUvoHeld ?? s.dates.acceptedAt!;
@@ -585,7 +585,7 @@ export const recordUvoReport: Command<typeof uvoReportPayloadSchema> = {
       const present = s.partners.filter((x) => p.attendees.includes(x.id)).map(partnerRecipient);
       const to = [...present, REGISSEUR, ...(p.referrerPresent ? [referrerRecipient(d.referral)] : [])];
       notifyEach(d, `${cn}:actielijst:${id}`, 'actielijst', to, {
-        data: { uvoId: id, actions: actionLines(d) },
+        data: { uvoId: id, uvoDate: dayOf(ms(heldAt)), actions: actionLines(d) },
       });
     }
 
@@ -701,7 +701,7 @@ export function closeEscalation(
       key: `${d.status.caseNumber}:opschaling-afgerond:${e.id}:${e.target}`,
       kind: 'opschaling-afgerond',
       to: [{ role: 'niveau', level: e.target }],
-      data: { escalationId: e.id, signal: e.type, resolution },
+      data: { escalationId: e.id, signal: e.type, target: e.target, resolution },
     });
   }
   record(
@@ -779,6 +779,7 @@ export const escalate: Command<typeof escalatePayloadSchema> = {
           escalationId: id,
           target: e.target,
           reason: p.reason,
+          respondBy: dayOf(ctx.now + ctx.timings.escalationResponse),
           ...(p.skipReason ? { skipReason: p.skipReason } : {}),
         },
       },
@@ -864,7 +865,7 @@ export function raiseSignal(
     'termijnsignaal',
     [{ role: 'niveau', level: target }, REGISSEUR],
     {
-      data: { signalId: id, target, reason, ...data },
+      data: { signalId: id, target, reason, respondBy: dayOf(ctx.now + ctx.timings.escalationResponse), ...data },
     },
   );
   log(d, ctx, 'termijnsignaal', `Termijnsignaal ${id} aan ${target}: ${reason}`);
@@ -1209,7 +1210,7 @@ export function evaluateProposal(d: CaseData, ctx: Ctx): boolean {
       key: `${cn}:afschaling-akkoord:${proposal.id}`,
       kind: 'afschaling-akkoord',
       to: [REGISSEUR],
-      data: { proposalId: proposal.id },
+      data: { proposalId: proposal.id, regieHolder: proposal.form.regieToOrganisation },
     });
     log(d, ctx, 'afschaling-akkoord', `Afschaling ${proposal.id}: alle partners akkoord`);
     record(d, ctx, 'afschaling-akkoord', { proposalId: proposal.id, partners: s.partners.length });

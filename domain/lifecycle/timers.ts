@@ -222,8 +222,9 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
           data: {
             id: e.id,
             target: e.target,
+            reason: e.reason,
             since: dayOf(ms(e.raisedAt)),
-            ...(e.type === 'opschaling' && up ? { advice: `Overweeg op te schalen naar ${up}.` } : {}),
+            ...(e.type === 'opschaling' && up ? { nextLevel: up, advice: `Overweeg op te schalen naar ${up}.` } : {}),
           },
         });
       },

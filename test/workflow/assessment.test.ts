@@ -73,7 +73,7 @@ describe('assessment', () => {
     expect(await handle.result()).toBe('aangehaakt');
     const [mail] = h.sent(cn).filter((s) => s.kind === 'aanmelding-aangehaakt');
     expect(mail.to).toEqual(['aanmelder']);
-    expect(mail.request.data.regieHeldBy).toBe('Zorg- en Veiligheidshuis');
+    expect(mail.request.data.regieHolder).toBe('Zorg- en Veiligheidshuis');
     expect((await status(handle)).assessment).toMatchObject({
       regieHeldBy: 'Zorg- en Veiligheidshuis',
       knownInOverleg: 'Casusoverleg ZVH',

@@ -46,8 +46,9 @@ describe('escalation', () => {
     expect(raised.map((s) => s.to[0]).sort()).toEqual(['beleid', 'regisseur']);
     expect(raised[0].request.data).toMatchObject({
       escalationId: 'E1',
-      target: 'beleid',
+      level: 'beleid',
       reason: 'Jeugdhulp start niet',
+      respondBy: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
     });
     expect(await refusal(handle, escalateUpdate, { target: 'beleid', reason: 'nogmaals' })).toMatchObject({
       code: 'ALREADY_ESCALATED',

@@ -65,13 +65,13 @@ describe('the 9-month limit', () => {
     expect(near(warnings[0].at, months(accepted, 6))).toBe(true);
     expect(near(warnings[1].at, months(accepted, 8))).toBe(true);
     expect(warnings[0].request.data).toMatchObject({
-      months: 6,
+      monthsElapsed: 6,
       advice: 'Stuur op een kortere doorlooptijd.',
     });
 
     const signals = h
       .sent(cn)
-      .filter((s) => s.kind === 'termijnsignaal' && s.request.data.target === 'management');
+      .filter((s) => s.kind === 'termijnsignaal' && s.request.data.level === 'management');
     expect(signals.map((s) => s.to[0]).sort()).toEqual(['management', 'regisseur']);
     expect(signals.every((s) => near(s.at, limit))).toBe(true);
     const decisionReminders = h.sent(cn).filter((s) => s.kind === 'termijn-besluit-herinnering');
@@ -117,7 +117,7 @@ describe('the 9-month limit', () => {
 
     // The moved limit warns 1 month before, signals again at the new limit, and reminds weekly.
     await h.env.sleep(newLimit + WEEK + HOUR - (await h.now()));
-    await waitForSent(h, cn, (s) => s.kind === 'termijnsignaal' && s.request.data.target === 'management', 4);
+    await waitForSent(h, cn, (s) => s.kind === 'termijnsignaal' && s.request.data.level === 'management', 4);
     const extWarning = h.sent(cn).filter((s) => s.kind === 'termijn-waarschuwing' && s.request.data.extended);
     expect(extWarning).toHaveLength(1);
     expect(near(extWarning[0].at, months(newLimit, -1))).toBe(true);
