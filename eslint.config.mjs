@@ -7,14 +7,26 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['bin/**/*.js', '*.config.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['workflows/**/*.ts'],
     rules: {
       // Workflow code must stay deterministic: no Node APIs, no wall clock.
-      'no-restricted-imports': ['error', { patterns: ['fs', 'path', 'crypto', 'pg', 'nodemailer', '../activities/*', '../worker/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['fs', 'path', 'crypto', 'pg', 'nodemailer', '../activities/*', '../worker/*'] },
+      ],
     },
   },
 );

@@ -6,7 +6,13 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import { ApplicationFailure, QueryDefinition, UpdateDefinition, WorkflowIdReusePolicy, type DataConverter } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  QueryDefinition,
+  UpdateDefinition,
+  WorkflowIdReusePolicy,
+  type DataConverter,
+} from '@temporalio/common';
 import {
   CaseInput,
   CaseStatus,
@@ -84,7 +90,11 @@ export class CasusClient {
         `Temporal is niet bereikbaar op ${opts.address}. Start de omgeving met \`npm start\` of zet TEMPORAL_ADDRESS.`,
       );
     }
-    return new CasusClient(new Client({ connection, namespace: opts.namespace, dataConverter: opts.dataConverter }), connection, opts.answerTimeoutMs ?? 10_000);
+    return new CasusClient(
+      new Client({ connection, namespace: opts.namespace, dataConverter: opts.dataConverter }),
+      connection,
+      opts.answerTimeoutMs ?? 10_000,
+    );
   }
 
   async close(): Promise<void> {
@@ -95,7 +105,11 @@ export class CasusClient {
   async submitReferral(input: unknown): Promise<{ caseNumber: string; workflowId: string }> {
     const check = checkReferral(input);
     if (!check.ok) {
-      throw new CasusError(ErrorCode.INVALID_REFERRAL, 'De aanmelding is niet compleet of niet juist.', check.problems);
+      throw new CasusError(
+        ErrorCode.INVALID_REFERRAL,
+        'De aanmelding is niet compleet of niet juist.',
+        check.problems,
+      );
     }
     const referral = check.referral;
     const workflowId = caseWorkflowId(referral.caseNumber);
@@ -153,7 +167,8 @@ export class CasusClient {
       );
     } catch (err) {
       const explained = this.explain(err, caseNumber);
-      if (explained instanceof CasusError && explained.code === ErrorCode.CASE_NOT_FOUND) throw await this.endedOr(caseNumber, explained);
+      if (explained instanceof CasusError && explained.code === ErrorCode.CASE_NOT_FOUND)
+        throw await this.endedOr(caseNumber, explained);
       throw explained;
     }
   }
@@ -163,8 +178,10 @@ export class CasusClient {
     const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`];
     const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
     if (filter.state) clauses.push(`${SEARCH_ATTRIBUTES.state.name} = ${quote(filter.state)}`);
-    if (filter.municipality) clauses.push(`${SEARCH_ATTRIBUTES.municipality.name} = ${quote(filter.municipality)}`);
-    if (filter.escalationLevel) clauses.push(`${SEARCH_ATTRIBUTES.escalationLevel.name} = ${quote(filter.escalationLevel)}`);
+    if (filter.municipality)
+      clauses.push(`${SEARCH_ATTRIBUTES.municipality.name} = ${quote(filter.municipality)}`);
+    if (filter.escalationLevel)
+      clauses.push(`${SEARCH_ATTRIBUTES.escalationLevel.name} = ${quote(filter.escalationLevel)}`);
     if (filter.overdue !== undefined) clauses.push(`${SEARCH_ATTRIBUTES.overdue.name} = ${filter.overdue}`);
     const items: CaseListItem[] = [];
     const seen = new Set<string>();
@@ -196,7 +213,10 @@ export class CasusClient {
       const desc = await this.client.workflow.getHandle(caseWorkflowId(caseNumber)).describe();
       if (desc.status.name === 'RUNNING') return notFound;
       const state = desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.state) ?? desc.status.name.toLowerCase();
-      return new CasusError('CASE_ENDED', `Casus ${caseNumber} is beëindigd (${state}); er kunnen geen opdrachten meer worden gegeven.`);
+      return new CasusError(
+        'CASE_ENDED',
+        `Casus ${caseNumber} is beëindigd (${state}); er kunnen geen opdrachten meer worden gegeven.`,
+      );
     } catch {
       return notFound;
     }
@@ -214,10 +234,16 @@ export class CasusClient {
       return new CasusError((cause.type ?? 'REFUSED') as ErrorCode, cause.message, problems);
     }
     if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isDeadlineExceeded(err)) {
-      return new CasusError('NO_WORKER', `Geen antwoord van de worker binnen ${Math.round(this.answerTimeoutMs / 1000)} s. ${NO_WORKER_HINT}`);
+      return new CasusError(
+        'NO_WORKER',
+        `Geen antwoord van de worker binnen ${Math.round(this.answerTimeoutMs / 1000)} s. ${NO_WORKER_HINT}`,
+      );
     }
     if (isUnavailable(err)) {
-      return new CasusError('NOT_REACHABLE', 'Temporal is niet bereikbaar. Start de omgeving met `npm start` of zet TEMPORAL_ADDRESS.');
+      return new CasusError(
+        'NOT_REACHABLE',
+        'Temporal is niet bereikbaar. Start de omgeving met `npm start` of zet TEMPORAL_ADDRESS.',
+      );
     }
     return err as Error;
   }

@@ -27,7 +27,11 @@ const DUTCH_HEADINGS: [RegExp, string][] = [
 
 function dutchHelp(cmd: Command): Command {
   cmd.configureHelp({
-    formatHelp: (c, helper) => DUTCH_HEADINGS.reduce((text, [re, nl]) => text.replace(re, nl), Help.prototype.formatHelp.call(helper, c, helper)),
+    formatHelp: (c, helper) =>
+      DUTCH_HEADINGS.reduce(
+        (text, [re, nl]) => text.replace(re, nl),
+        Help.prototype.formatHelp.call(helper, c, helper),
+      ),
   });
   cmd.helpOption('-h, --help', 'toon deze hulp');
   return cmd;
@@ -60,7 +64,10 @@ function answerTimeout(): number {
   if (raw === undefined || raw.trim() === '') return 10_000;
   const ms = parseDuration(raw);
   if (ms === undefined || ms <= 0) {
-    throw new CasusError('INVALID_PAYLOAD', `CASUS_ANSWER_TIMEOUT: verwacht een duur zoals "10s" of "1m" (kreeg "${raw}")`);
+    throw new CasusError(
+      'INVALID_PAYLOAD',
+      `CASUS_ANSWER_TIMEOUT: verwacht een duur zoals "10s" of "1m" (kreeg "${raw}")`,
+    );
   }
   return ms;
 }
@@ -75,7 +82,10 @@ function readInputFile(file: string): unknown {
   try {
     return /\.ya?ml$/i.test(file) ? YAML.parse(text) : JSON.parse(text);
   } catch (err) {
-    throw new CasusError('INVALID_PAYLOAD', `Het bestand ${path.basename(file)} is geen geldige ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(err as Error).message}`);
+    throw new CasusError(
+      'INVALID_PAYLOAD',
+      `Het bestand ${path.basename(file)} is geen geldige ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -113,7 +123,11 @@ export function buildProgram(): Command {
       const opts = program.opts<GlobalOptions>();
       const input = readInputFile(file);
       const result = await withClient((c) => c.submitReferral(input));
-      output(opts, result, `Aanmelding ontvangen: casus ${result.caseNumber}. De netwerkregisseur is per e-mail op de hoogte gebracht.`);
+      output(
+        opts,
+        result,
+        `Aanmelding ontvangen: casus ${result.caseNumber}. De netwerkregisseur is per e-mail op de hoogte gebracht.`,
+      );
     });
 
   dutchHelp(program.command('status'))
@@ -137,22 +151,34 @@ export function buildProgram(): Command {
     });
 
   for (const spec of COMMANDS) {
-    const cmd = dutchHelp(program.command(spec.name)).description(spec.description).argument('<casusnummer>', 'het casusnummer');
+    const cmd = dutchHelp(program.command(spec.name))
+      .description(spec.description)
+      .argument('<casusnummer>', 'het casusnummer');
     for (const a of spec.args ?? []) cmd.argument(a.name, a.description);
     for (const o of spec.options) cmd.option(o.flags, o.description);
-    cmd.addHelpText('after', `\nVoorbeeld${spec.examples.length > 1 ? 'en' : ''}:\n${spec.examples.map((e) => `  ${e}`).join('\n')}`);
+    cmd.addHelpText(
+      'after',
+      `\nVoorbeeld${spec.examples.length > 1 ? 'en' : ''}:\n${spec.examples.map((e) => `  ${e}`).join('\n')}`,
+    );
     cmd.action(async (caseNumber: string, ...rest: unknown[]) => {
       const opts = program.opts<GlobalOptions>();
       const positional = rest.slice(0, spec.args?.length ?? 0) as string[];
       const o = rest[spec.args?.length ?? 0] as Options;
       const fromFile = typeof o.bestand === 'string' ? readInputFile(o.bestand) : {};
       if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) {
-        throw new CasusError('INVALID_PAYLOAD', `Het bestand ${String(o.bestand)} bevat geen object met velden.`);
+        throw new CasusError(
+          'INVALID_PAYLOAD',
+          `Het bestand ${String(o.bestand)} bevat geen object met velden.`,
+        );
       }
       const payload = mergeDeep(fromFile as Record<string, unknown>, spec.payload(positional, o));
       const checked = spec.schema.safeParse(payload);
       if (!checked.success) {
-        throw new CasusError('INVALID_PAYLOAD', `De invoer voor ${spec.name} klopt niet.`, describeIssues(checked.error, PAYLOAD_LABELS));
+        throw new CasusError(
+          'INVALID_PAYLOAD',
+          `De invoer voor ${spec.name} klopt niet.`,
+          describeIssues(checked.error, PAYLOAD_LABELS),
+        );
       }
       const result = await withClient((c) => c.command(caseNumber, spec.update, checked.data));
       output(opts, { caseNumber, command: spec.name, result }, result.message);
@@ -165,21 +191,32 @@ export function buildProgram(): Command {
     .option('--gemeente <gemeente>', 'alleen casussen van deze gemeente, zoals beverwijk')
     .option('--opschaling <niveau>', 'alleen casussen met deze open opschaling, zoals beleid of management')
     .option('--termijn-verlopen', 'alleen casussen waarvan een termijn verlopen is')
-    .addHelpText('after', '\nVoorbeelden:\n  casus lijst\n  casus lijst --status actief --gemeente heemskerk\n  casus lijst --termijn-verlopen')
-    .action(async (o: { status?: string; gemeente?: string; opschaling?: string; termijnVerlopen?: boolean }) => {
-      const opts = program.opts<GlobalOptions>();
-      const items = await withClient((c) =>
-        c.list({ state: o.status, municipality: o.gemeente, escalationLevel: o.opschaling, overdue: o.termijnVerlopen ? true : undefined }),
-      );
-      output(opts, items, formatList(items));
-    });
+    .addHelpText(
+      'after',
+      '\nVoorbeelden:\n  casus lijst\n  casus lijst --status actief --gemeente heemskerk\n  casus lijst --termijn-verlopen',
+    )
+    .action(
+      async (o: { status?: string; gemeente?: string; opschaling?: string; termijnVerlopen?: boolean }) => {
+        const opts = program.opts<GlobalOptions>();
+        const items = await withClient((c) =>
+          c.list({
+            state: o.status,
+            municipality: o.gemeente,
+            escalationLevel: o.opschaling,
+            overdue: o.termijnVerlopen ? true : undefined,
+          }),
+        );
+        output(opts, items, formatList(items));
+      },
+    );
 
   return program;
 }
 
 function explain(err: unknown, json: boolean): { message: string; code: string; problems: string[] } {
   if (err instanceof CasusError) return { message: err.message, code: err.code, problems: err.problems };
-  if (err instanceof ConfigError) return { message: err.message, code: 'INVALID_CONFIG', problems: err.problems };
+  if (err instanceof ConfigError)
+    return { message: err.message, code: 'INVALID_CONFIG', problems: err.problems };
   void json;
   return { message: `Onverwachte fout: ${(err as Error).message}`, code: 'UNEXPECTED', problems: [] };
 }
@@ -194,7 +231,9 @@ export async function main(argv: string[]): Promise<void> {
     if (json) {
       process.stdout.write(`${JSON.stringify({ error: e }, null, 2)}\n`);
     } else {
-      process.stderr.write(`Geweigerd: ${e.message} [${e.code}]\n${e.problems.map((p) => `  - ${p}\n`).join('')}`);
+      process.stderr.write(
+        `Geweigerd: ${e.message} [${e.code}]\n${e.problems.map((p) => `  - ${p}\n`).join('')}`,
+      );
     }
     process.exitCode = 1;
   }

@@ -36,21 +36,30 @@ export interface CommandSpec {
 function dateTime(value: string | boolean | undefined, option: string): string | undefined {
   if (value === undefined || typeof value === 'boolean') return undefined;
   const iso = parseDutchDateTime(value);
-  if (!iso) throw new CasusError('INVALID_PAYLOAD', `${option}: verwacht datum en tijd zoals "12-03-2027 14:00" (kreeg "${value}")`);
+  if (!iso)
+    throw new CasusError(
+      'INVALID_PAYLOAD',
+      `${option}: verwacht datum en tijd zoals "12-03-2027 14:00" (kreeg "${value}")`,
+    );
   return iso;
 }
 
 function day(value: string | boolean | undefined, option: string): string | undefined {
   if (value === undefined || typeof value === 'boolean') return undefined;
   const d = parseDutchDate(value);
-  if (!d) throw new CasusError('INVALID_PAYLOAD', `${option}: verwacht een datum zoals "12-03-2027" (kreeg "${value}")`);
+  if (!d)
+    throw new CasusError(
+      'INVALID_PAYLOAD',
+      `${option}: verwacht een datum zoals "12-03-2027" (kreeg "${value}")`,
+    );
   return d;
 }
 
 function int(value: string | boolean | undefined, option: string): number | undefined {
   if (value === undefined || typeof value === 'boolean') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n)) throw new CasusError('INVALID_PAYLOAD', `${option}: verwacht een heel getal (kreeg "${value}")`);
+  if (!Number.isInteger(n))
+    throw new CasusError('INVALID_PAYLOAD', `${option}: verwacht een heel getal (kreeg "${value}")`);
   return n;
 }
 
@@ -91,7 +100,10 @@ function aveReasons(v: string | boolean | undefined): Record<string, boolean> | 
   return Object.fromEntries(names.map((n) => [AVE_REASON_FLAGS[n], true]));
 }
 
-const FILE_OPTION: OptionSpec = { flags: '--bestand <bestand>', description: 'de volledige invoer als JSON- of YAML-bestand (opties gaan voor)' };
+const FILE_OPTION: OptionSpec = {
+  flags: '--bestand <bestand>',
+  description: 'de volledige invoer als JSON- of YAML-bestand (opties gaan voor)',
+};
 
 export const COMMANDS: CommandSpec[] = [
   {
@@ -99,12 +111,18 @@ export const COMMANDS: CommandSpec[] = [
     description: 'leg de beoordeling van een aanmelding vast: accepteren, afwijzen of aanhaken (R4, R5)',
     args: [{ name: '<besluit>', description: 'accepteren, afwijzen of aanhaken' }],
     options: [
-      { flags: '--besproken-op <datum>', description: 'datum van het gesprek met de aanmelder (standaard vandaag)' },
+      {
+        flags: '--besproken-op <datum>',
+        description: 'datum van het gesprek met de aanmelder (standaard vandaag)',
+      },
       { flags: '--notitie <tekst>', description: 'korte notitie bij het gesprek' },
       { flags: '--geraadpleegd <wie>', description: 'geraadpleegd: zvh en/of aov, met komma' },
       { flags: '--bekend-in <overleg>', description: 'bekend in een bestaand overleg (welk)' },
       { flags: '--ave <fase>', description: 'bij accepteren: AVE-fase 1 t/m 4 (meestal 3 of 4)' },
-      { flags: '--redenen <lijst>', description: `bij accepteren: AVE-redenen, uit ${Object.keys(AVE_REASON_FLAGS).join(', ')}` },
+      {
+        flags: '--redenen <lijst>',
+        description: `bij accepteren: AVE-redenen, uit ${Object.keys(AVE_REASON_FLAGS).join(', ')}`,
+      },
       { flags: '--reden <tekst>', description: 'bij afwijzen of aanhaken: de reden' },
       { flags: '--advies <tekst>', description: 'bij afwijzen: het advies aan de aanmelder' },
       { flags: '--regie-bij <organisatie>', description: 'bij aanhaken: wie de regie houdt' },
@@ -120,7 +138,10 @@ export const COMMANDS: CommandSpec[] = [
     payload: ([decision], o) =>
       defined({
         decision,
-        referrerDiscussed: defined({ on: day(o.besprokenOp, '--besproken-op') ?? today(), note: str(o.notitie) }),
+        referrerDiscussed: defined({
+          on: day(o.besprokenOp, '--besproken-op') ?? today(),
+          note: str(o.notitie),
+        }),
         consulted: list(o.geraadpleegd),
         knownInOverleg: str(o.bekendIn),
         avePhase: int(o.ave, '--ave'),
@@ -143,11 +164,18 @@ export const COMMANDS: CommandSpec[] = [
     examples: ['casus contact BEV-2027-0001 --soort huisbezoek --met jongere,ouders --op 14-03-2027'],
     schema: contract.contactPayloadSchema,
     update: contract.logContactUpdate,
-    payload: (_a, o) => defined({ on: day(o.op, '--op') ?? today(), kind: str(o.soort), with: list(o.met), note: str(o.notitie) }),
+    payload: (_a, o) =>
+      defined({
+        on: day(o.op, '--op') ?? today(),
+        kind: str(o.soort),
+        with: list(o.met),
+        note: str(o.notitie),
+      }),
   },
   {
     name: 'uvo-plannen',
-    description: 'plan een UVO, verplaats hem (--wijzigen) of annuleer hem (--annuleren); alle partners krijgen een agenda-uitnodiging (R8)',
+    description:
+      'plan een UVO, verplaats hem (--wijzigen) of annuleer hem (--annuleren); alle partners krijgen een agenda-uitnodiging (R8)',
     options: [
       { flags: '--op <moment>', description: 'datum en tijd, zoals "12-03-2027 14:00"' },
       { flags: '--locatie <plaats>', description: 'waar de UVO is' },
@@ -176,9 +204,13 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'uvo-verslag',
-    description: 'leg het verslag van een UVO vast: aanwezigen, samenvatting, acties, plan van aanpak (R10, R20)',
+    description:
+      'leg het verslag van een UVO vast: aanwezigen, samenvatting, acties, plan van aanpak (R10, R20)',
     options: [
-      { flags: '--bestand <bestand>', description: 'het verslag als JSON- of YAML-bestand (zie docs/voorbeeld-uvo-verslag.yaml)' },
+      {
+        flags: '--bestand <bestand>',
+        description: 'het verslag als JSON- of YAML-bestand (zie docs/voorbeeld-uvo-verslag.yaml)',
+      },
       { flags: '--gehouden-op <moment>', description: 'wanneer de UVO was (standaard het geplande moment)' },
       { flags: '--aanwezig <partners>', description: 'ids van de aanwezige partners, met komma' },
       { flags: '--samenvatting <tekst>', description: 'korte samenvatting' },
@@ -187,21 +219,33 @@ export const COMMANDS: CommandSpec[] = [
     schema: contract.uvoReportPayloadSchema,
     update: contract.recordUvoReportUpdate,
     payload: (_a, o) =>
-      defined({ heldAt: dateTime(o.gehoudenOp, '--gehouden-op'), attendees: list(o.aanwezig), summary: str(o.samenvatting) }),
+      defined({
+        heldAt: dateTime(o.gehoudenOp, '--gehouden-op'),
+        attendees: list(o.aanwezig),
+        summary: str(o.samenvatting),
+      }),
   },
   {
     name: 'opschalen',
-    description: 'schaal op bij een impasse: beleid → management → bestuur, of naar een integrale tafel (R12)',
+    description:
+      'schaal op bij een impasse: beleid → management → bestuur, of naar een integrale tafel (R12)',
     options: [
-      { flags: '--naar <niveau>', description: 'beleid, management, bestuur, doorbraaktafel, beschermingstafel of zvh-procesregie' },
+      {
+        flags: '--naar <niveau>',
+        description: 'beleid, management, bestuur, doorbraaktafel, beschermingstafel of zvh-procesregie',
+      },
       { flags: '--reden <tekst>', description: 'waarom de doorbraak niet lukt' },
-      { flags: '--overslaan-reden <tekst>', description: 'verplicht als je een trede van de ladder overslaat' },
+      {
+        flags: '--overslaan-reden <tekst>',
+        description: 'verplicht als je een trede van de ladder overslaat',
+      },
       FILE_OPTION,
     ],
     examples: ['casus opschalen BEV-2027-0001 --naar beleid --reden "Geen passende plek beschikbaar"'],
     schema: contract.escalatePayloadSchema,
     update: contract.escalateUpdate,
-    payload: (_a, o) => defined({ target: str(o.naar), reason: str(o.reden), skipReason: str(o.overslaanReden) }),
+    payload: (_a, o) =>
+      defined({ target: str(o.naar), reason: str(o.reden), skipReason: str(o.overslaanReden) }),
   },
   {
     name: 'opschaling-afronden',
@@ -229,11 +273,13 @@ export const COMMANDS: CommandSpec[] = [
     examples: ['casus ave BEV-2027-0001 4 --redenen veiligheid-in-geding,maatschappelijke-onrust'],
     schema: contract.avePayloadSchema,
     update: contract.setAvePhaseUpdate,
-    payload: ([phase], o) => defined({ phase: int(phase, 'fase'), reasons: aveReasons(o.redenen), note: str(o.notitie) }),
+    payload: ([phase], o) =>
+      defined({ phase: int(phase, 'fase'), reasons: aveReasons(o.redenen), note: str(o.notitie) }),
   },
   {
     name: 'verlengen',
-    description: 'leg het besluit van het Gezamenlijk MT over de 9-maandentermijn vast: verlengen (standaard), afsluiten of afschalen (R22)',
+    description:
+      'leg het besluit van het Gezamenlijk MT over de 9-maandentermijn vast: verlengen (standaard), afsluiten of afschalen (R22)',
     options: [
       { flags: '--maanden <aantal>', description: 'verleng met zoveel maanden (ten hoogste 3)' },
       { flags: '--tot <datum>', description: 'of: verleng tot deze datum' },
@@ -242,7 +288,9 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--besloten-door <wie>', description: 'wie besloot, zoals "Gezamenlijk MT 12-10-2027"' },
       FILE_OPTION,
     ],
-    examples: ['casus verlengen BEV-2027-0001 --maanden 2 --reden "Plaatsing loopt" --besloten-door "Gezamenlijk MT"'],
+    examples: [
+      'casus verlengen BEV-2027-0001 --maanden 2 --reden "Plaatsing loopt" --besloten-door "Gezamenlijk MT"',
+    ],
     schema: contract.limitDecisionPayloadSchema,
     update: contract.decideLimitUpdate,
     payload: (_a, o) =>
@@ -262,7 +310,10 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--organisatie <naam>', description: 'de organisatie' },
       { flags: '--contact <naam>', description: 'de contactpersoon' },
       { flags: '--email <adres>', description: 'e-mailadres van de contactpersoon' },
-      { flags: '--grondslag <grondslag>', description: 'convenant-jeugd-veiligheid, convenant-school of anders' },
+      {
+        flags: '--grondslag <grondslag>',
+        description: 'convenant-jeugd-veiligheid, convenant-school of anders',
+      },
       { flags: '--grondslag-reden <tekst>', description: 'verplicht bij grondslag anders' },
       { flags: '--reden <tekst>', description: 'waarom de partner erbij komt' },
       FILE_OPTION,
@@ -279,7 +330,9 @@ export const COMMANDS: CommandSpec[] = [
           organisation: str(o.organisatie),
           contactName: str(o.contact),
           email: str(o.email),
-          legalBasis: o.grondslag ? defined({ ground: str(o.grondslag), reason: str(o.grondslagReden) }) : undefined,
+          legalBasis: o.grondslag
+            ? defined({ ground: str(o.grondslag), reason: str(o.grondslagReden) })
+            : undefined,
         }),
         reason: str(o.reden),
       }),
@@ -289,7 +342,9 @@ export const COMMANDS: CommandSpec[] = [
     description: 'haal een ketenpartner uit de casus (R18)',
     args: [{ name: '<partner>', description: 'de id van de partner' }],
     options: [{ flags: '--reden <tekst>', description: 'waarom' }],
-    examples: ['casus partner-verwijderen BEV-2027-0001 leerplicht --reden "Jongere staat weer ingeschreven"'],
+    examples: [
+      'casus partner-verwijderen BEV-2027-0001 leerplicht --reden "Jongere staat weer ingeschreven"',
+    ],
     schema: contract.removePartnerPayloadSchema,
     update: contract.removePartnerUpdate,
     payload: ([partnerId], o) => defined({ partnerId, reason: str(o.reden) }),
@@ -299,15 +354,24 @@ export const COMMANDS: CommandSpec[] = [
     description: 'rond een actie (A1, A2 …) of een punt van de checklist (C1 …) af (R10, R5)',
     args: [{ name: '<id>', description: 'de actie of het checklistpunt (zie casus status)' }],
     options: [{ flags: '--notitie <tekst>', description: 'korte notitie' }],
-    examples: ['casus actie-afronden BEV-2027-0001 A2', 'casus actie-afronden BEV-2027-0001 C3 --notitie "Geregistreerd in de VIR"'],
+    examples: [
+      'casus actie-afronden BEV-2027-0001 A2',
+      'casus actie-afronden BEV-2027-0001 C3 --notitie "Geregistreerd in de VIR"',
+    ],
     schema: contract.completeActionPayloadSchema,
     update: contract.completeActionUpdate,
     payload: ([id], o) => defined({ id, note: str(o.notitie) }),
   },
   {
     name: 'afschalen',
-    description: 'stel afschaling voor met het afschaalformulier; partners die niet aanwezig waren krijgen een akkoordverzoek per e-mail (R16)',
-    options: [{ flags: '--bestand <bestand>', description: 'het afschaalformulier als JSON of YAML (zie docs/voorbeeld-afschaalformulier.yaml)' }],
+    description:
+      'stel afschaling voor met het afschaalformulier; partners die niet aanwezig waren krijgen een akkoordverzoek per e-mail (R16)',
+    options: [
+      {
+        flags: '--bestand <bestand>',
+        description: 'het afschaalformulier als JSON of YAML (zie docs/voorbeeld-afschaalformulier.yaml)',
+      },
+    ],
     examples: ['casus afschalen BEV-2027-0001 --bestand afschaalformulier.yaml'],
     schema: contract.proposeDeescalationPayloadSchema,
     update: contract.proposeDeescalationUpdate,
@@ -318,15 +382,25 @@ export const COMMANDS: CommandSpec[] = [
     description: 'leg het akkoord (of het bezwaar) van een partner op de afschaling vast (R16)',
     args: [{ name: '<partner>', description: 'de id van de partner' }],
     options: [{ flags: '--bezwaar <reden>', description: 'geen akkoord maar bezwaar, met de reden' }],
-    examples: ['casus akkoord BEV-2027-0001 politie', 'casus akkoord BEV-2027-0001 leerplicht --bezwaar "Verzuim is nog niet opgelost"'],
+    examples: [
+      'casus akkoord BEV-2027-0001 politie',
+      'casus akkoord BEV-2027-0001 leerplicht --bezwaar "Verzuim is nog niet opgelost"',
+    ],
     schema: contract.deescalationVotePayloadSchema,
     update: contract.recordDeescalationVoteUpdate,
-    payload: ([partnerId], o) => defined({ partnerId, vote: o.bezwaar ? 'bezwaar' : 'akkoord', reason: str(o.bezwaar) }),
+    payload: ([partnerId], o) =>
+      defined({ partnerId, vote: o.bezwaar ? 'bezwaar' : 'akkoord', reason: str(o.bezwaar) }),
   },
   {
     name: 'afsluiten',
-    description: 'sluit de casus af met het afsluitformulier; de aanmelder en alle partners worden gemaild (R17)',
-    options: [{ flags: '--bestand <bestand>', description: 'het afsluitformulier als JSON of YAML (zie docs/voorbeeld-afsluitformulier.yaml)' }],
+    description:
+      'sluit de casus af met het afsluitformulier; de aanmelder en alle partners worden gemaild (R17)',
+    options: [
+      {
+        flags: '--bestand <bestand>',
+        description: 'het afsluitformulier als JSON of YAML (zie docs/voorbeeld-afsluitformulier.yaml)',
+      },
+    ],
     examples: ['casus afsluiten BEV-2027-0001 --bestand afsluitformulier.yaml'],
     schema: contract.closePayloadSchema,
     update: contract.closeCaseUpdate,

@@ -28,9 +28,14 @@ export function parseDutchDateTime(text: string): string | undefined {
 export function parseDutchDate(text: string): string | undefined {
   const t = text.trim();
   const m = /^(\d{1,2})-(\d{1,2})-(\d{4})$/.exec(t);
-  const [y, mo, d] = m ? [Number(m[3]), Number(m[2]), Number(m[1])] : /^\d{4}-\d{2}-\d{2}$/.test(t) ? t.split('-').map(Number) : [];
+  const [y, mo, d] = m
+    ? [Number(m[3]), Number(m[2]), Number(m[1])]
+    : /^\d{4}-\d{2}-\d{2}$/.test(t)
+      ? t.split('-').map(Number)
+      : [];
   if (y === undefined) return undefined;
   const probe = new Date(Date.UTC(y, mo - 1, d));
-  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) return undefined;
+  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d)
+    return undefined;
   return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }

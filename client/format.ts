@@ -39,22 +39,27 @@ export function daysUntil(iso: string, now = Date.now()): number {
   return Math.ceil((new Date(iso).getTime() - now) / DAY_MS);
 }
 
-const dayOf = (iso: string) => formatDate(new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' }));
+const dayOf = (iso: string) =>
+  formatDate(new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' }));
 
 export function formatStatus(s: CaseStatus, now = Date.now()): string {
   const L: string[] = [];
   const head = (t: string) => L.push('', t);
   L.push(`Casus ${s.caseNumber} (${s.initials}) — gemeente ${s.municipality}`);
   L.push(`  Status:           ${STATE_NAMES[s.state]}${s.acute ? ', acuut' : ''}`);
-  if (s.ave.phase !== undefined) L.push(`  AVE-fase:         ${s.ave.phase} (${AVE_NAMES[s.ave.phase] ?? ''})`);
+  if (s.ave.phase !== undefined)
+    L.push(`  AVE-fase:         ${s.ave.phase} (${AVE_NAMES[s.ave.phase] ?? ''})`);
   L.push(`  Aangemeld op:     ${formatDate(s.referralDate)} (route ${s.route})`);
   if (s.dates.acceptedAt) L.push(`  Aangenomen op:    ${dayOf(s.dates.acceptedAt)}`);
   if (s.dates.limitDate) {
     const left = daysUntil(s.dates.limitDate, now);
-    L.push(`  Einddatum:        ${dayOf(s.dates.limitDate)} (${left >= 0 ? `nog ${left} ${left === 1 ? 'dag' : 'dagen'}` : `${-left} dagen verstreken`})`);
+    L.push(
+      `  Einddatum:        ${dayOf(s.dates.limitDate)} (${left >= 0 ? `nog ${left} ${left === 1 ? 'dag' : 'dagen'}` : `${-left} dagen verstreken`})`,
+    );
   }
   if (s.dates.nextUvoDue) L.push(`  Volgende UVO uiterlijk: ${dayOf(s.dates.nextUvoDue)}`);
-  if (s.uvo.planned) L.push(`  Geplande UVO:     ${formatDateTime(s.uvo.planned.start)}, ${s.uvo.planned.location}`);
+  if (s.uvo.planned)
+    L.push(`  Geplande UVO:     ${formatDateTime(s.uvo.planned.start)}, ${s.uvo.planned.location}`);
   if (s.dates.closedAt) L.push(`  Afgesloten op:    ${dayOf(s.dates.closedAt)}`);
 
   const overdue = [
@@ -73,13 +78,17 @@ export function formatStatus(s: CaseStatus, now = Date.now()): string {
   if (open.length) {
     head('Open opschalingen en termijnsignalen:');
     for (const e of open) {
-      L.push(`  ${e.id}  ${e.type === 'termijnsignaal' ? 'termijnsignaal' : 'opschaling'} naar ${e.target} sinds ${dayOf(e.raisedAt)}: ${e.reason}${e.respondedAt ? ` (reactie ${dayOf(e.respondedAt)})` : ''}`);
+      L.push(
+        `  ${e.id}  ${e.type === 'termijnsignaal' ? 'termijnsignaal' : 'opschaling'} naar ${e.target} sinds ${dayOf(e.raisedAt)}: ${e.reason}${e.respondedAt ? ` (reactie ${dayOf(e.respondedAt)})` : ''}`,
+      );
     }
   }
 
   if (s.partners.length) {
     head('Ketenpartners:');
-    s.partners.forEach((p) => L.push(`  ${p.id.padEnd(18)} ${p.organisation} — ${p.contactName} (grondslag: ${p.legalBasis.ground})`));
+    s.partners.forEach((p) =>
+      L.push(`  ${p.id.padEnd(18)} ${p.organisation} — ${p.contactName} (grondslag: ${p.legalBasis.ground})`),
+    );
   }
 
   if (s.plan.current) {
@@ -88,7 +97,9 @@ export function formatStatus(s: CaseStatus, now = Date.now()): string {
       L.push(`  ${g.domain}: ${g.goal}`);
       for (const i of g.interventions) {
         const last = i.progress[i.progress.length - 1];
-        L.push(`    ${i.id}  ${i.description} [${i.owner}]${last ? ` — ${last.result}: ${last.progress}` : ''}`);
+        L.push(
+          `    ${i.id}  ${i.description} [${i.owner}]${last ? ` — ${last.result}: ${last.progress}` : ''}`,
+        );
       }
     }
   }
@@ -97,16 +108,24 @@ export function formatStatus(s: CaseStatus, now = Date.now()): string {
   const openChecklist = s.checklist.filter((c) => !c.doneAt);
   if (openActions.length || openChecklist.length) {
     head('Open acties:');
-    openActions.forEach((a) => L.push(`  ${a.id}  ${a.description} [${a.owner}] uiterlijk ${formatDate(a.due)}${a.overdue ? ' — VERLOPEN' : ''}`));
+    openActions.forEach((a) =>
+      L.push(
+        `  ${a.id}  ${a.description} [${a.owner}] uiterlijk ${formatDate(a.due)}${a.overdue ? ' — VERLOPEN' : ''}`,
+      ),
+    );
     openChecklist.forEach((c) => L.push(`  ${c.id}  ${c.text}`));
   }
 
   const d = s.deescalation.current;
   if (d) {
-    head(`Afschaling voorgesteld op ${dayOf(d.proposedAt)} (${d.form.regieTo}: ${d.form.regieToOrganisation}):`);
+    head(
+      `Afschaling voorgesteld op ${dayOf(d.proposedAt)} (${d.form.regieTo}: ${d.form.regieToOrganisation}):`,
+    );
     for (const p of s.partners) {
       const v = d.votes.find((x) => x.partnerId === p.id);
-      L.push(`  ${p.id.padEnd(18)} ${v ? (v.vote === 'akkoord' ? 'akkoord' : `bezwaar: ${v.reason ?? ''}`) : 'nog geen antwoord'}`);
+      L.push(
+        `  ${p.id.padEnd(18)} ${v ? (v.vote === 'akkoord' ? 'akkoord' : `bezwaar: ${v.reason ?? ''}`) : 'nog geen antwoord'}`,
+      );
     }
   }
 
@@ -121,7 +140,10 @@ const AVE_NAMES: Record<number, string> = { 1: 'groen', 2: 'oranje', 3: 'rood', 
 
 export function formatTimeline(s: CaseStatus): string {
   if (s.timeline.length === 0) return `Casus ${s.caseNumber}: nog geen gebeurtenissen.`;
-  return [`Tijdlijn van casus ${s.caseNumber}:`, ...s.timeline.map((t) => `  ${formatDateTime(t.at)}  ${t.text}`)].join('\n');
+  return [
+    `Tijdlijn van casus ${s.caseNumber}:`,
+    ...s.timeline.map((t) => `  ${formatDateTime(t.at)}  ${t.text}`),
+  ].join('\n');
 }
 
 /** A plain text table with a header row; columns as wide as their widest cell. */
@@ -137,7 +159,8 @@ export function table(header: string[], rows: string[][]): string {
 
 export function formatList(items: CaseListItem[]): string {
   if (items.length === 0) return 'Geen casussen gevonden.';
-  const day = (iso?: string) => (iso ? formatDate(new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' })) : '-');
+  const day = (iso?: string) =>
+    iso ? formatDate(new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' })) : '-';
   const rows = items.map((i) => [
     i.caseNumber,
     i.municipality ?? '-',

@@ -41,7 +41,10 @@ export const referralSchema = z
     caseNumber: z
       .string({ required_error: 'ontbreekt' })
       .trim()
-      .regex(/^[A-Z0-9][A-Z0-9-]{2,39}$/, 'verwacht hoofdletters, cijfers en streepjes, zoals "BEV-2027-0012"'),
+      .regex(
+        /^[A-Z0-9][A-Z0-9-]{2,39}$/,
+        'verwacht hoofdletters, cijfers en streepjes, zoals "BEV-2027-0012"',
+      ),
     municipality: z
       .string({ required_error: 'ontbreekt' })
       .trim()
@@ -148,30 +151,39 @@ const REFERRAL_LABELS: Record<string, string> = {
   referralDate: 'aanmelddatum',
   acute: 'acuut',
   groupLabel: 'groepslabel',
+  referrer: 'aanmelder',
   'referrer.organisation': 'organisatie van de aanmelder',
   'referrer.organisationType': 'soort organisatie van de aanmelder',
   'referrer.contactName': 'naam contactpersoon',
   'referrer.email': 'e-mailadres contactpersoon',
   'referrer.phone': 'telefoonnummer contactpersoon',
   'referrer.cjgCoachAdvice': 'advies CJG-coach',
+  youngPerson: 'jongere',
   'youngPerson.firstName': 'voornaam jongere',
   'youngPerson.lastName': 'achternaam jongere',
   'youngPerson.dateOfBirth': 'geboortedatum jongere',
+  parents: 'ouders/verzorgers',
+  'parents.*': 'ouder/verzorger',
   'parents.*.name': 'naam ouder/verzorger',
   'parents.*.postalAddress': 'postadres ouder/verzorger',
   'parents.*.email': 'e-mailadres ouder/verzorger',
   lifeDomains: 'casusbeschrijving per leefgebied',
+  'lifeDomains.*': 'leefgebied',
   'lifeDomains.*.domain': 'leefgebied',
   'lifeDomains.*.description': 'beschrijving leefgebied',
+  partners: 'ketenpartners',
+  'partners.*': 'ketenpartner',
   'partners.*.id': 'id ketenpartner',
   'partners.*.organisation': 'organisatie ketenpartner',
   'partners.*.contactName': 'contactpersoon ketenpartner',
   'partners.*.email': 'e-mailadres ketenpartner',
+  'partners.*.legalBasis': 'grondslag ketenpartner',
   'partners.*.legalBasis.ground': 'grondslag ketenpartner',
   'partners.*.legalBasis.reason': 'reden grondslag ketenpartner',
   whatIsGoingOn: 'wat is er aan de hand',
   whatWasTried: 'wat is er al ingezet en met welk effect',
   breakthroughNeeded: 'waar is een doorbraak op nodig',
+  naturalDirector: 'natuurlijke regisseur',
   'naturalDirector.kind': 'natuurlijke regisseur',
   'naturalDirector.contacted': 'contact met natuurlijke regisseur',
   'naturalDirector.canReachBreakthrough': 'kan de natuurlijke regisseur de doorbraak bereiken',
@@ -193,7 +205,9 @@ export function assessmentFlags(r: Referral): string[] {
     flags.push(`${NATURAL_DIRECTOR_NAMES[r.naturalDirector.kind]} is nog niet benaderd`);
   }
   if (r.naturalDirector.kind !== 'geen' && r.naturalDirector.canReachBreakthrough === 'onbekend') {
-    flags.push('onbekend of de natuurlijke regisseur de doorbraak kan bereiken: bepaal samen waar de regie hoort');
+    flags.push(
+      'onbekend of de natuurlijke regisseur de doorbraak kan bereiken: bepaal samen waar de regie hoort',
+    );
   }
   return flags;
 }
@@ -221,14 +235,34 @@ export function partnerId(p: { id?: string; organisation: string }): string {
   return slug || 'partner';
 }
 
-const PARTICLES = new Set(['van', 'de', 'der', 'den', 'het', "'t", 'ter', 'ten', 'te', 'in', 'op', 'la', 'le', 'du', 'da', 'di']);
+const PARTICLES = new Set([
+  'van',
+  'de',
+  'der',
+  'den',
+  'het',
+  "'t",
+  'ter',
+  'ten',
+  'te',
+  'in',
+  'op',
+  'la',
+  'le',
+  'du',
+  'da',
+  'di',
+]);
 
 /**
  * The only identifying detail e-mail may carry (SPEC §6): initials, like "J.B." for
  * "Jan van den Berg" (the particles are left out).
  */
 export function initialsOf(person: { firstName: string; lastName: string }): string {
-  const first = person.firstName.split(/[\s-]+/).filter(Boolean).map((w) => w[0].toUpperCase());
+  const first = person.firstName
+    .split(/[\s-]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase());
   const last = person.lastName
     .split(/\s+/)
     .filter((w) => w && !PARTICLES.has(w.toLowerCase()))

@@ -88,8 +88,14 @@ const MONTH_COUNTS = new Set<keyof Timings>(['limitMonths', 'extensionMaxMonths'
  * Reads timing overrides from the environment. Returns the timings or the list of
  * Dutch problems, each naming its variable.
  */
-export function timingsFromEnv(env: Record<string, string | undefined>): { timings: Timings; problems: string[] } {
-  const timings: Timings = { ...DEFAULT_TIMINGS, limitWarningMonths: [...DEFAULT_TIMINGS.limitWarningMonths] };
+export function timingsFromEnv(env: Record<string, string | undefined>): {
+  timings: Timings;
+  problems: string[];
+} {
+  const timings: Timings = {
+    ...DEFAULT_TIMINGS,
+    limitWarningMonths: [...DEFAULT_TIMINGS.limitWarningMonths],
+  };
   const problems: string[] = [];
   for (const [key, name] of Object.entries(TIMING_ENV) as [keyof Timings, string][]) {
     const raw = env[name];
@@ -97,11 +103,14 @@ export function timingsFromEnv(env: Record<string, string | undefined>): { timin
     if (key === 'limitWarningMonths') {
       const months = raw.split(',').map((part) => Number(part.trim()));
       if (months.some((m) => !Number.isInteger(m) || m <= 0)) {
-        problems.push(`${name}: verwacht hele maanden gescheiden door komma's, zoals "6,8" (gekregen: "${raw}")`);
+        problems.push(
+          `${name}: verwacht hele maanden gescheiden door komma's, zoals "6,8" (gekregen: "${raw}")`,
+        );
       } else timings.limitWarningMonths = months;
     } else if (MONTH_COUNTS.has(key)) {
       const n = Number(raw);
-      if (!Number.isInteger(n) || n <= 0) problems.push(`${name}: verwacht een heel aantal maanden, zoals "9" (gekregen: "${raw}")`);
+      if (!Number.isInteger(n) || n <= 0)
+        problems.push(`${name}: verwacht een heel aantal maanden, zoals "9" (gekregen: "${raw}")`);
       else (timings[key] as number) = n;
     } else {
       const ms = parseDuration(raw);

@@ -18,7 +18,10 @@ export function describeIssues(error: z.ZodError, labels: Record<string, string>
 
 function dutchMessage(issue: z.ZodIssue): string {
   // A message the schema wrote itself (in Dutch) wins over the generic one below.
-  if (issue.code !== 'custom' && issue.message !== z.defaultErrorMap(issue, { defaultError: issue.message, data: undefined }).message) {
+  if (
+    issue.code !== 'custom' &&
+    issue.message !== z.defaultErrorMap(issue, { defaultError: issue.message, data: undefined }).message
+  ) {
     return issue.message;
   }
   switch (issue.code) {
@@ -30,7 +33,8 @@ function dutchMessage(issue: z.ZodIssue): string {
     case 'unrecognized_keys':
       return `onbekend veld ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'too_small':
-      if (issue.type === 'string') return issue.minimum === 1 ? 'mag niet leeg zijn' : `minstens ${issue.minimum} tekens`;
+      if (issue.type === 'string')
+        return issue.minimum === 1 ? 'mag niet leeg zijn' : `minstens ${issue.minimum} tekens`;
       if (issue.type === 'array') return `minstens ${issue.minimum} nodig`;
       return `minstens ${issue.minimum}`;
     case 'too_big':
@@ -55,6 +59,17 @@ function typeName(t: string): string {
     null: 'niets (null)',
     undefined: 'niets',
     date: 'een datum',
+    integer: 'een heel getal',
+    float: 'een getal met decimalen',
+    nan: 'geen getal (NaN)',
+    infinity: 'oneindig',
+    bigint: 'een groot getal',
+    symbol: 'een symbool',
+    function: 'een functie',
+    map: 'een tabel',
+    set: 'een verzameling',
+    promise: 'een belofte',
+    unknown: 'iets onbekends',
   };
   return names[t] ?? t;
 }

@@ -27,8 +27,13 @@ async function timeRuns(args: string[], env: NodeJS.ProcessEnv): Promise<number[
 async function main() {
   const stack = await startTestStack();
   try {
-    const client = await CasusClient.connect({ address: stack.address, namespace: stack.namespace, dataConverter: stack.dataConverter });
-    for (let i = 1; i <= 10; i++) await client.submitReferral(sampleReferral({ caseNumber: `BENCH-2027-${String(i).padStart(4, '0')}` }));
+    const client = await CasusClient.connect({
+      address: stack.address,
+      namespace: stack.namespace,
+      dataConverter: stack.dataConverter,
+    });
+    for (let i = 1; i <= 10; i++)
+      await client.submitReferral(sampleReferral({ caseNumber: `BENCH-2027-${String(i).padStart(4, '0')}` }));
     await client.close();
     await new Promise((r) => setTimeout(r, 2000)); // visibility catches up
     const env = stack.childEnv();
@@ -39,7 +44,7 @@ async function main() {
     const body = [
       `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}.`,
       '',
-      'Command: `npm run bench:cli` — starts a Temporal dev server, a worker (in the script\'s process), an SMTP server and',
+      "Command: `npm run bench:cli` — starts a Temporal dev server, a worker (in the script's process), an SMTP server and",
       'PGlite, submits 10 cases, then runs each command 20 times as a child process (`node bin/casus.js …`,',
       'compiled code in dist/) and times it from process start to exit.',
       '',

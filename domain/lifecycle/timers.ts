@@ -95,7 +95,12 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
       name: 'UVO plannen',
       rule: 'R7',
       fire(d, ctx) {
-        log(d, ctx, 'uvo-plannen-herinnering', `Herinnering: plan een UVO (uiterlijk ${dutchDay(nextUvoDue)})`);
+        log(
+          d,
+          ctx,
+          'uvo-plannen-herinnering',
+          `Herinnering: plan een UVO (uiterlijk ${dutchDay(nextUvoDue)})`,
+        );
         notify(d, {
           key: this.key,
           kind: 'uvo-plannen-herinnering',
@@ -224,7 +229,9 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
             target: e.target,
             reason: e.reason,
             since: dayOf(ms(e.raisedAt)),
-            ...(e.type === 'opschaling' && up ? { nextLevel: up, advice: `Overweeg op te schalen naar ${up}.` } : {}),
+            ...(e.type === 'opschaling' && up
+              ? { nextLevel: up, advice: `Overweeg op te schalen naar ${up}.` }
+              : {}),
           },
         });
       },

@@ -48,7 +48,9 @@ export function detailsText(d: CaseData, timings: Timings): string {
   const lines = [`**Casus ${s.caseNumber}** (${s.municipality}): ${STATE_LINE[s.state]}.`];
   if (s.state === 'aangemeld') lines.push(`Aangemeld op ${s.referralDate}.`);
   if (s.dates.acceptedAt)
-    lines.push(`Aangenomen op ${dutchDay(ms(s.dates.acceptedAt))}; einddatum ${dutchDay(ms(s.dates.limitDate!))}.`);
+    lines.push(
+      `Aangenomen op ${dutchDay(ms(s.dates.acceptedAt))}; einddatum ${dutchDay(ms(s.dates.limitDate!))}.`,
+    );
   if (s.ave.phase) lines.push(`AVE-fase ${s.ave.phase}.`);
   if (isRunning(s)) {
     lines.push(

@@ -373,7 +373,7 @@ describe('exactly once', () => {
           ...process.env,
           CASUS_CHILD: JSON.stringify({
             databaseUrl: rig.db.url,
-            embedded: rig.db.kind === "pglite",
+            embedded: rig.db.kind === 'pglite',
             smtpUrl: smtp.url,
             contactsFile: rig.contactsFile,
             request,

@@ -13,7 +13,11 @@ import { createDevServerEnv } from './temporal';
  * the database over the wire and the worker, with the given timings.
  */
 export async function startTestStack(opts: { timings?: Timings } = {}) {
-  const [env, smtp, db] = await Promise.all([createDevServerEnv(), startSmtpCatcher(), startTestDatabase('pglite')]);
+  const [env, smtp, db] = await Promise.all([
+    createDevServerEnv(),
+    startSmtpCatcher(),
+    startTestDatabase('pglite'),
+  ]);
   // Payloads are encrypted as in production; the CLI gets the same key through its environment.
   const keyEnv = { CASUS_ENCRYPTION_KEYS: generateKeyEntry('test1'), CASUS_ENCRYPTION_KEY_ID: 'test1' };
   const { ring } = parseKeyRing(keyEnv.CASUS_ENCRYPTION_KEYS, keyEnv.CASUS_ENCRYPTION_KEY_ID);
@@ -56,7 +60,12 @@ export async function startTestStack(opts: { timings?: Timings } = {}) {
     startWorker,
     stopWorker,
     /** Environment for a child process (the CLI) that talks to this stack. */
-    childEnv: (): NodeJS.ProcessEnv => ({ ...process.env, ...keyEnv, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: namespace }),
+    childEnv: (): NodeJS.ProcessEnv => ({
+      ...process.env,
+      ...keyEnv,
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_NAMESPACE: namespace,
+    }),
     async stop() {
       await stopWorker();
       await Promise.all([env.teardown(), smtp.close(), db.stop()]);

@@ -8,7 +8,24 @@ describe('the casus command', () => {
     expect(stdout).toMatch(/^Gebruik: casus \[opties\] \[opdracht\]/);
     expect(stdout).toMatch(/aanmelden <bestand>/);
     expect(stdout).toMatch(/status <casusnummer>/);
-    for (const command of ['beoordelen', 'contact', 'uvo-plannen', 'uvo-verslag', 'opschalen', 'opschaling-afronden', 'ave', 'verlengen', 'partner-toevoegen', 'partner-verwijderen', 'actie-afronden', 'afschalen', 'akkoord', 'afsluiten', 'lijst', 'tijdlijn']) {
+    for (const command of [
+      'beoordelen',
+      'contact',
+      'uvo-plannen',
+      'uvo-verslag',
+      'opschalen',
+      'opschaling-afronden',
+      'ave',
+      'verlengen',
+      'partner-toevoegen',
+      'partner-verwijderen',
+      'actie-afronden',
+      'afschalen',
+      'akkoord',
+      'afsluiten',
+      'lijst',
+      'tijdlijn',
+    ]) {
       expect(stdout).toContain(`  ${command} `);
     }
   });
@@ -22,22 +39,34 @@ describe('the casus command', () => {
   it('refuses an unreadable referral file with a Dutch reason and exit code 1', async () => {
     const err = await casus(['aanmelden', '/nonexistent/aanmelding.yaml'], process.env);
     expect(err.code).toBe(1);
-    expect(err.stderr).toBe('Geweigerd: Het bestand /nonexistent/aanmelding.yaml is niet te lezen. [INVALID_PAYLOAD]\n');
+    expect(err.stderr).toBe(
+      'Geweigerd: Het bestand /nonexistent/aanmelding.yaml is niet te lezen. [INVALID_PAYLOAD]\n',
+    );
   });
 
   it('names every wrong field of a command before anything is sent', async () => {
     const run = await casus(['uvo-plannen', 'BEV-2027-0001', '--op', '31-02-2027 14:00'], process.env);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('Geweigerd: --op: verwacht datum en tijd zoals "12-03-2027 14:00" (kreeg "31-02-2027 14:00") [INVALID_PAYLOAD]\n');
+    expect(run.stderr).toBe(
+      'Geweigerd: --op: verwacht datum en tijd zoals "12-03-2027 14:00" (kreeg "31-02-2027 14:00") [INVALID_PAYLOAD]\n',
+    );
     const ave = await casus(['ave', 'BEV-2027-0001', '7', '--json'], process.env);
     expect(ave.code).toBe(1);
     expect(JSON.parse(ave.stdout)).toEqual({
-      error: { code: 'INVALID_PAYLOAD', message: 'De invoer voor ave klopt niet.', problems: ['AVE-fase: AVE-fase loopt van 1 tot en met 4'] },
+      error: {
+        code: 'INVALID_PAYLOAD',
+        message: 'De invoer voor ave klopt niet.',
+        problems: ['AVE-fase: AVE-fase loopt van 1 tot en met 4'],
+      },
     });
   });
 
   it('refuses to talk to a cluster without the encryption keys, naming the variable', async () => {
-    const run = await casus(['status', 'BEV-2027-0001'], { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', CASUS_ENCRYPTION_KEYS: '' });
+    const run = await casus(['status', 'BEV-2027-0001'], {
+      ...process.env,
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      CASUS_ENCRYPTION_KEYS: '',
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/CASUS_ENCRYPTION_KEYS: ontbreekt/);
   });
@@ -50,6 +79,8 @@ describe('the casus command', () => {
       CASUS_ENCRYPTION_KEY_ID: 'k1',
     });
     expect(err.code).toBe(1);
-    expect(err.stderr).toMatch(/^Geweigerd: Temporal is niet bereikbaar op 127\.0\.0\.1:1\. Start de omgeving met `npm start`/);
+    expect(err.stderr).toMatch(
+      /^Geweigerd: Temporal is niet bereikbaar op 127\.0\.0\.1:1\. Start de omgeving met `npm start`/,
+    );
   });
 });

@@ -62,34 +62,72 @@ describe('casus CLI: one case from referral to closing', () => {
       caseNumber: CN,
       referralDate: amsterdamToday(),
       partners: [
-        { id: 'politie', organisation: 'Politie', contactName: 'Wijkagent De Vries', email: 'wijkagent@politie.example', legalBasis: { ground: 'convenant-jeugd-veiligheid' } },
-        { id: 'leerplicht', organisation: 'Leerplicht', contactName: 'M. Jansen', email: 'leerplicht@gemeente.example', legalBasis: { ground: 'convenant-jeugd-veiligheid' } },
+        {
+          id: 'politie',
+          organisation: 'Politie',
+          contactName: 'Wijkagent De Vries',
+          email: 'wijkagent@politie.example',
+          legalBasis: { ground: 'convenant-jeugd-veiligheid' },
+        },
+        {
+          id: 'leerplicht',
+          organisation: 'Leerplicht',
+          contactName: 'M. Jansen',
+          email: 'leerplicht@gemeente.example',
+          legalBasis: { ground: 'convenant-jeugd-veiligheid' },
+        },
       ],
     });
 
     // aanmelden (YAML file), human output
     const aanmelden = await ok(['aanmelden', file('aanmelding.yaml', referral)]);
-    expect(aanmelden.stdout).toBe(`Aanmelding ontvangen: casus ${CN}. De netwerkregisseur is per e-mail op de hoogte gebracht.\n`);
+    expect(aanmelden.stdout).toBe(
+      `Aanmelding ontvangen: casus ${CN}. De netwerkregisseur is per e-mail op de hoogte gebracht.\n`,
+    );
     await stack.smtp.waitFor(() => mailsOf(/Nieuwe aanmelding/).length === 1);
     expect(mailsOf(/Nieuwe aanmelding/)[0].envelopeTo).toEqual(['regisseur@beverwijk.example']);
 
     // beoordelen: accepteren
-    const accepted = await json<{ result: { state: string; message: string } }>(['beoordelen', CN, 'accepteren', '--ave', '3', '--redenen', 'hulp-ineffectief,samenwerking-stagneert']);
+    const accepted = await json<{ result: { state: string; message: string } }>([
+      'beoordelen',
+      CN,
+      'accepteren',
+      '--ave',
+      '3',
+      '--redenen',
+      'hulp-ineffectief,samenwerking-stagneert',
+    ]);
     expect(accepted.result.state).toBe('actief');
     expect(accepted.result.message).toMatch(new RegExp(`^Aanmelding ${CN} aangenomen`));
     await stack.smtp.waitFor((all) => all.some((m) => m.envelopeTo.includes('wijkagent@politie.example')));
 
     // uvo-plannen: a few seconds from now (a report can only follow the meeting)
     const start = new Date(Date.now() + 4000);
-    const planned = await ok(['uvo-plannen', CN, '--op', start.toISOString(), '--locatie', 'Stadhuis Beverwijk']);
+    const planned = await ok([
+      'uvo-plannen',
+      CN,
+      '--op',
+      start.toISOString(),
+      '--locatie',
+      'Stadhuis Beverwijk',
+    ]);
     expect(planned.stdout).toMatch(/^UVO U1 gepland; 2 partner\(s\) en de regisseur uitgenodigd\./);
-    const invited = () => stack.smtp.received.filter((m) => m.raw.includes('METHOD:REQUEST')).flatMap((m) => m.envelopeTo);
-    await stack.smtp.waitFor(() => invited().length >= 3).catch(async (e) => {
-      const rows = await stack.db.pool.query('select key, status, error from notifications');
-      const desc = await stack.env.client.workflow.getHandle('casus-' + CN).describe();
-      throw new Error(`${e.message}: ${JSON.stringify(rows.rows)} ${JSON.stringify(desc.raw.pendingActivities?.map((a) => [a.activityType?.name, a.attempt, a.lastFailure?.message]))}`);
-    });
-    expect(invited().sort()).toEqual(['leerplicht@gemeente.example', 'regisseur@beverwijk.example', 'wijkagent@politie.example']);
+    const invited = () =>
+      stack.smtp.received.filter((m) => m.raw.includes('METHOD:REQUEST')).flatMap((m) => m.envelopeTo);
+    await stack.smtp
+      .waitFor(() => invited().length >= 3)
+      .catch(async (e) => {
+        const rows = await stack.db.pool.query('select key, status, error from notifications');
+        const desc = await stack.env.client.workflow.getHandle('casus-' + CN).describe();
+        throw new Error(
+          `${e.message}: ${JSON.stringify(rows.rows)} ${JSON.stringify(desc.raw.pendingActivities?.map((a) => [a.activityType?.name, a.attempt, a.lastFailure?.message]))}`,
+        );
+      });
+    expect(invited().sort()).toEqual([
+      'leerplicht@gemeente.example',
+      'regisseur@beverwijk.example',
+      'wijkagent@politie.example',
+    ]);
 
     // uvo-verslag with the plan van aanpak, from a file, once the UVO has taken place
     await new Promise((r) => setTimeout(r, Math.max(0, start.getTime() - Date.now() + 500)));
@@ -100,12 +138,30 @@ describe('casus CLI: one case from referral to closing', () => {
       file('verslag.json', {
         attendees: ['politie', 'leerplicht'],
         summary: 'Eerste UVO: afspraken over school en toezicht.',
-        actions: [{ description: 'Gesprek met school', owner: 'leerplicht', due: new Date(Date.now() + 86_400_000 * 30).toISOString().slice(0, 10) }],
+        actions: [
+          {
+            description: 'Gesprek met school',
+            owner: 'leerplicht',
+            due: new Date(Date.now() + 86_400_000 * 30).toISOString().slice(0, 10),
+          },
+        ],
         plan: {
           goals: [
-            { domain: 'veiligheid', goal: 'Geen nieuwe incidenten', interventions: [{ description: 'Toezicht in de wijk', owner: 'politie' }] },
-            { domain: 'zorg', goal: 'Hulp gestart', interventions: [{ description: 'Intake jeugdhulp', owner: 'leerplicht' }] },
-            { domain: 'gezin', goal: 'Ouders gesteund', interventions: [{ description: 'Contact met CJG', owner: 'leerplicht' }] },
+            {
+              domain: 'veiligheid',
+              goal: 'Geen nieuwe incidenten',
+              interventions: [{ description: 'Toezicht in de wijk', owner: 'politie' }],
+            },
+            {
+              domain: 'zorg',
+              goal: 'Hulp gestart',
+              interventions: [{ description: 'Intake jeugdhulp', owner: 'leerplicht' }],
+            },
+            {
+              domain: 'gezin',
+              goal: 'Ouders gesteund',
+              interventions: [{ description: 'Contact met CJG', owner: 'leerplicht' }],
+            },
           ],
         },
       }),
@@ -113,9 +169,18 @@ describe('casus CLI: one case from referral to closing', () => {
     expect(report.stdout).toMatch(/^Verslag van UVO U1 vastgelegd/);
 
     // opschalen and opschaling-afronden
-    const esc = await json<{ result: { id: string } }>(['opschalen', CN, '--naar', 'beleid', '--reden', 'Geen passende plek beschikbaar']);
+    const esc = await json<{ result: { id: string } }>([
+      'opschalen',
+      CN,
+      '--naar',
+      'beleid',
+      '--reden',
+      'Geen passende plek beschikbaar',
+    ]);
     expect(esc.result.id).toMatch(/^E\d+$/);
-    await stack.smtp.waitFor((all) => all.some((m) => m.envelopeTo.includes('beleid-jeugd@beverwijk.example')));
+    await stack.smtp.waitFor((all) =>
+      all.some((m) => m.envelopeTo.includes('beleid-jeugd@beverwijk.example')),
+    );
     let st = await json<{ escalations: { id: string; resolvedAt?: string }[] }>(['status', CN]);
     expect(st.escalations.find((e) => e.id === esc.result.id)?.resolvedAt).toBeUndefined();
     await ok(['opschaling-afronden', CN, esc.result.id, '--tekst', 'Plek geregeld via het MT']);
@@ -142,10 +207,17 @@ describe('casus CLI: one case from referral to closing', () => {
     const last = await json<{ result: { state: string; message: string } }>(['akkoord', CN, 'leerplicht']);
     // Every partner agreed: the afschaling stands and the regisseur is asked to close.
     expect(last.result.state).toBe('afschaling');
-    await stack.smtp.waitFor(() => mailsOf(/akkoord/i).some((m) => m.envelopeTo.includes('regisseur@beverwijk.example')));
+    await stack.smtp.waitFor(() =>
+      mailsOf(/akkoord/i).some((m) => m.envelopeTo.includes('regisseur@beverwijk.example')),
+    );
 
     // afsluiten with the afsluitformulier
-    const closed = await ok(['afsluiten', CN, '--bestand', path.join(__dirname, '..', '..', 'docs', 'voorbeeld-afsluitformulier.yaml')]);
+    const closed = await ok([
+      'afsluiten',
+      CN,
+      '--bestand',
+      path.join(__dirname, '..', '..', 'docs', 'voorbeeld-afsluitformulier.yaml'),
+    ]);
     expect(closed.stdout).toMatch(new RegExp(`^Casus ${CN} afgesloten \\(doorbraak\\)`));
     await stack.smtp.waitFor(() => mailsOf(/afgesloten/i).length >= 1);
 
@@ -153,7 +225,9 @@ describe('casus CLI: one case from referral to closing', () => {
     const final = await json<{ state: string; closing: { kind: string } }>(['status', CN]);
     expect(final).toMatchObject({ state: 'afgesloten', closing: { kind: 'doorbraak' } });
     const human = await ok(['status', CN]);
-    expect(human.stdout).toMatch(new RegExp(`^Casus ${CN} \\(S\\.T\\.\\) — gemeente beverwijk\\n  Status: +afgesloten`));
+    expect(human.stdout).toMatch(
+      new RegExp(`^Casus ${CN} \\(S\\.T\\.\\) — gemeente beverwijk\\n  Status: +afgesloten`),
+    );
     const timeline = await ok(['tijdlijn', CN]);
     expect(timeline.stdout.split('\n').length).toBeGreaterThan(8);
     await eventually(async () => {
@@ -163,13 +237,20 @@ describe('casus CLI: one case from referral to closing', () => {
 
     // No personal data in any mail the journey sent.
     for (const m of stack.smtp.received) {
-      for (const secret of ['Sem', 'van der Testen', 'Verzuimt', 'overlast']) expect(m.raw).not.toContain(secret);
+      for (const secret of ['Sem', 'van der Testen', 'Verzuimt', 'overlast'])
+        expect(m.raw).not.toContain(secret);
     }
   });
 
   it('refuses a command in the wrong state with the workflow code, one to an ended case, and an unknown case', async () => {
-    await ok(['aanmelden', file('derde.yaml', sampleReferral({ caseNumber: 'CLI-2027-0003', referralDate: amsterdamToday() }))]);
-    const wrong = await casus(['uvo-plannen', 'CLI-2027-0003', '--op', '01-12-2030 10:00', '--locatie', 'Stadhuis'], stack.childEnv());
+    await ok([
+      'aanmelden',
+      file('derde.yaml', sampleReferral({ caseNumber: 'CLI-2027-0003', referralDate: amsterdamToday() })),
+    ]);
+    const wrong = await casus(
+      ['uvo-plannen', 'CLI-2027-0003', '--op', '01-12-2030 10:00', '--locatie', 'Stadhuis'],
+      stack.childEnv(),
+    );
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/^Geweigerd: .+ \[WRONG_STATE\]\n$/);
     const ended = await casus(['beoordelen', CN, 'accepteren', '--ave', '3'], stack.childEnv());
@@ -178,17 +259,33 @@ describe('casus CLI: one case from referral to closing', () => {
       stderr: `Geweigerd: Casus ${CN} is beëindigd (afgesloten); er kunnen geen opdrachten meer worden gegeven. [CASE_ENDED]\n`,
     });
     const unknown = await casus(['status', 'BESTAAT-NIET-1'], stack.childEnv());
-    expect(unknown).toMatchObject({ code: 1, stderr: 'Geweigerd: Casus BESTAAT-NIET-1 bestaat niet. [CASE_NOT_FOUND]\n' });
-    const badFile = await casus(['aanmelden', file('kapot.json', { caseNumber: 'CLI-2027-0009' })], stack.childEnv());
+    expect(unknown).toMatchObject({
+      code: 1,
+      stderr: 'Geweigerd: Casus BESTAAT-NIET-1 bestaat niet. [CASE_NOT_FOUND]\n',
+    });
+    const badFile = await casus(
+      ['aanmelden', file('kapot.json', { caseNumber: 'CLI-2027-0009' })],
+      stack.childEnv(),
+    );
     expect(badFile.code).toBe(1);
-    expect(badFile.stderr).toMatch(/^Geweigerd: De aanmelding is niet compleet of niet juist\. \[INVALID_REFERRAL\]\n {2}- gemeente: ontbreekt\n/);
+    expect(badFile.stderr).toMatch(
+      /^Geweigerd: De aanmelding is niet compleet of niet juist\. \[INVALID_REFERRAL\]\n {2}- gemeente: ontbreekt\n/,
+    );
   });
 
   it('says that the worker does not answer when it is stopped, and loses nothing', async () => {
-    await ok(['aanmelden', file('tweede.yaml', sampleReferral({ caseNumber: 'CLI-2027-0002', referralDate: amsterdamToday() }))]);
-    await eventually(async () => expect((await json<{ state: string }>(['status', 'CLI-2027-0002'])).state).toBe('aangemeld'));
+    await ok([
+      'aanmelden',
+      file('tweede.yaml', sampleReferral({ caseNumber: 'CLI-2027-0002', referralDate: amsterdamToday() })),
+    ]);
+    await eventually(async () =>
+      expect((await json<{ state: string }>(['status', 'CLI-2027-0002'])).state).toBe('aangemeld'),
+    );
     await stack.stopWorker();
-    const run = await casus(['beoordelen', 'CLI-2027-0002', 'accepteren', '--ave', '3'], { ...stack.childEnv(), CASUS_ANSWER_TIMEOUT: '3s' });
+    const run = await casus(['beoordelen', 'CLI-2027-0002', 'accepteren', '--ave', '3'], {
+      ...stack.childEnv(),
+      CASUS_ANSWER_TIMEOUT: '3s',
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^Geweigerd: Geen antwoord van de worker binnen 3 s\. Start de worker/);
     await stack.startWorker();

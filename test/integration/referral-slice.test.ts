@@ -17,7 +17,11 @@ let client: CasusClient;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  client = await CasusClient.connect({ address: stack.address, namespace: stack.namespace, dataConverter: stack.dataConverter });
+  client = await CasusClient.connect({
+    address: stack.address,
+    namespace: stack.namespace,
+    dataConverter: stack.dataConverter,
+  });
 });
 
 afterAll(async () => {
@@ -37,7 +41,10 @@ describe('referral slice on the dev server, SMTP and database', () => {
     for (const secret of ['Sem', 'Testen', 'Verzuimt', 'overlast']) expect(mail.raw).not.toContain(secret);
 
     const records = new CaseRecords(stack.db.pool);
-    expect(await records.getCase('INT-2027-0001')).toMatchObject({ state: 'aangemeld', municipality: 'beverwijk' });
+    expect(await records.getCase('INT-2027-0001')).toMatchObject({
+      state: 'aangemeld',
+      municipality: 'beverwijk',
+    });
     await eventually(async () => {
       const trail = await records.auditTrail('INT-2027-0001');
       expect(trail.map((e) => e.kind)).toEqual(['aanmelding-ontvangen', 'mail-verzonden']);
@@ -68,7 +75,10 @@ describe('referral slice on the dev server, SMTP and database', () => {
       args: [{ decision: 'accepteren', referrerDiscussed: { on: today }, avePhase: 3 }],
       startWorkflowOperation: start,
     });
-    expect(result).toMatchObject({ state: 'actief', message: expect.stringMatching(/^Aanmelding INT-2027-0004 aangenomen/) });
+    expect(result).toMatchObject({
+      state: 'actief',
+      message: expect.stringMatching(/^Aanmelding INT-2027-0004 aangenomen/),
+    });
     const st = await client.status('INT-2027-0004');
     expect(st.state).toBe('actief');
     // The intake came first: the regisseur was told of the referral, then of nothing lost.
@@ -85,7 +95,12 @@ describe('referral slice on the dev server, SMTP and database', () => {
 
   it('R1: an invalid referral is refused at the door, naming the field, and starts nothing', async () => {
     const err = await client
-      .submitReferral(sampleReferral({ caseNumber: 'INT-2027-0003', youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2000-01-01' } }))
+      .submitReferral(
+        sampleReferral({
+          caseNumber: 'INT-2027-0003',
+          youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2000-01-01' },
+        }),
+      )
       .catch((e) => e);
     expect(err).toMatchObject({ code: 'INVALID_REFERRAL' });
     expect(err.problems).toEqual([expect.stringMatching(/^geboortedatum jongere: de jongere is 27 jaar/)]);

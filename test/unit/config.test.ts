@@ -14,7 +14,11 @@ describe('configuration', () => {
   });
 
   it('uses configured connections instead of the embedded ones', () => {
-    const c = loadConfig({ TEMPORAL_ADDRESS: 'temporal.gemeente.nl:7233', DATABASE_URL: 'postgres://a:b@db:5432/casus', SMTP_URL: 'smtp://relay:587' });
+    const c = loadConfig({
+      TEMPORAL_ADDRESS: 'temporal.gemeente.nl:7233',
+      DATABASE_URL: 'postgres://a:b@db:5432/casus',
+      SMTP_URL: 'smtp://relay:587',
+    });
     expect(connectionTargets(c)).toEqual({
       temporalAddress: 'temporal.gemeente.nl:7233',
       smtpUrl: 'smtp://relay:587',
@@ -31,14 +35,20 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect(error!.problems).toEqual([
-      expect.stringMatching(/^DATABASE_URL: verwacht een URL zoals postgres:\/\/.* \(gekregen: "mysql:\/\/x"\)$/),
+      expect.stringMatching(
+        /^DATABASE_URL: verwacht een URL zoals postgres:\/\/.* \(gekregen: "mysql:\/\/x"\)$/,
+      ),
       expect.stringMatching(/^TEMPORAL_UI_PORT: verwacht een poortnummer/),
       expect.stringMatching(/^TIMING_UVO_INTERVAL: verwacht een duur zoals "5d"/),
     ]);
   });
 
   it('compresses timings from the environment', () => {
-    const c = loadConfig({ TIMING_UVO_INTERVAL: '6s', TIMING_LIMIT_WARNING_MONTHS: '6,8', TIMING_MONTH: '10s' });
+    const c = loadConfig({
+      TIMING_UVO_INTERVAL: '6s',
+      TIMING_LIMIT_WARNING_MONTHS: '6,8',
+      TIMING_MONTH: '10s',
+    });
     expect(c.timings.uvoInterval).toBe(6000);
     expect(c.timings.monthMs).toBe(10_000);
   });

@@ -13,7 +13,9 @@ describe('the docs keep up with the contract', () => {
 
   it('docs/contract.md names every update and its CLI command', () => {
     const doc = read('docs/contract.md');
-    const missing = Object.entries(COMMAND_CLI).filter(([update, cli]) => !doc.includes(update) || !doc.includes(cli));
+    const missing = Object.entries(COMMAND_CLI).filter(
+      ([update, cli]) => !doc.includes(update) || !doc.includes(cli),
+    );
     expect(missing).toEqual([]);
   });
 });

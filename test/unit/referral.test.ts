@@ -14,15 +14,29 @@ describe('R1: referral checked at the door', () => {
   });
 
   it('refuses a young person outside 12–23 on the referral date, naming the field', () => {
-    const tooYoung = problemsOf(sampleReferral({ youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2015-03-02' } }));
-    expect(tooYoung).toEqual([expect.stringMatching(/^geboortedatum jongere: de jongere is 11 jaar op de aanmelddatum/)]);
-    const tooOld = problemsOf(sampleReferral({ youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2003-02-28' } }));
+    const tooYoung = problemsOf(
+      sampleReferral({ youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2015-03-02' } }),
+    );
+    expect(tooYoung).toEqual([
+      expect.stringMatching(/^geboortedatum jongere: de jongere is 11 jaar op de aanmelddatum/),
+    ]);
+    const tooOld = problemsOf(
+      sampleReferral({ youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2003-02-28' } }),
+    );
     expect(tooOld[0]).toMatch(/is 24 jaar/);
   });
 
   it('accepts the boundaries 12 and 23 inclusive', () => {
-    expect(checkReferral(sampleReferral({ youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2015-03-01' } })).ok).toBe(true);
-    expect(checkReferral(sampleReferral({ youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2003-03-02' } })).ok).toBe(true);
+    expect(
+      checkReferral(
+        sampleReferral({ youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2015-03-01' } }),
+      ).ok,
+    ).toBe(true);
+    expect(
+      checkReferral(
+        sampleReferral({ youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2003-03-02' } }),
+      ).ok,
+    ).toBe(true);
   });
 
   it('names every wrong field in Dutch at once', () => {
@@ -46,17 +60,28 @@ describe('R1: referral checked at the door', () => {
   it('refuses a school that did not ask the CJG coach in the Kernteam first', () => {
     const base = sampleReferral();
     const problems = problemsOf({ ...base, referrer: { ...base.referrer, organisationType: 'school' } });
-    expect(problems).toEqual([expect.stringContaining('advies CJG-coach: een school vraagt eerst advies aan de CJG-coach')]);
-    expect(checkReferral({ ...base, referrer: { ...base.referrer, organisationType: 'school', cjgCoachAdvice: true } }).ok).toBe(true);
+    expect(problems).toEqual([
+      expect.stringContaining('advies CJG-coach: een school vraagt eerst advies aan de CJG-coach'),
+    ]);
+    expect(
+      checkReferral({
+        ...base,
+        referrer: { ...base.referrer, organisationType: 'school', cjgCoachAdvice: true },
+      }).ok,
+    ).toBe(true);
   });
 
   it('refuses when the natural regisseur can reach the breakthrough itself, with the advice', () => {
-    const problems = problemsOf(sampleReferral({ naturalDirector: { kind: 'zvh', contacted: true, canReachBreakthrough: 'ja' } }));
+    const problems = problemsOf(
+      sampleReferral({ naturalDirector: { kind: 'zvh', contacted: true, canReachBreakthrough: 'ja' } }),
+    );
     expect(problems[0]).toMatch(/pak de casus verder op met de natuurlijke regisseur/);
   });
 
   it('does not refuse "onbekend" or "not yet contacted", but flags them for the assessment', () => {
-    const r = checkReferral(sampleReferral({ naturalDirector: { kind: 'gi', contacted: false, canReachBreakthrough: 'onbekend' } }));
+    const r = checkReferral(
+      sampleReferral({ naturalDirector: { kind: 'gi', contacted: false, canReachBreakthrough: 'onbekend' } }),
+    );
     expect(r.ok).toBe(true);
     if (r.ok) expect(assessmentFlags(r.referral)).toHaveLength(2);
   });
@@ -64,7 +89,9 @@ describe('R1: referral checked at the door', () => {
   it('refuses a partner without a legal basis (R21)', () => {
     const base = sampleReferral();
     const partner = { ...base.partners![0], legalBasis: undefined };
-    expect(problemsOf({ ...base, partners: [partner] })[0]).toMatch(/^grondslag ketenpartner \(partners\.0\.legalBasis\)|^partners\.0\.legalBasis/);
+    expect(problemsOf({ ...base, partners: [partner] })[0]).toMatch(
+      /^grondslag ketenpartner \(partners\.0\.legalBasis\)|^partners\.0\.legalBasis/,
+    );
     const anders = { ...base.partners![0], legalBasis: { ground: 'anders' } };
     expect(problemsOf({ ...base, partners: [anders] })[0]).toMatch(/schriftelijke reden verplicht/);
   });

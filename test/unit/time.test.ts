@@ -48,7 +48,9 @@ describe('calendar arithmetic in Europe/Amsterdam (pure, for the workflow)', () 
 
 describe('dates for people', () => {
   it('shows days and moments the Dutch way, in municipal time', () => {
-    const { dutchDay, dutchDateTime } = jest.requireActual('../../domain/lifecycle/time') as typeof import('../../domain/lifecycle/time');
+    const { dutchDay, dutchDateTime } = jest.requireActual(
+      '../../domain/lifecycle/time',
+    ) as typeof import('../../domain/lifecycle/time');
     expect(dutchDay(Date.parse('2027-01-04T23:30:00Z'))).toBe('05-01-2027');
     expect(dutchDateTime(Date.parse('2026-11-24T06:04:00Z'))).toBe('24-11-2026 07:04');
     expect(dutchDateTime(Date.parse('2027-07-12T07:30:00Z'))).toBe('12-07-2027 09:30');

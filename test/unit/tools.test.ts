@@ -38,7 +38,10 @@ describe('finding the Temporal binaries', () => {
   });
 
   it('hands the SDK an existing path, or lets it download', () => {
-    expect(executableFor({ path: '/x/temporal', source: 'PATH' })).toEqual({ type: 'existing-path', path: '/x/temporal' });
+    expect(executableFor({ path: '/x/temporal', source: 'PATH' })).toEqual({
+      type: 'existing-path',
+      path: '/x/temporal',
+    });
     expect(executableFor(undefined)).toEqual({ type: 'cached-download' });
   });
 });

@@ -44,7 +44,11 @@ describe('intake on the time-skipping server', () => {
       expect(status.state).toBe('aangemeld');
       expect(status.initials).toBe('S.T.');
 
-      const sent = rec.notifications.map((n) => ({ kind: n.value.kind, to: n.value.to, day: Math.round((n.at - start) / DAY) }));
+      const sent = rec.notifications.map((n) => ({
+        kind: n.value.kind,
+        to: n.value.to,
+        day: Math.round((n.at - start) / DAY),
+      }));
       expect(sent).toEqual([
         { kind: 'aanmelding-ontvangen', to: [{ role: 'regisseur' }], day: 0 },
         { kind: 'beoordeling-herinnering', to: [{ role: 'regisseur' }], day: 5 },
@@ -53,7 +57,11 @@ describe('intake on the time-skipping server', () => {
       // Each notification has its own idempotency key.
       expect(new Set(rec.notifications.map((n) => n.value.key)).size).toBe(3);
       // The case and its first audit event are recorded, with the referral.
-      expect(rec.events[0].value).toMatchObject({ kind: 'aanmelding-ontvangen', state: 'aangemeld', caseNumber: 'TST-INTAKE-1' });
+      expect(rec.events[0].value).toMatchObject({
+        kind: 'aanmelding-ontvangen',
+        state: 'aangemeld',
+        caseNumber: 'TST-INTAKE-1',
+      });
       await handle.terminate('test done');
     });
   });
@@ -67,7 +75,10 @@ describe('intake on the time-skipping server', () => {
       activities: rec.activities,
     });
     await worker.runUntil(async () => {
-      const bad = { ...validReferral('TST-INTAKE-2'), referrer: { ...validReferral('X-1').referrer, email: 'kapot' } };
+      const bad = {
+        ...validReferral('TST-INTAKE-2'),
+        referrer: { ...validReferral('X-1').referrer, email: 'kapot' },
+      };
       const run = env.client.workflow.execute(caseWorkflow, {
         taskQueue: `${TASK_QUEUE}-invalid`,
         workflowId: caseWorkflowId('TST-INTAKE-2'),
