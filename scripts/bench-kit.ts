@@ -1,0 +1,138 @@
+/**
+ * The stack of the benchmarks: the embedded Temporal dev server (with a database file, so its
+ * size can be measured), an SMTP server that stamps each mail's arrival, PostgreSQL
+ * (TEST_POSTGRES_URL) and the production worker `worker/main.ts` as its own process (so its
+ * memory is its own). PGlite is not used here: the worker process opens a pool of 4
+ * connections, which PGlite (one session) cannot serve (activities/db/pool.ts).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { SMTPServer } from 'smtp-server';
+import { SEARCH_ATTRIBUTES } from '../domain/contract';
+import { startTestDatabase } from '../test/helpers/db';
+import { freePort, WorkerProcess } from '../test/faults/kit';
+import { executableFor, findBinaries } from './tools';
+
+export interface Arrival {
+  at: number;
+  key: string;
+  subject: string;
+}
+
+/** A minimal SMTP server that keeps, per mail, its arrival time and its X-Casusregie-Key. */
+export async function stampingSmtp() {
+  const arrivals: Arrival[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      let head = '';
+      stream.on('data', (c: Buffer) => {
+        if (head.length < 64_000) head += c.toString('utf8');
+      });
+      stream.on('end', () => {
+        const at = Date.now();
+        const key = /^x-casusregie-key:\s*(\S+)/im.exec(head)?.[1] ?? '';
+        const subject = /^subject:\s*(.*)$/im.exec(head)?.[1] ?? '';
+        arrivals.push({ at, key, subject });
+        callback();
+      });
+    },
+  });
+  server.on('error', () => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    arrivals,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+export async function startBenchStack(
+  opts: { timings?: Record<string, string>; workerEnv?: Record<string, string> } = {},
+) {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const pgUrl = process.env.TEST_POSTGRES_URL;
+  if (!pgUrl)
+    throw new Error(
+      'Zet TEST_POSTGRES_URL (PostgreSQL), bijvoorbeeld postgres://postgres:postgres@127.0.0.1:5432/postgres',
+    );
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casus-bench-'));
+  const dbFile = path.join(dir, 'temporal.db');
+  const port = await freePort();
+  const [env, smtp, db] = await Promise.all([
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: executableFor(findBinaries().cli),
+        ip: '127.0.0.1',
+        port,
+        dbFilename: dbFile,
+        searchAttributes: Object.values(SEARCH_ATTRIBUTES),
+      },
+    }),
+    stampingSmtp(),
+    startTestDatabase('postgres'),
+  ]);
+  const worker = new WorkerProcess({
+    temporalAddress: env.address,
+    namespace: env.namespace ?? 'default',
+    databaseUrl: db.url,
+    smtpUrl: smtp.url,
+    timings: opts.timings,
+    env: opts.workerEnv,
+  });
+  await worker.start();
+  return {
+    env,
+    smtp,
+    db,
+    worker,
+    dbFile,
+    /** Size of the dev server's database on disk (the file and its write-ahead log). */
+    dbBytes(): number {
+      return ['', '-wal', '-shm']
+        .map((s) => dbFile + s)
+        .filter((f) => fs.existsSync(f))
+        .reduce((sum, f) => sum + fs.statSync(f).size, 0);
+    },
+    /** Resident memory of the worker process (from /proc), in bytes. */
+    workerRss(): number {
+      const pid = worker.child?.pid;
+      if (!pid) return NaN;
+      const line = fs
+        .readFileSync(`/proc/${pid}/status`, 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('VmRSS:'));
+      return line ? Number(line.replace(/\D+/g, '')) * 1024 : NaN;
+    },
+    /** A gauge or counter of the worker's Prometheus metrics (summed over its labels). */
+    async workerMetric(name: string): Promise<number> {
+      const text = await (await fetch(`http://127.0.0.1:${worker.metricsPort}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'))
+        .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    },
+    async stop() {
+      await worker.kill();
+      await Promise.all([env.teardown(), smtp.close(), db.stop()]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Other processes' load while a benchmark runs: the 1-minute load average, and the busiest other processes. */
+export function machineLoad(): string {
+  return `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ')} (1/5/15 min)`;
+}
+
+export const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;

@@ -1,0 +1,181 @@
+/**
+ * `npm run bench:scale`: cost as the number of open cases grows. Cases are submitted and
+ * accepted (state actief, with their timers: next UVO due, the 9-month limit and its warnings)
+ * in steps (BENCH_SCALE_STEPS, default "1000,2500,5000,10000"); after each step, once the
+ * worker is idle: the worker process's RSS and its workflow cache (sticky cache size), the
+ * dev server's database size, and the history size per case (of a sample of cases).
+ * Target (issue 8): worker RSS under 300 MB, cache bounded; how each figure grows.
+ * BENCH_WORKER_NODE_OPTIONS passes NODE_OPTIONS to the worker (e.g. a smaller heap, which
+ * bounds the SDK's default cache size).
+ */
+import { performance } from 'node:perf_hooks';
+import { CasusClient } from '../client/casus-client';
+import { assessUpdate, caseWorkflowId } from '../domain/contract';
+import { sampleReferral } from '../test/helpers/referral';
+import { faultDataConverter, mapLimit } from '../test/faults/kit';
+import { machineLoad, mib, startBenchStack } from './bench-kit';
+import { machineLine, writeSection } from './bench-report';
+
+const STEPS = (process.env.BENCH_SCALE_STEPS ?? '1000,2500,5000,10000').split(',').map(Number);
+const CONCURRENCY = 8;
+const SAMPLE = 25;
+
+interface Point {
+  cases: number;
+  rss: number;
+  cached: number;
+  dbBytes: number;
+  historyBytes: number;
+  historyEvents: number;
+  seconds: number;
+}
+
+/** What the figures mean (measured 2026-11-24; see both Scale sections). */
+const WHY = [
+  '**Reading.** Each cached workflow costs the worker about 1.1–1.2 MB (the SDK documents ≈ 1 MB). The worker does not set',
+  '`maxCachedWorkflows` (worker/worker.ts), so the SDK sizes the cache from the heap limit — about 2,200 workflows for',
+  "Node's default heap on this 24 GiB machine — and RSS grows with every open case up to that: 2.4 GiB at 2,000 cases.",
+  'With the heap limited (`NODE_OPTIONS=--max-old-space-size=400`) the cache stops at 145 and RSS stays flat at about',
+  '600 MB from 500 to 1,000 cases: bounded, but of those ~600 MB only ~170 MB is the cache; the rest is the',
+  'process itself (tsx, the workflow bundle, V8 and the Rust core; not measured separately). So an explicit',
+  '`maxCachedWorkflows` in worker/worker.ts bounds the growth, but 300 MB also needs a smaller base (compiled JS instead of',
+  'tsx, a smaller heap); not verified here. Database and history grow linearly: about 41 KiB of dev-server database and',
+  '15 KiB of history (~40 events) per accepted case.',
+].join('\n');
+
+async function main() {
+  const nodeOptions = process.env.BENCH_WORKER_NODE_OPTIONS;
+  const stack = await startBenchStack({ workerEnv: nodeOptions ? { NODE_OPTIONS: nodeOptions } : undefined });
+  const loadBefore = machineLoad();
+  const casus = await CasusClient.connect({
+    address: stack.env.address,
+    namespace: 'default',
+    dataConverter: faultDataConverter(),
+    answerTimeoutMs: 120_000,
+  });
+  const today = new Date().toISOString().slice(0, 10);
+  const points: Point[] = [];
+  let made = 0;
+  const t0 = performance.now();
+  try {
+    for (const target of STEPS) {
+      const numbers = Array.from(
+        { length: target - made },
+        (_, i) => `SCALE-2026-${String(made + i + 1).padStart(5, '0')}`,
+      );
+      await mapLimit(numbers, CONCURRENCY, async (caseNumber) => {
+        await casus.submitReferral(sampleReferral({ caseNumber, referralDate: today }));
+        for (let tries = 0; ; tries++) {
+          try {
+            await casus.status(caseNumber); // handlers registered (see bench:throughput)
+            break;
+          } catch (err) {
+            if (tries > 200) throw err;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        }
+        await casus.command(caseNumber, assessUpdate, {
+          decision: 'accepteren',
+          referrerDiscussed: { on: today },
+          avePhase: 3,
+          aveReasons: {},
+        });
+      });
+      made = target;
+      // Idle: every case's four mails (intake; acceptance to referrer, partner and parents) are out.
+      for (;;) {
+        const { rows } = await stack.db.pool.query(
+          `SELECT count(*)::int AS n FROM notifications WHERE status = 'sent'`,
+        );
+        if (rows[0].n >= made * 4) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      await new Promise((r) => setTimeout(r, 3000));
+      const sample = Array.from(
+        { length: SAMPLE },
+        (_, i) => `SCALE-2026-${String(Math.floor((i * made) / SAMPLE) + 1).padStart(5, '0')}`,
+      );
+      const sizes = await mapLimit(sample, 5, async (cn) => {
+        const d = await casus.client.workflow.getHandle(caseWorkflowId(cn)).describe();
+        return {
+          bytes: Number(d.raw.workflowExecutionInfo?.historySizeBytes ?? 0),
+          events: Number(d.raw.workflowExecutionInfo?.historyLength ?? 0),
+        };
+      });
+      const point: Point = {
+        cases: made,
+        rss: stack.workerRss(),
+        cached: await stack.workerMetric('temporal_sticky_cache_size'),
+        dbBytes: stack.dbBytes(),
+        historyBytes: sizes.reduce((s, x) => s + x.bytes, 0) / sizes.length,
+        historyEvents: sizes.reduce((s, x) => s + x.events, 0) / sizes.length,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      points.push(point);
+      console.log(JSON.stringify(point));
+    }
+  } finally {
+    await casus.close();
+    await stack.stop();
+  }
+
+  const last = points[points.length - 1];
+  const first = points[0];
+  const grow = (f: (p: Point) => number) => {
+    const perCase = (f(last) - f(first)) / (last.cases - first.cases);
+    return perCase;
+  };
+  const rssPerCase = grow((p) => p.rss);
+  const dbPerCase = grow((p) => p.dbBytes);
+  const reached = last.cases;
+  const extrapolate = reached < 10_000;
+  const at10k = (f: (p: Point) => number, perCase: number) => f(last) + perCase * (10_000 - last.cases);
+  const maxRss = Math.max(...points.map((p) => p.rss));
+  const rows = points.map(
+    (p) =>
+      `| ${p.cases} | ${mib(p.rss)} | ${p.cached} | ${mib(p.dbBytes)} | ${(p.dbBytes / p.cases / 1024).toFixed(1)} KiB | ${(p.historyBytes / 1024).toFixed(1)} KiB (${p.historyEvents.toFixed(0)} events) | ${p.seconds.toFixed(0)} s |`,
+  );
+  const rssAt10k = extrapolate ? at10k((p) => p.rss, Math.max(0, rssPerCase)) : last.rss;
+  const body = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}; ${loadBefore} at the start`,
+    '(other sessions were working on this machine at the same time).',
+    '',
+    `Command: \`TEST_POSTGRES_URL=postgres://… BENCH_SCALE_STEPS=${STEPS.join(',')}${nodeOptions ? ` BENCH_WORKER_NODE_OPTIONS="${nodeOptions}"` : ''} npm run bench:scale\`.`,
+    'Each case is submitted and accepted (actief: its timers for the next UVO, the 9-month limit and the warnings',
+    'are set; four mails sent, one with a PDF). Figures after each step, once the worker is idle. The worker is `worker/main.ts` as',
+    `its own process with the SDK's default workflow cache (\`maxCachedWorkflows\` is not set in worker/worker.ts)${nodeOptions ? ` and NODE_OPTIONS="${nodeOptions}"` : ''}.`,
+    `History size: mean over ${SAMPLE} cases spread over the range.`,
+    '',
+    '| open cases | worker RSS | cached workflows | dev-server database | per case | history per case | elapsed |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    `Growth from ${first.cases} to ${last.cases} cases: worker RSS ${(rssPerCase / 1024).toFixed(1)} KiB per case, database ${(dbPerCase / 1024).toFixed(1)} KiB per case;`,
+    'the history per case does not depend on the number of cases (each case is its own history).',
+    extrapolate
+      ? `**Extrapolated, not measured**: 10,000 cases did not fit the time of this run (${last.cases} reached). Linearly,` +
+        ` the database would be about ${mib(at10k((p) => p.dbBytes, dbPerCase))} at 10,000 cases. Worker RSS grows only while the` +
+        ` workflow cache fills (${last.cached} cached now); the SDK's default bound is computed from the heap size` +
+        ` (≈ 600 workflows per GB of heap above 200 MB), so the linear estimate ${mib(rssAt10k)} is an upper bound.`
+      : '',
+    '',
+    `Target worker RSS < 300 MB: **${(extrapolate ? rssAt10k : maxRss) < 300 * 2 ** 20 ? 'met' : 'not met'}**` +
+      `${extrapolate ? ' (on the extrapolation)' : ''}; highest measured ${mib(maxRss)}. Cache bounded: ${
+        last.cached < last.cases
+          ? `yes, ${last.cached} of ${last.cases} cases cached`
+          : `not reached yet (${last.cached} cached)`
+      }.`,
+    '',
+    WHY,
+  ].join('\n');
+  writeSection(
+    `Scale: open cases, worker memory, database and history size${nodeOptions ? ` (worker with NODE_OPTIONS="${nodeOptions}")` : ''}`,
+    body,
+  );
+  console.log(body);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
