@@ -9,7 +9,7 @@ import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import { createTransport } from '../activities/mail/mailer';
-import { createPool } from '../activities/db/pool';
+import { openPool } from '../activities/db/pool';
 import { migrate } from '../activities/db/migrate';
 import { ConfigError, connectionTargets, loadConfig, missingForProduction } from '../domain/config';
 import { startCodecServer } from './codec-server';
@@ -38,7 +38,7 @@ async function main() {
   const dataConverter = casusDataConverter(keys.ring);
 
   const targets = connectionTargets(config);
-  const pool = createPool(targets.databaseUrl, { embedded: config.databaseUrl === undefined });
+  const pool = await openPool(targets.databaseUrl);
   const applied = await migrate(pool);
   log.info({ applied }, 'database migrations applied');
 

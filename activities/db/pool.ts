@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 
 /**
  * How many connections the pool may open. PGlite is a single database session: served over
@@ -16,4 +16,19 @@ export function createPool(databaseUrl: string, opts: { embedded?: boolean; max?
   // An idle client losing its connection must not crash the worker; the next query reconnects.
   pool.on('error', () => undefined);
   return pool;
+}
+
+/**
+ * Opens the pool for a DATABASE_URL whose kind is not known beforehand: asks the server what it
+ * is, and gives a PGlite server (which says so in `version()`) its single connection.
+ */
+export async function openPool(databaseUrl: string): Promise<Pool> {
+  const probe = new Client({ connectionString: databaseUrl });
+  await probe.connect();
+  try {
+    const { rows } = await probe.query<{ v: string }>('SELECT version() AS v');
+    return createPool(databaseUrl, { embedded: /PGlite/i.test(rows[0]?.v ?? '') });
+  } finally {
+    await probe.end();
+  }
 }
