@@ -34,3 +34,28 @@ export function sampleReferral(overrides: Partial<ReferralInput> = {}): Referral
     ...overrides,
   };
 }
+
+/** Partners of fictional cases, each with the legal basis of R21. */
+export const PARTNERS = {
+  politie: {
+    id: 'politie',
+    organisation: 'Politie',
+    contactName: 'Wijkagent De Vries',
+    email: 'wijkagent@politie.example',
+    legalBasis: { ground: 'convenant-jeugd-veiligheid' as const },
+  },
+  cjg: {
+    id: 'cjg',
+    organisation: 'CJG',
+    contactName: 'Coach Jansen',
+    email: 'coach@cjg.example',
+    legalBasis: { ground: 'convenant-jeugd-veiligheid' as const },
+  },
+  leerplicht: {
+    id: 'leerplicht',
+    organisation: 'Leerplicht',
+    contactName: 'Leerplichtambtenaar Smit',
+    email: 'smit@leerplicht.example',
+    legalBasis: { ground: 'convenant-school' as const },
+  },
+};

@@ -26,6 +26,10 @@ import {
   today,
   waitForSent,
 } from '../helpers/case-harness';
+import { PARTNERS } from '../helpers/referral';
+
+const CJG = PARTNERS.cjg;
+const POLITIE = PARTNERS.politie;
 
 let h: Harness;
 beforeAll(async () => {
@@ -34,21 +38,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.teardown();
 });
-
-const CJG = {
-  id: 'cjg',
-  organisation: 'CJG',
-  contactName: 'Coach Jansen',
-  email: 'coach@cjg.example',
-  legalBasis: { ground: 'convenant-jeugd-veiligheid' as const },
-};
-const POLITIE = {
-  id: 'politie',
-  organisation: 'Politie',
-  contactName: 'Wijkagent De Vries',
-  email: 'wijkagent@politie.example',
-  legalBasis: { ground: 'convenant-jeugd-veiligheid' as const },
-};
 
 describe('the lifecycle of a case (happy path)', () => {
   it('R5, R6, R8, R10, R16, R17, R20: referral → accept → UVOs every ≤ 6 weeks → afschaling agreed by all → close; nothing fires afterwards', async () => {

@@ -24,6 +24,10 @@ import {
   today,
   waitForSent,
 } from '../helpers/case-harness';
+import { PARTNERS } from '../helpers/referral';
+
+const CJG = PARTNERS.cjg;
+const LEERPLICHT = PARTNERS.leerplicht;
 
 let h: Harness;
 beforeAll(async () => {
@@ -32,21 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.teardown();
 });
-
-const CJG = {
-  id: 'cjg',
-  organisation: 'CJG',
-  contactName: 'Coach Jansen',
-  email: 'coach@cjg.example',
-  legalBasis: { ground: 'convenant-jeugd-veiligheid' as const },
-};
-const LEERPLICHT = {
-  id: 'leerplicht',
-  organisation: 'Leerplicht',
-  contactName: 'Leerplichtambtenaar Smit',
-  email: 'smit@leerplicht.example',
-  legalBasis: { ground: 'convenant-school' as const },
-};
 
 describe('partners', () => {
   it('R18, R21: a partner added mid-case gets the open action list and the next invitation; a removed one does not; a partner without a legal basis is refused', async () => {
