@@ -190,7 +190,7 @@ export const assess: Command<typeof assessPayloadSchema> = {
         key: `${cn}:aanmelding-aangehaakt`,
         kind: 'aanmelding-aangehaakt',
         to: [referrer],
-        data: { regieHeldBy: p.regieHeldBy, reason: p.reason },
+        data: { regieHolder: p.regieHeldBy, reason: p.reason },
       });
       record(
         d,
@@ -225,7 +225,7 @@ export const assess: Command<typeof assessPayloadSchema> = {
       kind: 'aanmelding-aangenomen',
       to: [referrer],
       data: {
-        acceptedOn,
+        acceptedAt: acceptedOn,
         limitDate: dayOf(ms(s.dates.limitDate)),
         nextUvoDue: dayOf(ms(s.dates.nextUvoDue!)),
       },
@@ -238,7 +238,7 @@ export const assess: Command<typeof assessPayloadSchema> = {
       'casus-aangenomen-partner',
       partners.map(partnerRecipient),
       {
-        data: { acceptedOn },
+        data: { acceptedAt: acceptedOn },
       },
     );
     // R5: the letter explaining the opschaling, by e-mail where known, else to post.
@@ -250,7 +250,7 @@ export const assess: Command<typeof assessPayloadSchema> = {
         key: `${cn}:ouderbrief:${parent.email}`,
         kind: 'ouderbrief',
         to: [{ role: 'ouders', email: parent.email!, name: parent.name }],
-        data: { acceptedOn },
+        data: { acceptedAt: acceptedOn },
         letter: { addressee: parent.name, youngAdult: false },
       });
     }
@@ -273,7 +273,7 @@ export const assess: Command<typeof assessPayloadSchema> = {
         key: `${cn}:ouderbrief-per-post:${i + 1}`,
         kind: 'ouderbrief-per-post',
         to: [REGISSEUR],
-        data: { acceptedOn, youngAdult: letter.youngAdult },
+        data: { acceptedAt: acceptedOn, youngAdult: letter.youngAdult },
         letter,
       }),
     );
@@ -718,7 +718,7 @@ export function closeEscalation(
       key: `${d.status.caseNumber}:opschaling-afgerond:${e.id}:${e.target}`,
       kind: 'opschaling-afgerond',
       to: [{ role: 'niveau', level: e.target }],
-      data: { escalationId: e.id, signal: e.type, target: e.target, resolution },
+      data: { escalationId: e.id, signal: e.type, level: e.target, resolution },
     });
   }
   record(
@@ -794,7 +794,7 @@ export const escalate: Command<typeof escalatePayloadSchema> = {
       {
         data: {
           escalationId: id,
-          target: e.target,
+          level: e.target,
           reason: p.reason,
           respondBy: dayOf(ctx.now + ctx.timings.escalationResponse),
           ...(p.skipReason ? { skipReason: p.skipReason } : {}),
@@ -884,7 +884,7 @@ export function raiseSignal(
     {
       data: {
         signalId: id,
-        target,
+        level: target,
         reason,
         respondBy: dayOf(ctx.now + ctx.timings.escalationResponse),
         ...data,
@@ -1414,9 +1414,9 @@ export const closeCase: Command<typeof closePayloadSchema> = {
     notifyEach(d, `${cn}:casus-afgesloten`, 'casus-afgesloten', to, {
       data: {
         closeKind: p.kind,
-        regieHeldBy: p.regieHeldBy,
+        regieHolder: p.regieHeldBy,
         aftercare: p.aftercare.needed,
-        closedOn: dayOf(ctx.now),
+        closedAt: dayOf(ctx.now),
       },
     });
     log(

@@ -56,25 +56,6 @@ type NotifyInput = Omit<NotificationRequest, 'caseNumber' | 'municipality' | 'da
   data?: Omit<NotificationRequest['data'], 'initials'>;
 };
 
-/**
- * The mail templates' names for fields the rules call otherwise (activities/mail/templates.ts,
- * DATA_FIELDS, is the vocabulary of what a mail may show). Applied to every request, so a
- * rule can keep the name that reads best in its own code.
- */
-const MAIL_FIELD_NAMES: Record<string, string> = {
-  target: 'level',
-  due: 'dueDate',
-  dueOn: 'dueDate',
-  months: 'monthsElapsed',
-  closedOn: 'closedAt',
-  regieHeldBy: 'regieHolder',
-  acceptedOn: 'acceptedAt',
-};
-
-function mailData(data: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(data).map(([k, v]) => [MAIL_FIELD_NAMES[k] ?? k, v]));
-}
-
 /** Requests one notification; `key` must be deterministic (the same event → the same key). */
 export function notify(d: CaseData, req: NotifyInput): void {
   d.memory.outbox.push({
@@ -83,7 +64,7 @@ export function notify(d: CaseData, req: NotifyInput): void {
       ...req,
       caseNumber: d.status.caseNumber,
       municipality: d.status.municipality,
-      data: { initials: d.status.initials, ...mailData(req.data ?? {}) } as NotificationRequest['data'],
+      data: { initials: d.status.initials, ...(req.data ?? {}) },
     },
   });
 }

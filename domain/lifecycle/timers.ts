@@ -105,7 +105,7 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
           key: this.key,
           kind: 'uvo-plannen-herinnering',
           to: [REGISSEUR],
-          data: { dueOn: dueDay },
+          data: { dueDate: dueDay },
         });
       },
     });
@@ -121,7 +121,7 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
         ? `het vorige UVO (${dutchDay(ms(d.status.dates.lastUvoHeld))})`
         : 'de start van het traject';
       const e = raiseSignal(d, ctx, 'beleid', 'uvo-termijn', 'UVO-termijn verstreken', {
-        dueOn: dueDay,
+        dueDate: dueDay,
         since,
       });
       record(
@@ -186,7 +186,7 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
           const to = p ? [partnerRecipient(p)] : [REGISSEUR];
           log(d, ctx, 'actie-herinnering', `Herinnering actie ${a.id} (uiterlijk ${a.due})`);
           notifyEach(d, this.key, 'actie-herinnering', to, {
-            data: { actionId: a.id, action: a.description, due: a.due },
+            data: { actionId: a.id, action: a.description, dueDate: a.due },
           });
         },
       });
@@ -203,7 +203,7 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
         const p = owner();
         log(d, ctx, 'actie-verlopen', `Actie ${a.id} is over de deadline (${a.due})`);
         notifyEach(d, this.key, 'actie-verlopen', [...(p ? [partnerRecipient(p)] : []), REGISSEUR], {
-          data: { actionId: a.id, action: a.description, due: a.due, owner: p?.organisation ?? a.owner },
+          data: { actionId: a.id, action: a.description, dueDate: a.due, owner: p?.organisation ?? a.owner },
         });
         record(d, ctx, 'actie-verlopen', { id: a.id, due: a.due }, undefined, 'systeem');
       },
@@ -226,7 +226,7 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
         notifyEach(d, next.key, kind, [{ role: 'niveau', level: e.target }, REGISSEUR], {
           data: {
             id: e.id,
-            target: e.target,
+            level: e.target,
             reason: e.reason,
             since: dayOf(ms(e.raisedAt)),
             ...(e.type === 'opschaling' && up
@@ -260,7 +260,7 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
             key: this.key,
             kind: 'termijn-waarschuwing',
             to: [REGISSEUR],
-            data: { months: m, limitDate: limitDay, advice: 'Stuur op een kortere doorlooptijd.' },
+            data: { monthsElapsed: m, limitDate: limitDay, advice: 'Stuur op een kortere doorlooptijd.' },
           });
         },
       });
