@@ -208,6 +208,14 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
+     * The records of one step of a case, in order, each as `recordCaseEvent` (its own
+     * transaction, idempotent on its key): a retry after a crash skips what was written.
+     */
+    async recordCaseEvents(events: { key: string; event: CaseRecordEvent }[]): Promise<void> {
+      await records.recordEvents(events);
+    },
+
+    /**
      * Renders and sends one notification, at most once per idempotency key: recipients and
      * contacts resolved now, the UVO's .ics and the parents' letter attached, every share
      * logged with its legal basis. A permanent refusal fails non-retryably (MAIL_REJECTED)

@@ -117,6 +117,16 @@ export class CaseRecords {
     });
   }
 
+  /**
+   * The records of one step, in order, each as `recordEvent` (its own transaction, idempotent on
+   * its key): after a crash halfway, a retry skips the ones already written and adds the rest.
+   */
+  async recordEvents(events: { key: string; event: CaseRecordEvent }[]): Promise<{ recorded: number }> {
+    let recorded = 0;
+    for (const { key, event } of events) if ((await this.recordEvent(key, event)).recorded) recorded++;
+    return { recorded };
+  }
+
   /** Appends one audit event (a mail sent, a share of data); idempotent on `eventKey`. */
   async appendAudit(eventKey: string, entry: AuditEntry, actor = 'systeem'): Promise<{ recorded: boolean }> {
     return this.transaction(async (client) => {

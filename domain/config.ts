@@ -36,6 +36,13 @@ const urlWithScheme = (schemes: string[], example: string) =>
     { message: `verwacht een URL zoals ${example}` },
   );
 
+/**
+ * Cases the worker keeps in memory (the SDK's workflow cache). A case sleeps for days between
+ * moments, so a cache miss costs one replay of a short history; each cached case costs about
+ * 1 MB of worker memory (docs/benchmarks.md).
+ */
+export const DEFAULT_WORKER_CACHE_SIZE = 100;
+
 const envSchema = z.object({
   TEMPORAL_ADDRESS: optionalText.refine((v) => v === undefined || /^[^\s:]+:\d{1,5}$/.test(v), {
     message: 'verwacht host:poort, zoals localhost:7233',
@@ -84,6 +91,12 @@ const envSchema = z.object({
     .trim()
     .default('30s')
     .refine((v) => parseDuration(v) !== undefined, { message: 'verwacht een duur zoals "30s" of "2m"' }),
+  WORKER_CACHE_SIZE: z.coerce
+    .number({ invalid_type_error: 'verwacht een aantal casussen, zoals 100' })
+    .int('verwacht een heel aantal casussen, zoals 100')
+    .min(0, 'verwacht 0 of meer casussen')
+    .max(100_000, 'verwacht hoogstens 100000 casussen')
+    .default(DEFAULT_WORKER_CACHE_SIZE),
 });
 
 function isOrigin(text: string): boolean {
@@ -211,6 +224,8 @@ export interface Config {
   retention: { text: string; interval: string };
   /** How long in-flight activities may take to finish after SIGTERM. */
   shutdownGraceMs: number;
+  /** Cases kept in the worker's workflow cache (WORKER_CACHE_SIZE). */
+  workerCacheSize: number;
 }
 
 export class ConfigError extends Error {
@@ -291,6 +306,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsPort: e.METRICS_PORT,
     retention: { text: e.RETENTION_PERIOD, interval: retentionInterval(e.RETENTION_PERIOD)! },
     shutdownGraceMs: parseDuration(e.SHUTDOWN_GRACE_TIME)!,
+    workerCacheSize: e.WORKER_CACHE_SIZE,
   };
 }
 

@@ -5,8 +5,8 @@
  * worker is idle: the worker process's RSS and its workflow cache (sticky cache size), the
  * dev server's database size, and the history size per case (of a sample of cases).
  * Target (issue 8): worker RSS under 300 MB, cache bounded; how each figure grows.
- * BENCH_WORKER_NODE_OPTIONS passes NODE_OPTIONS to the worker (e.g. a smaller heap, which
- * bounds the SDK's default cache size).
+ * BENCH_WORKER_CACHE_SIZE sets the worker's WORKER_CACHE_SIZE (default: the worker's own
+ * default); BENCH_WORKER_NODE_OPTIONS passes NODE_OPTIONS to the worker.
  */
 import { performance } from 'node:perf_hooks';
 import { CasusClient } from '../client/casus-client';
@@ -15,6 +15,7 @@ import { sampleReferral } from '../test/helpers/referral';
 import { faultDataConverter, mapLimit } from '../test/faults/kit';
 import { machineLoad, mib, startBenchStack } from './bench-kit';
 import { machineLine, writeSection } from './bench-report';
+import { DEFAULT_WORKER_CACHE_SIZE } from '../domain/config';
 
 const STEPS = (process.env.BENCH_SCALE_STEPS ?? '1000,2500,5000,10000').split(',').map(Number);
 const CONCURRENCY = 8;
@@ -45,7 +46,13 @@ const WHY = [
 
 async function main() {
   const nodeOptions = process.env.BENCH_WORKER_NODE_OPTIONS;
-  const stack = await startBenchStack({ workerEnv: nodeOptions ? { NODE_OPTIONS: nodeOptions } : undefined });
+  const cacheSize = Number(process.env.BENCH_WORKER_CACHE_SIZE ?? DEFAULT_WORKER_CACHE_SIZE);
+  const stack = await startBenchStack({
+    workerEnv: {
+      WORKER_CACHE_SIZE: String(cacheSize),
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+    },
+  });
   const loadBefore = machineLoad();
   const casus = await CasusClient.connect({
     address: stack.env.address,
@@ -137,13 +144,12 @@ async function main() {
   );
   const rssAt10k = extrapolate ? at10k((p) => p.rss, Math.max(0, rssPerCase)) : last.rss;
   const body = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}; ${loadBefore} at the start`,
-    '(other sessions were working on this machine at the same time).',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}; ${loadBefore} at the start.`,
     '',
-    `Command: \`TEST_POSTGRES_URL=postgres://… BENCH_SCALE_STEPS=${STEPS.join(',')}${nodeOptions ? ` BENCH_WORKER_NODE_OPTIONS="${nodeOptions}"` : ''} npm run bench:scale\`.`,
+    `Command: \`TEST_POSTGRES_URL=postgres://… BENCH_SCALE_STEPS=${STEPS.join(',')} BENCH_WORKER_CACHE_SIZE=${cacheSize}${nodeOptions ? ` BENCH_WORKER_NODE_OPTIONS="${nodeOptions}"` : ''} npm run bench:scale\`.`,
     'Each case is submitted and accepted (actief: its timers for the next UVO, the 9-month limit and the warnings',
-    'are set; four mails sent, one with a PDF). Figures after each step, once the worker is idle. The worker is `worker/main.ts` as',
-    `its own process with the SDK's default workflow cache (\`maxCachedWorkflows\` is not set in worker/worker.ts)${nodeOptions ? ` and NODE_OPTIONS="${nodeOptions}"` : ''}.`,
+    'are set; four mails sent, one with a PDF). Figures after each step, once the worker is idle. The worker is',
+    `\`dist/worker/main.js\` (compiled, as in the Dockerfile) as its own process with WORKER_CACHE_SIZE=${cacheSize}${nodeOptions ? ` and NODE_OPTIONS="${nodeOptions}"` : ''}.`,
     `History size: mean over ${SAMPLE} cases spread over the range.`,
     '',
     '| open cases | worker RSS | cached workflows | dev-server database | per case | history per case | elapsed |',
@@ -154,9 +160,7 @@ async function main() {
     'the history per case does not depend on the number of cases (each case is its own history).',
     extrapolate
       ? `**Extrapolated, not measured**: 10,000 cases did not fit the time of this run (${last.cases} reached). Linearly,` +
-        ` the database would be about ${mib(at10k((p) => p.dbBytes, dbPerCase))} at 10,000 cases. Worker RSS grows only while the` +
-        ` workflow cache fills (${last.cached} cached now); the SDK's default bound is computed from the heap size` +
-        ` (≈ 600 workflows per GB of heap above 200 MB), so the linear estimate ${mib(rssAt10k)} is an upper bound.`
+        ` the database would be about ${mib(at10k((p) => p.dbBytes, dbPerCase))} and worker RSS about ${mib(rssAt10k)} at 10,000 cases.`
       : '',
     '',
     `Target worker RSS < 300 MB: **${(extrapolate ? rssAt10k : maxRss) < 300 * 2 ** 20 ? 'met' : 'not met'}**` +
@@ -169,7 +173,7 @@ async function main() {
     WHY,
   ].join('\n');
   writeSection(
-    `Scale: open cases, worker memory, database and history size${nodeOptions ? ` (worker with NODE_OPTIONS="${nodeOptions}")` : ''}`,
+    `Scale: open cases, worker memory, database and history size${cacheSize !== DEFAULT_WORKER_CACHE_SIZE || nodeOptions ? ` (WORKER_CACHE_SIZE=${cacheSize}${nodeOptions ? `, NODE_OPTIONS="${nodeOptions}"` : ''})` : ''}`,
     body,
   );
   console.log(body);

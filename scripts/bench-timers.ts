@@ -90,8 +90,7 @@ async function main() {
     const p50 = percentile(lags, 50);
     const p99 = percentile(lags, 99);
     const body = [
-      `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}; ${loadBefore} at the start`,
-      '(other sessions were working on this machine at the same time).',
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}; ${loadBefore} at the start.`,
       '',
       `Command: \`TEST_POSTGRES_URL=postgres://… npm run bench:timers\` (BENCH_TIMER_CASES=${N}).`,
       `The worker (\`worker/main.ts\`, own process) runs with TIMING_ATTENDEE_REMINDER=${BEFORE / 1000}s; ${N} accepted cases get a UVO`,

@@ -163,6 +163,7 @@ async function main(config: Config) {
       dataConverter,
       retention: config.retention,
       shutdownGraceMs: config.shutdownGraceMs,
+      cacheSize: config.workerCacheSize,
     });
     const running = worker.run();
     started.push({

@@ -94,6 +94,7 @@ async function main() {
     dataConverter,
     retention: config.retention,
     shutdownGraceMs: config.shutdownGraceMs,
+    cacheSize: config.workerCacheSize,
   });
   current.worker = worker;
   // The SDK's runtime turns SIGINT/SIGTERM into worker.shutdown(): polling stops, running tasks finish.

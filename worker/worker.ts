@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import type { Pool } from 'pg';
@@ -5,7 +7,7 @@ import type { Transporter } from 'nodemailer';
 import { createActivities } from '../activities';
 import { createRetentionActivities } from '../activities/retention';
 import { TASK_QUEUE } from '../domain/contract';
-import { retentionInterval } from '../domain/config';
+import { DEFAULT_WORKER_CACHE_SIZE, retentionInterval } from '../domain/config';
 import type { Timings } from '../domain/timings';
 import type { RetentionActivityContract } from '../workflows/retention';
 
@@ -24,6 +26,8 @@ export interface CasusWorkerOptions {
   retention?: { text: string; interval: string };
   /** How long in-flight activities may finish after a shutdown request (SIGTERM); default 30 s. */
   shutdownGraceMs?: number;
+  /** Cases kept in the workflow cache (WORKER_CACHE_SIZE); default DEFAULT_WORKER_CACHE_SIZE. */
+  cacheSize?: number;
 }
 
 /** The worker: runs the case workflows, the retention run and their activities (mail and records). */
@@ -41,7 +45,8 @@ export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worke
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
+    ...workflowCode(),
+    maxCachedWorkflows: opts.cacheSize ?? DEFAULT_WORKER_CACHE_SIZE,
     dataConverter: opts.dataConverter,
     shutdownGraceTime: opts.shutdownGraceMs ?? 30_000,
     activities: {
@@ -55,4 +60,17 @@ export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worke
       ...retentionActivities,
     },
   });
+}
+
+/**
+ * The workflow code: the bundle `npm run build` made (dist/workflow-bundle.js) when this is the
+ * compiled worker, so the worker does not load webpack and bundle at every start; from the
+ * sources (tsx, tests) the workflows are bundled at start, so an edit is never run stale.
+ */
+function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  const compiled = path.extname(__filename) === '.js';
+  const bundle = path.resolve(__dirname, '..', 'workflow-bundle.js');
+  return compiled && fs.existsSync(bundle)
+    ? { workflowBundle: { codePath: bundle } }
+    : { workflowsPath: require.resolve('../workflows') };
 }

@@ -18,7 +18,9 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   sleep,
@@ -63,7 +65,19 @@ const ACTIVITY_OPTIONS = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 } as const;
-const { caseTimings, recordCaseEvent, sendNotification } = proxyActivities<CaseActivities>(ACTIVITY_OPTIONS);
+const { caseTimings, recordCaseEvent, recordCaseEvents, sendNotification } =
+  proxyActivities<CaseActivities>(ACTIVITY_OPTIONS);
+/** Reading the worker's configuration is quick and local: no round trip through the server. */
+const local = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '10 seconds' });
+
+/**
+ * Versions (docs/versioning.md). Cases started before a change keep their old path:
+ * - TIMINGS_LOCAL: the timings are read by a local activity (before: a regular activity);
+ * - RECORDS_BATCHED: the records of one step are written by one activity, in order (before: one
+ *   activity per record, one after the other).
+ */
+const TIMINGS_LOCAL = 'termijnen-lokaal';
+const RECORDS_BATCHED = 'registraties-per-stap';
 
 /** Continue as new past this many history events (or earlier when Temporal suggests it). */
 export const DEFAULT_HISTORY_EVENT_LIMIT = 2000;
@@ -94,7 +108,9 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     changed = true;
     show(); // the Web UI shows the change as soon as the command is confirmed
   });
-  timings ??= await caseTimings.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: 'Termijnen ophalen' }, []);
+  timings ??= patched(TIMINGS_LOCAL)
+    ? await local.caseTimings.executeWithOptions({ summary: 'Termijnen ophalen' }, [])
+    : await caseTimings.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: 'Termijnen ophalen' }, []);
 
   if (!input.resume) {
     // Intake: record the case and tell the regisseur (R3).
@@ -249,8 +265,20 @@ async function performOutbox(d: CaseData): Promise<void> {
     const batch = d.memory.outbox.splice(0);
     const records = batch.filter((e): e is Extract<Effect, { type: 'record' }> => e.type === 'record');
     const mails = batch.filter((e): e is Extract<Effect, { type: 'notify' }> => e.type === 'notify');
+    const batched = records.length > 0 && patched(RECORDS_BATCHED);
     await Promise.all([
       (async () => {
+        if (batched) {
+          try {
+            await recordCaseEvents.executeWithOptions(
+              { ...ACTIVITY_OPTIONS, summary: `Vastleggen: ${records.map((r) => r.event.kind).join(', ')}` },
+              [records.map((r) => ({ key: r.key, event: r.event }))],
+            );
+          } catch (err) {
+            failed(d, records[0].key, `registratie ${records.map((r) => r.event.kind).join(', ')}`, err);
+          }
+          return;
+        }
         for (const r of records) {
           try {
             await recordCaseEvent.executeWithOptions(

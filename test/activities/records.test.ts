@@ -142,6 +142,29 @@ describe.each(databaseKinds().map((k) => [k]))('case records on %s', (kind) => {
     expect((await records.auditTrail('REC-2027-0002')).filter((e) => e.kind === 'contact')).toHaveLength(1);
   });
 
+  it('records the events of one step in order; a retry after a crash halfway adds only the rest', async () => {
+    const step = [
+      { key: 'rec:step:1', event: event({ caseNumber: 'REC-2027-0009', kind: 'aanmelding-ontvangen' }) },
+      {
+        key: 'rec:step:2',
+        event: event({
+          caseNumber: 'REC-2027-0009',
+          state: 'actief',
+          kind: 'aanmelding-aangenomen',
+          fields: { avePhase: 2 },
+        }),
+      },
+      { key: 'rec:step:3', event: event({ caseNumber: 'REC-2027-0009', state: 'actief', kind: 'contact' }) },
+    ];
+    // The first attempt wrote the first event and crashed.
+    expect(await records.recordEvents(step.slice(0, 1))).toEqual({ recorded: 1 });
+    expect(await records.recordEvents(step)).toEqual({ recorded: 2 });
+    expect(await records.recordEvents(step)).toEqual({ recorded: 0 });
+    const trail = await records.auditTrail('REC-2027-0009');
+    expect(trail.map((e) => e.kind)).toEqual(['aanmelding-ontvangen', 'aanmelding-aangenomen', 'contact']);
+    expect(await records.getCase('REC-2027-0009')).toMatchObject({ state: 'actief', ave_phase: 2 });
+  });
+
   it('the audit trail is append-only', async () => {
     await expect(
       db.pool.query(`UPDATE audit_events SET actor = 'iemand' WHERE case_number = 'REC-2027-0001'`),

@@ -1,11 +1,13 @@
 /**
- * Shared parts of the fault tests: the production worker (`worker/main.ts`) as a child
- * process that a test can really kill, a client with the same encryption keys, and the
+ * Shared parts of the fault tests: the production worker (`dist/worker/main.js`, as in the
+ * Dockerfile) as a child process that a test can really kill, a client with the same encryption keys, and the
  * checks every fault test ends with — mail per notification key, and no case stuck.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
@@ -41,7 +43,27 @@ export interface WorkerTargets {
   env?: Record<string, string>;
 }
 
-/** `worker/main.ts` as its own process (as in production), so SIGKILL is a real crash. */
+/**
+ * The compiled worker that `npm run build` (part of `npm test`) made. Refuses a build older
+ * than the sources, so a test never runs yesterday's workflow code.
+ */
+export function compiledWorker(): string {
+  const entry = path.join(PROJECT_ROOT, 'dist', 'worker', 'main.js');
+  const bundle = path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
+  const built = Math.min(...[entry, bundle].map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0)));
+  const newest = Math.max(
+    ...['workflows', 'activities', 'worker', 'domain'].flatMap((dir) =>
+      fs
+        .readdirSync(path.join(PROJECT_ROOT, dir), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+        .map((e) => fs.statSync(path.join(e.parentPath, e.name)).mtimeMs),
+    ),
+  );
+  if (built < newest) throw new Error('dist/ is ouder dan de broncode: voer eerst `npm run build` uit');
+  return entry;
+}
+
+/** The compiled worker as its own process (as in production), so SIGKILL is a real crash. */
 export class WorkerProcess {
   child?: ChildProcess;
   output = '';
@@ -56,7 +78,7 @@ export class WorkerProcess {
     this.healthPort = healthPort;
     this.metricsPort = metricsPort;
     const t = this.targets;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    const child = spawn(process.execPath, [compiledWorker()], {
       cwd: PROJECT_ROOT,
       env: {
         PATH: process.env.PATH,

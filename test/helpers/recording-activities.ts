@@ -25,6 +25,9 @@ export function recordingActivities(timings: Timings = DEFAULT_TIMINGS) {
     async recordCaseEvent(_key: string, event: CaseRecordEvent) {
       events.push({ at: at(), value: event });
     },
+    async recordCaseEvents(batch: { key: string; event: CaseRecordEvent }[]) {
+      for (const { event } of batch) events.push({ at: at(), value: event });
+    },
     async sendNotification(req: NotificationRequest) {
       // A retried activity carries the same key: keep one per key, as the real one sends one.
       if (!notifications.some((n) => n.value.key === req.key)) notifications.push({ at: at(), value: req });

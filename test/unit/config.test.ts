@@ -43,6 +43,17 @@ describe('configuration', () => {
     ]);
   });
 
+  it('bounds the worker cache; a bad size is named', () => {
+    expect(loadConfig({}).workerCacheSize).toBe(100);
+    expect(loadConfig({ WORKER_CACHE_SIZE: '250' }).workerCacheSize).toBe(250);
+    expect(() => loadConfig({ WORKER_CACHE_SIZE: 'veel' })).toThrow(
+      'WORKER_CACHE_SIZE: verwacht een aantal casussen, zoals 100 (gekregen: "veel")',
+    );
+    expect(() => loadConfig({ WORKER_CACHE_SIZE: '-1' })).toThrow(
+      'WORKER_CACHE_SIZE: verwacht 0 of meer casussen',
+    );
+  });
+
   it('compresses timings from the environment', () => {
     const c = loadConfig({
       TIMING_UVO_INTERVAL: '6s',
