@@ -382,11 +382,16 @@ const TEMPLATES: Record<TemplateKind, Template> = {
   },
   // R11, R15, R13
   termijnsignaal: {
-    reads: ['level', 'reason', 'limitDate', 'respondBy'],
+    reads: ['level', 'reason', 'dueDate', 'since', 'limitDate', 'respondBy'],
     subject: (c) => `Termijnsignaal: ${c.ref}`,
     body: (c) => [
       `Dit is een termijnsignaal voor ${levelName(c.d.text('level'))} over ${c.ref}: een termijn van de aanpak is verstreken. Dit is geen opschaling over een impasse.`,
       optional(c.d.text('reason'), (r) => `Reden: ${r}`),
+      optional(
+        c.d.date('dueDate'),
+        (d) =>
+          `Het volgende UVO had uiterlijk ${d} gehouden moeten zijn${optional(c.d.date('since'), (s) => ` (vorige UVO of start van het traject: ${s})`) ?? ''}.`,
+      ),
       optional(c.d.date('limitDate'), (d) => `Einddatum van het traject: ${d}.`),
       asked(
         `neem een besluit of geef een reactie aan de netwerkregisseur${optional(c.d.date('respondBy'), (d) => `, graag vóór ${d}`) ?? ''}.`,

@@ -117,12 +117,11 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
     rule: 'R11',
     fire(d, ctx) {
       d.status.overdue.uvo = true;
-      const since = d.status.dates.lastUvoHeld
-        ? `het vorige UVO (${dutchDay(ms(d.status.dates.lastUvoHeld))})`
-        : 'de start van het traject';
+      // Since: the last UVO held, else the start of the trajectory (a day, as the template reads it).
+      const since = d.status.dates.lastUvoHeld ?? d.status.dates.acceptedAt;
       const e = raiseSignal(d, ctx, 'beleid', 'uvo-termijn', 'UVO-termijn verstreken', {
         dueDate: dueDay,
-        since,
+        ...(since ? { since: dayOf(ms(since)) } : {}),
       });
       record(
         d,

@@ -152,6 +152,9 @@ describe('one Dutch template per notification kind', () => {
     );
     expect(find('termijnsignaal').parsed.text).toContain('de accounthouder beleid Jeugd en Veiligheid');
     expect(find('termijnsignaal').parsed.text).toContain('geen opschaling over een impasse');
+    expect(find('termijnsignaal').parsed.text).toContain(
+      'Het volgende UVO had uiterlijk 12 april 2027 gehouden moeten zijn (vorige UVO of start van het traject: 12 april 2027).',
+    );
     // Amsterdam time, summer time: 10:00 local is 08:00 UTC.
     expect(find('uvo-uitnodiging').parsed.text).toContain('maandag 12 april 2027 om 10:00 tot 11:30');
     expect(find('uvo-uitnodiging').parsed.text).toContain('Plaats: Gemeentehuis Beverwijk, zaal 2');

@@ -172,6 +172,11 @@ describe('afschaling', () => {
     const signal = h.sent(cn).filter((s) => s.kind === 'termijnsignaal' && s.to[0] === 'beleid');
     expect(signal).toHaveLength(1);
     expect(near(signal[0].at, acceptedAt + 6 * WEEK)).toBe(true);
+    // No UVO held yet: the six weeks count from the acceptance (days, as the mail shows them).
+    expect(signal[0].request.data).toMatchObject({
+      since: new Date(acceptedAt).toISOString().slice(0, 10),
+      dueDate: new Date(acceptedAt + 6 * WEEK).toISOString().slice(0, 10),
+    });
     expect((await status(handle)).state).toBe('afschaling');
 
     // A bezwaar needs a reason; with it, the proposal ends.
