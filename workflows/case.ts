@@ -71,7 +71,10 @@ const { caseTimings, recordCaseEvent, recordCaseEvents, sendNotification } =
 const local = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '10 seconds' });
 
 /**
- * Versions (docs/versioning.md). Cases started before a change keep their old path:
+ * Versions (docs/versioning.md), decided once at the start of each run, before its first await:
+ * the markers then sit in the run's first workflow task, where a replay meets them before any
+ * other command (decided later, a replay could reach the check before it saw the marker when a
+ * local activity resolves in another task). Cases started before a change keep their old path:
  * - TIMINGS_LOCAL: the timings are read by a local activity (before: a regular activity);
  * - RECORDS_BATCHED: the records of one step are written by one activity, in order (before: one
  *   activity per record, one after the other).
@@ -91,6 +94,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       ErrorCode.INVALID_REFERRAL,
     );
   }
+  const version = { timingsLocal: patched(TIMINGS_LOCAL), recordsBatched: patched(RECORDS_BATCHED) };
   const d: CaseData = input.resume
     ? { referral: check.referral, ...input.resume }
     : newCase(check.referral, Date.now());
@@ -108,7 +112,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     changed = true;
     show(); // the Web UI shows the change as soon as the command is confirmed
   });
-  timings ??= patched(TIMINGS_LOCAL)
+  timings ??= version.timingsLocal
     ? await local.caseTimings.executeWithOptions({ summary: 'Termijnen ophalen' }, [])
     : await caseTimings.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: 'Termijnen ophalen' }, []);
 
@@ -148,12 +152,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   // The life of the case: perform what is asked, fire what is due, wait for the next moment.
   const alarm = new Alarm();
   for (;;) {
-    await performOutbox(d);
+    await performOutbox(d, version.recordsBatched);
     show();
     if (isEnded(d.status)) break;
     if (historyTooLong(input)) {
       await condition(allHandlersFinished);
-      await performOutbox(d);
+      await performOutbox(d, version.recordsBatched);
       return continueAsNew<typeof caseWorkflow>({
         ...input,
         timings,
@@ -169,7 +173,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   }
   // Ended (afgewezen, aangehaakt, afgesloten): nothing is due any more; let running updates finish.
   await condition(allHandlersFinished);
-  await performOutbox(d);
+  await performOutbox(d, version.recordsBatched);
   return d.status.state;
 }
 
@@ -260,12 +264,12 @@ function validate<S extends import('zod').ZodTypeAny>(
 }
 
 /** Performs the queued mail and records; a mail that cannot be sent is kept in the status, the case goes on. */
-async function performOutbox(d: CaseData): Promise<void> {
+async function performOutbox(d: CaseData, recordsBatched: boolean): Promise<void> {
   while (d.memory.outbox.length > 0) {
     const batch = d.memory.outbox.splice(0);
     const records = batch.filter((e): e is Extract<Effect, { type: 'record' }> => e.type === 'record');
     const mails = batch.filter((e): e is Extract<Effect, { type: 'notify' }> => e.type === 'notify');
-    const batched = records.length > 0 && patched(RECORDS_BATCHED);
+    const batched = records.length > 0 && recordsBatched;
     await Promise.all([
       (async () => {
         if (batched) {
