@@ -190,6 +190,7 @@ export const NOTIFICATION_KINDS = [
   'uvo-uitnodiging', // R8 → partners, regisseur (and aanmelder when involved), .ics REQUEST
   'uvo-gewijzigd', // R8 → same, .ics REQUEST with a higher SEQUENCE
   'uvo-geannuleerd', // R8 → same, .ics CANCEL
+  'uvo-afgemeld', // R18 → a partner removed while a UVO is planned, .ics CANCEL for that partner
   'uvo-herinnering', // R8 → attendees, 2 days before
   'uvo-verslag-herinnering', // R9 → regisseur, 2 days after a UVO without report
   'actielijst', // R10 → attendees; R18 → a partner added mid-case

@@ -77,10 +77,13 @@ const local = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '10 se
  * local activity resolves in another task). Cases started before a change keep their old path:
  * - TIMINGS_LOCAL: the timings are read by a local activity (before: a regular activity);
  * - RECORDS_BATCHED: the records of one step are written by one activity, in order (before: one
- *   activity per record, one after the other).
+ *   activity per record, one after the other);
+ * - WITHDRAW_INVITATION: a partner removed while a UVO is planned gets a calendar cancellation
+ *   (before: nothing).
  */
 const TIMINGS_LOCAL = 'termijnen-lokaal';
 const RECORDS_BATCHED = 'registraties-per-stap';
+const WITHDRAW_INVITATION = 'uitnodiging-intrekken';
 
 /** Continue as new past this many history events (or earlier when Temporal suggests it). */
 export const DEFAULT_HISTORY_EVENT_LIMIT = 2000;
@@ -94,7 +97,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       ErrorCode.INVALID_REFERRAL,
     );
   }
-  const version = { timingsLocal: patched(TIMINGS_LOCAL), recordsBatched: patched(RECORDS_BATCHED) };
+  const version = {
+    timingsLocal: patched(TIMINGS_LOCAL),
+    recordsBatched: patched(RECORDS_BATCHED),
+    withdrawInvitation: patched(WITHDRAW_INVITATION),
+  };
+  const old: Ctx['old'] = { keepInvitationOfRemovedPartner: !version.withdrawInvitation };
   const d: CaseData = input.resume
     ? { referral: check.referral, ...input.resume }
     : newCase(check.referral, Date.now());
@@ -102,7 +110,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   // the case (e.g. update-with-start) waits for the timings instead of being rejected.
   let timings: Timings | undefined = input.timings;
   const ready = () => timings !== undefined;
-  const ctx = (): Ctx => ({ now: Date.now(), timings: timings! });
+  const ctx = (): Ctx => ({ now: Date.now(), timings: timings!, old });
   let changed = false;
   let shown: VisibleValues | undefined;
   const show = () => (shown = showCase(d, timings!, shown));

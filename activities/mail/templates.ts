@@ -147,6 +147,7 @@ const NOTIFICATION_LABELS: Record<TemplateKind, string> = {
   'uvo-uitnodiging': 'uitnodiging UVO',
   'uvo-gewijzigd': 'UVO gewijzigd',
   'uvo-geannuleerd': 'UVO geannuleerd',
+  'uvo-afgemeld': 'UVO-uitnodiging ingetrokken',
   'uvo-herinnering': 'herinnering UVO',
   'uvo-verslag-herinnering': 'herinnering UVO-verslag',
   actielijst: 'actielijst',
@@ -327,6 +328,14 @@ const TEMPLATES: Record<TemplateKind, Template> = {
       asked(
         'verwijder de afspraak uit uw agenda (de annulering zit bij deze e-mail). U ontvangt een nieuwe uitnodiging zodra het volgende UVO is gepland.',
       ),
+    ],
+  },
+  'uvo-afgemeld': {
+    reads: ['start'],
+    subject: (c) => `Uitnodiging ingetrokken: uitvoerdersoverleg (UVO) ${c.ref}`,
+    body: (c) => [
+      `Uw organisatie neemt niet meer deel aan ${c.ref}. De uitnodiging voor het uitvoerdersoverleg (UVO)${optional(uvoWhen(c).when, (w) => ` op ${w}`) ?? ''} vervalt daarom.`,
+      asked('verwijder de afspraak uit uw agenda (de annulering zit bij deze e-mail).'),
     ],
   },
   'uvo-herinnering': {

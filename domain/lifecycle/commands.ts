@@ -1090,14 +1090,37 @@ export const removePartner: Command<typeof removePartnerPayloadSchema> = {
     const i = s.partners.findIndex((x) => x.id === p.partnerId);
     const [partner] = s.partners.splice(i, 1);
     s.removedPartners.push({ ...partner, removedAt: iso(ctx.now), removedBecause: p.reason });
-    if (s.uvo.planned) s.uvo.planned.invited = s.uvo.planned.invited.filter((x) => x !== p.partnerId);
+    const u = s.uvo.planned;
+    let withdrawnFrom: string | undefined;
+    if (u && u.invited.includes(p.partnerId)) {
+      u.invited = u.invited.filter((x) => x !== p.partnerId);
+      // R18: the invitation is withdrawn, so the meeting leaves the partner's calendar.
+      if (!ctx.old?.keepInvitationOfRemovedPartner) {
+        withdrawnFrom = u.id;
+        u.sequence += 1;
+        notify(d, {
+          key: `${s.caseNumber}:uvo-afgemeld:${u.id}:${u.sequence}:${p.partnerId}`,
+          kind: 'uvo-afgemeld',
+          to: [partnerRecipient(partner)],
+          data: { uvoId: u.id, start: u.start, end: u.end },
+          calendar: {
+            uid: u.uid,
+            sequence: u.sequence,
+            method: 'CANCEL',
+            start: u.start,
+            end: u.end,
+            location: u.location,
+          },
+        });
+      }
+    }
     log(d, ctx, 'partner-verwijderd', `Partner ${p.partnerId} verwijderd`);
     record(d, ctx, 'partner-verwijderd', { partnerId: p.partnerId });
     // R16: consensus is of the current partners.
     if (s.state === 'afschaling' && s.deescalation.current) evaluateProposal(d, ctx);
     const owns = s.actions.filter((a) => !a.doneAt && a.owner === p.partnerId).map((a) => a.id);
     return {
-      message: `Partner ${p.partnerId} verwijderd.${owns.length ? ` Let op: open acties ${owns.join(', ')} staan nog op deze partner.` : ''}`,
+      message: `Partner ${p.partnerId} verwijderd.${withdrawnFrom ? ` De uitnodiging voor UVO ${withdrawnFrom} is ingetrokken.` : ''}${owns.length ? ` Let op: open acties ${owns.join(', ')} staan nog op deze partner.` : ''}`,
       state: s.state,
     };
   },

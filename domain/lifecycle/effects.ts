@@ -14,6 +14,14 @@ import { iso } from './time';
 export interface Ctx {
   now: number;
   timings: Timings;
+  /**
+   * Earlier behaviour kept for cases started before a change (the workflow sets these from
+   * `patched()`; docs/versioning.md). Unset: today's rules.
+   */
+  old?: {
+    /** Before 1 December 2026 a removed partner kept the invitation to the planned UVO. */
+    keepInvitationOfRemovedPartner?: boolean;
+  };
 }
 
 export const REGISSEUR: Recipient = { role: 'regisseur' };

@@ -91,6 +91,7 @@ export function recipientsFor(kind: NotificationKind, r: Referral): Recipient[] 
     case 'afschaling-akkoord-gevraagd':
     case 'afschaling-herinnering':
     case 'partner-toegevoegd':
+    case 'uvo-afgemeld':
       return partners;
     case 'ouderbrief':
       return [ouders];

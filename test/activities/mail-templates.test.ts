@@ -62,11 +62,12 @@ function requestFor(
   key: string,
 ): NotificationRequest {
   const req = baseRequest(kind, referral, key, data);
-  if (kind === 'uvo-uitnodiging' || kind === 'uvo-gewijzigd' || kind === 'uvo-geannuleerd') {
+  const cancels = kind === 'uvo-geannuleerd' || kind === 'uvo-afgemeld';
+  if (kind === 'uvo-uitnodiging' || kind === 'uvo-gewijzigd' || cancels) {
     req.calendar = {
       uid: `uvo-1-${referral.caseNumber}@casusregie`,
       sequence: kind === 'uvo-uitnodiging' ? 0 : 1,
-      method: kind === 'uvo-geannuleerd' ? 'CANCEL' : 'REQUEST',
+      method: cancels ? 'CANCEL' : 'REQUEST',
       start: '2027-04-12T10:00:00+02:00',
       end: '2027-04-12T11:30:00+02:00',
       location: 'Gemeentehuis Beverwijk, zaal 2',

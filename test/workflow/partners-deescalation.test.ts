@@ -105,8 +105,20 @@ describe('partners', () => {
     const invite = joined.find((s) => s.kind === 'uvo-uitnodiging')!;
     expect(invite.request.calendar).toMatchObject({ method: 'REQUEST', start: new Date(uvo2).toISOString() });
 
-    // R18: removed: no reminder of this UVO, no invitation to the next.
-    await command(handle, removePartnerUpdate, { partnerId: 'politie', reason: 'Geen politiezorgen meer' });
+    // R18: removed: the invitation to the planned UVO is withdrawn (a calendar cancellation of
+    // the same event), no reminder of this UVO, no invitation to the next.
+    expect(
+      await command(handle, removePartnerUpdate, { partnerId: 'politie', reason: 'Geen politiezorgen meer' }),
+    ).toMatchObject({ message: 'Partner politie verwijderd. De uitnodiging voor UVO U2 is ingetrokken.' });
+    const [withdrawn] = await waitForSent(h, cn, (s) => s.kind === 'uvo-afgemeld');
+    expect(withdrawn.to).toEqual(['politie']);
+    expect(withdrawn.request.calendar).toMatchObject({
+      uid: invite.request.calendar!.uid,
+      method: 'CANCEL',
+      sequence: invite.request.calendar!.sequence + 1,
+      start: new Date(uvo2).toISOString(),
+    });
+    expect(h.sent(cn).filter((s) => s.kind === 'uvo-afgemeld')).toHaveLength(1);
     expect(
       await refusal(handle, removePartnerUpdate, { partnerId: 'politie', reason: 'nogmaals' }),
     ).toMatchObject({ code: 'UNKNOWN_PARTNER' });
