@@ -14,7 +14,9 @@ COPY activities ./activities
 COPY worker ./worker
 COPY client ./client
 COPY scripts ./scripts
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+# Compiles to dist/ and bundles the workflow code once (dist/workflow-bundle.js), so the worker
+# does not bundle at every start.
+RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

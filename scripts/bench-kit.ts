@@ -111,6 +111,10 @@ export async function startBenchStack(
         .find((l) => l.startsWith('VmRSS:'));
       return line ? Number(line.replace(/\D+/g, '')) * 1024 : NaN;
     },
+    /** CPU time (user + system, seconds) used so far by the dev server and by the worker process. */
+    cpuSeconds(): { server: number; worker: number } {
+      return { server: processCpu(serverPid(port)), worker: processCpu(worker.child?.pid) };
+    },
     /** A gauge or counter of the worker's Prometheus metrics (summed over its labels). */
     async workerMetric(name: string): Promise<number> {
       const text = await (await fetch(`http://127.0.0.1:${worker.metricsPort}/metrics`)).text();
@@ -125,6 +129,28 @@ export async function startBenchStack(
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The pid of the dev server listening on `port` (found by its command line). */
+function serverPid(port: number): number | undefined {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (cmd.includes('start-dev') && cmd.includes(String(port))) return Number(entry);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return undefined;
+}
+
+/** User + system CPU seconds of a process, from /proc/<pid>/stat; NaN when unknown. */
+function processCpu(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // After "pid (comm) ": state is field 3, utime field 14, stime field 15 (1-based).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Other processes' load while a benchmark runs: the 1-minute load average, and the busiest other processes. */

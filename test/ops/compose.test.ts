@@ -119,6 +119,8 @@ describe('docker-compose.yml against the configuration', () => {
     expect(dockerfile.match(/^FROM node:20/gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/worker\/main\.js"\]$/m);
+    // The build bundles the workflow code into the image (dist/workflow-bundle.js).
+    expect(dockerfile).toMatch(/^RUN npm run build\b/m);
     const ignored = fs.readFileSync(path.join(PROJECT_ROOT, '.dockerignore'), 'utf8');
     for (const p of ['data', '.env', 'node_modules']) expect(ignored.split('\n')).toContain(p);
   });
