@@ -31,17 +31,15 @@ interface Point {
   seconds: number;
 }
 
-/** What the figures mean (measured 2026-11-24; see both Scale sections). */
+/** What the figures mean (measured 2026-11-24 and 2026-12-01; see the Scale section). */
 const WHY = [
-  '**Reading.** Each cached workflow costs the worker about 1.1–1.2 MB (the SDK documents ≈ 1 MB). The worker does not set',
-  '`maxCachedWorkflows` (worker/worker.ts), so the SDK sizes the cache from the heap limit — about 2,200 workflows for',
-  "Node's default heap on this 24 GiB machine — and RSS grows with every open case up to that: 2.4 GiB at 2,000 cases.",
-  'With the heap limited (`NODE_OPTIONS=--max-old-space-size=400`) the cache stops at 145 and RSS stays flat at about',
-  '600 MB from 500 to 1,000 cases: bounded, but of those ~600 MB only ~170 MB is the cache; the rest is the',
-  'process itself (tsx, the workflow bundle, V8 and the Rust core; not measured separately). So an explicit',
-  '`maxCachedWorkflows` in worker/worker.ts bounds the growth, but 300 MB also needs a smaller base (compiled JS instead of',
-  'tsx, a smaller heap); not verified here. Database and history grow linearly: about 41 KiB of dev-server database and',
-  '15 KiB of history (~40 events) per accepted case.',
+  '**Reading.** A cached case costs the worker about 1.1 MB (the SDK documents ≈ 1 MB per cached workflow).',
+  'Without a bound the SDK sizes the cache from the heap limit (about 2,200 cases on this 24 GiB machine), and on',
+  '24 November, before the bound, worker RSS grew with every open case: 2.4 GiB at 2,000 cases. WORKER_CACHE_SIZE',
+  '(default 100) now bounds it: RSS stays flat however many cases are open, because a case sleeps for days',
+  'between its moments and is replayed from its short history when it wakes. What remains is the process itself',
+  '(Node, the Temporal core, the workflow thread with the bundled workflow code, the mail, PDF and database',
+  'libraries) plus the cache. Database and history grow linearly with the number of cases.',
 ].join('\n');
 
 async function main() {

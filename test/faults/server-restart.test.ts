@@ -92,9 +92,9 @@ it('the dev server is killed and restarted on its database: cases continue, time
   const cases = Array.from({ length: N }, (_, i) => `RST-2026-${String(i + 1).padStart(4, '0')}`);
   await mapLimit(cases, 5, (cn) => startAcceptedCase(client!, cn));
 
-  // The server goes down in 10 s (time to plan and send the invitations, also on a busy
+  // The server goes down in 20 s (time to plan and send the invitations, also on a busy
   // machine); the reminders fall due 6–10 s after that.
-  const downAt = Date.now() + 10_000;
+  const downAt = Date.now() + 20_000;
   const due = cases.map((_, i) => downAt + 6_000 + Math.round((i * 4_000) / N));
   await mapLimit(cases, 5, (cn, i) => planUvoAt(client!, cn, due[i] + REMINDER_BEFORE));
   await eventually(

@@ -70,9 +70,9 @@ it('the SMTP server is down (refused, then 421) while reminders fall due: afterw
   client = await connectClient(env.address, env.namespace ?? 'default');
   const cases = Array.from({ length: N }, (_, i) => `SMTP-2026-${String(i + 1).padStart(4, '0')}`);
   await mapLimit(cases, 5, (cn) => startAcceptedCase(client!, cn));
-  // The SMTP server goes down in 10 s (time to plan and send the invitations, also on a busy
+  // The SMTP server goes down in 20 s (time to plan and send the invitations, also on a busy
   // machine); the reminders fall due 2–8 s after that, while it refuses connections or answers 421.
-  const downAt = Date.now() + 10_000;
+  const downAt = Date.now() + 20_000;
   const due = cases.map((_, i) => downAt + 2_000 + Math.round((i * 6_000) / N));
   await mapLimit(cases, 5, (cn, i) => planUvoAt(client!, cn, due[i] + REMINDER_BEFORE));
   await eventually(

@@ -119,7 +119,8 @@ maybe(
 
     // Mid-lifecycle: accepted (intake mail, letters, partner notices), then a UVO planned.
     await mapLimit(cases, 8, (cn) => startAcceptedCase(client!, cn));
-    const base = Date.now() + 12_000;
+    // Time to plan 100 UVOs and send their invitations first, also on a busy machine.
+    const base = Date.now() + 25_000;
     const due = new Map(cases.map((cn, i) => [cn, base + Math.round((i * WINDOW) / N)]));
     await mapLimit(cases, 8, (cn) => planUvoAt(client!, cn, due.get(cn)! + REMINDER_BEFORE));
 
