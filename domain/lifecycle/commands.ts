@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { ErrorCode, ESCALATION_LEVELS, EscalationLevel, IntegralTable, CaseState } from '../contract';
+import type { CalendarEvent } from '../contract';
 import { ageOn } from '../referral';
 import { partnerId as derivePartnerId } from '../referral';
 import { formatDuration } from '../duration';
@@ -44,10 +45,16 @@ import type {
   Escalation,
   Intervention,
   PlanGoal,
+  PlannedUvo,
   PlanVersion,
 } from './state';
 import { isRunning, openEscalations } from './state';
 import { dayOf, dutchDateTime, dutchDay, iso, ms, onDayAtTimeOf, plusMonths } from './time';
+
+/** The calendar event of a planned UVO: one UID for its whole life, SEQUENCE as it stands now (R8). */
+function uvoCalendar(u: PlannedUvo, method: CalendarEvent['method']): CalendarEvent {
+  return { uid: u.uid, sequence: u.sequence, method, start: u.start, end: u.end, location: u.location };
+}
 
 export interface Refusal {
   code: ErrorCode;
@@ -370,14 +377,7 @@ export const planUvo: Command<typeof planUvoPayloadSchema> = {
     if (p.action === 'cancel') {
       const u = s.uvo.planned!;
       u.sequence += 1;
-      const calendar = {
-        uid: u.uid,
-        sequence: u.sequence,
-        method: 'CANCEL' as const,
-        start: u.start,
-        end: u.end,
-        location: u.location,
-      };
+      const calendar = uvoCalendar(u, 'CANCEL');
       notifyEach(
         d,
         `${cn}:uvo-geannuleerd:${u.id}:${u.sequence}`,
@@ -428,14 +428,7 @@ export const planUvo: Command<typeof planUvoPayloadSchema> = {
     const kind = p.action === 'plan' ? 'uvo-uitnodiging' : 'uvo-gewijzigd';
     notifyEach(d, `${cn}:${kind}:${u.id}:${u.sequence}`, kind, uvoAttendees(d, u.invited), {
       data: { uvoId: u.id, start: u.start, end: u.end, location: u.location },
-      calendar: {
-        uid: u.uid,
-        sequence: u.sequence,
-        method: 'REQUEST',
-        start: u.start,
-        end: u.end,
-        location: u.location,
-      },
+      calendar: uvoCalendar(u, 'REQUEST'),
     });
     log(
       d,
@@ -1048,14 +1041,7 @@ export const addPartner: Command<typeof addPartnerPayloadSchema> = {
           kind: 'uvo-uitnodiging',
           to: [to],
           data: { uvoId: u.id, start: u.start, end: u.end, location: u.location },
-          calendar: {
-            uid: u.uid,
-            sequence: u.sequence,
-            method: 'REQUEST',
-            start: u.start,
-            end: u.end,
-            location: u.location,
-          },
+          calendar: uvoCalendar(u, 'REQUEST'),
         });
       }
       // R16: during afschaling the new partner's agreement is needed too.
@@ -1103,14 +1089,7 @@ export const removePartner: Command<typeof removePartnerPayloadSchema> = {
           kind: 'uvo-afgemeld',
           to: [partnerRecipient(partner)],
           data: { uvoId: u.id, start: u.start, end: u.end },
-          calendar: {
-            uid: u.uid,
-            sequence: u.sequence,
-            method: 'CANCEL',
-            start: u.start,
-            end: u.end,
-            location: u.location,
-          },
+          calendar: uvoCalendar(u, 'CANCEL'),
         });
       }
     }
@@ -1400,14 +1379,7 @@ export const closeCase: Command<typeof closePayloadSchema> = {
         uvoAttendees(d, u.invited),
         {
           data: { uvoId: u.id, start: u.start, reason: 'casus afgesloten' },
-          calendar: {
-            uid: u.uid,
-            sequence: u.sequence,
-            method: 'CANCEL',
-            start: u.start,
-            end: u.end,
-            location: u.location,
-          },
+          calendar: uvoCalendar(u, 'CANCEL'),
         },
       );
       s.uvo.cancelled.push({
