@@ -9,11 +9,20 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 async function main() {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
-    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never,
+    logger: {
+      trace() {},
+      debug() {},
+      info() {},
+      warn: console.warn,
+      error: console.error,
+      log() {},
+    } as never,
   });
   const out = path.resolve(__dirname, '..', 'workflow-bundle.js');
   fs.writeFileSync(out, code);
-  console.log(`Workflowcode gebundeld: ${path.relative(process.cwd(), out)} (${Math.round(code.length / 1024)} KiB)`);
+  console.log(
+    `Workflowcode gebundeld: ${path.relative(process.cwd(), out)} (${Math.round(code.length / 1024)} KiB)`,
+  );
 }
 
 main().catch((err) => {

@@ -59,7 +59,8 @@ export function compiledWorker(): string {
         .map((e) => fs.statSync(path.join(e.parentPath, e.name)).mtimeMs),
     ),
   );
-  if (built < newest) throw new Error('dist/ is ouder dan de broncode: voer eerst `npm run build` uit');
+  if (built < newest)
+    throw new Error('dist/ ontbreekt of is ouder dan de broncode: voer eerst `npm run build` uit');
   return entry;
 }
 
