@@ -23,18 +23,98 @@ import {
   TASK_QUEUE,
   WORKFLOW_TYPE,
 } from '../domain/contract';
-import { checkReferral } from '../domain/referral';
+import { checkReferral, type Referral } from '../domain/referral';
+import { describeProblem, DescribedRun, problemsOf, REPORTED_PROBLEMS } from '../domain/problems';
+
+/** The list's marker from visibility alone: the server's flag of a failing workflow task. */
+const problemLines = (run: DescribedRun): { problems?: string[] } => {
+  const lines = problemsOf(run).map(describeProblem);
+  return lines.length > 0 ? { problems: lines } : {};
+};
+import { withActor } from './actor';
+import crypto from 'node:crypto';
+
+/**
+ * How a call ended, as the CLI reports it (docs/operations.md, "Uitkomst van een opdracht"):
+ * - `refused`: the case or the input said no; nothing changed;
+ * - `not-sent`: the command never reached Temporal; nothing changed;
+ * - `pending`: the command was handed to Temporal but not answered in time; it may still be
+ *   carried out (once) when a worker runs. Giving the same command again is safe.
+ */
+export type CommandOutcome = 'refused' | 'not-sent' | 'pending';
 
 /** A refusal or failure, with a stable code and Dutch lines for the user. */
 export class CasusError extends Error {
   constructor(
-    public readonly code: ErrorCode | 'NOT_REACHABLE' | 'NO_WORKER' | 'CASE_ENDED',
+    public readonly code: ErrorCode | 'NOT_REACHABLE' | 'NO_WORKER' | 'UNCERTAIN' | 'CASE_ENDED',
     message: string,
     public readonly problems: string[] = [],
+    /** The id of the command (Temporal updateId) when one was sent. */
+    public readonly commandId?: string,
   ) {
     super(message);
     this.name = 'CasusError';
   }
+
+  get outcome(): CommandOutcome {
+    if (this.code === 'NO_WORKER' || this.code === 'UNCERTAIN') return 'pending';
+    if (this.code === 'NOT_REACHABLE') return 'not-sent';
+    return 'refused';
+  }
+}
+
+/**
+ * The stable id of a command: the same command (case, kind, content) on the same day is the same
+ * Temporal Update, so a retry after "wacht op de worker" or a lost answer is applied once. A
+ * command given again on another day, or with other content, is a new one. `--opdracht-id`
+ * (or `options.commandId`) sets it explicitly.
+ */
+export function commandIdFor(caseNumber: string, name: string, payload: unknown, now = new Date()): string {
+  const day = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Amsterdam' }).format(now);
+  const hash = crypto
+    .createHash('sha256')
+    .update(JSON.stringify([caseNumber, name, canonical(payload)]))
+    .digest('hex')
+    .slice(0, 24);
+  return `opdracht-${day}-${hash}`;
+}
+
+/** JSON with sorted keys, so the same content always gives the same id. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .filter((k) => o[k] !== undefined)
+        .map((k) => [k, canonical(o[k])]),
+    );
+  }
+  return value;
+}
+
+/** What the door checks a referral against besides the referral itself. */
+export interface ReferralDoor {
+  /** The moment of the referral (default: now): its referral date may not lie after that day. */
+  now?: number;
+  /** The municipalities of the contacts file (domain/contacts: knownMunicipalities); others are refused. */
+  municipalities?: readonly string[];
+}
+
+/**
+ * R1 at the door, without any connection: the whole referral (schema, age, dates against the
+ * clock, the municipality against the contacts file). Throws the refusal with every problem.
+ */
+export function checkReferralAtDoor(input: unknown, door: ReferralDoor = {}): Referral {
+  const check = checkReferral(input, { now: door.now ?? Date.now(), municipalities: door.municipalities });
+  if (!check.ok)
+    throw new CasusError(
+      ErrorCode.INVALID_REFERRAL,
+      'De aanmelding is niet compleet of niet juist.',
+      check.problems,
+    );
+  return check.referral;
 }
 
 export interface CasusClientOptions {
@@ -57,6 +137,8 @@ export interface CaseListItem {
   limitDate?: string;
   overdue: boolean;
   running: boolean;
+  /** Why the case does not move on by itself (domain/problems.ts), as Dutch lines; absent: none known. */
+  problems?: string[];
 }
 
 export interface CaseListFilter {
@@ -64,10 +146,13 @@ export interface CaseListFilter {
   municipality?: string;
   escalationLevel?: string;
   overdue?: boolean;
+  /** Only running cases with a problem (a failing workflow task, an activity retrying); asks Temporal per case. */
+  problems?: boolean;
+  /** From which activity attempt on a retry counts as a problem (PROBLEM_ACTIVITY_ATTEMPTS). */
+  activityAttempts?: number;
 }
 
-const NO_WORKER_HINT =
-  'Start de worker (bijvoorbeeld met `npm start`). Een opdracht die al verstuurd was, wordt uitgevoerd zodra de worker er weer is: controleer dat met `casus status`.';
+const NO_WORKER_HINT = 'Start de worker (bijvoorbeeld met `npm start`).';
 
 /**
  * The typed client library of Casusregie: what the `casus` CLI uses, and what any other
@@ -102,16 +187,11 @@ export class CasusClient {
   }
 
   /** R1, R2: checks the referral and starts its case; a case number is used once, ever. */
-  async submitReferral(input: unknown): Promise<{ caseNumber: string; workflowId: string }> {
-    const check = checkReferral(input);
-    if (!check.ok) {
-      throw new CasusError(
-        ErrorCode.INVALID_REFERRAL,
-        'De aanmelding is niet compleet of niet juist.',
-        check.problems,
-      );
-    }
-    const referral = check.referral;
+  async submitReferral(
+    input: unknown,
+    door: ReferralDoor = {},
+  ): Promise<{ caseNumber: string; workflowId: string }> {
+    const referral = checkReferralAtDoor(input, door);
     const workflowId = caseWorkflowId(referral.caseNumber);
     const caseInput: CaseInput = { referral };
     try {
@@ -159,18 +239,60 @@ export class CasusClient {
    * A regisseur's command: a Temporal Update, accepted and confirmed or refused with the
    * workflow's code and Dutch reason. Bounded in time: without a worker it says so.
    */
-  async command<R, P>(caseNumber: string, def: UpdateDefinition<R, [P]>, payload: P): Promise<R> {
+  async command<R, P>(
+    caseNumber: string,
+    def: UpdateDefinition<R, [P]>,
+    payload: P,
+    options: { commandId?: string } = {},
+  ): Promise<R> {
     const handle = this.client.workflow.getHandle(caseWorkflowId(caseNumber));
+    const updateId = options.commandId ?? commandIdFor(caseNumber, def.name, payload);
     try {
       return await this.client.withDeadline(Date.now() + this.answerTimeoutMs, () =>
-        handle.executeUpdate(def, { args: [payload] as [P] }),
+        handle.executeUpdate(def, { args: [withActor(payload)] as [P], updateId }),
       );
     } catch (err) {
-      const explained = this.explain(err, caseNumber);
+      const explained = this.explainCommand(err, caseNumber, updateId);
       if (explained instanceof CasusError && explained.code === ErrorCode.CASE_NOT_FOUND)
         throw await this.endedOr(caseNumber, explained);
       throw explained;
     }
+  }
+
+  /**
+   * A command's error: a refusal only when the workflow (or Temporal) said so; an answer that did
+   * not come in time, or a connection lost after sending, means the command may still run.
+   */
+  private explainCommand(err: unknown, caseNumber: string, updateId: string): Error {
+    const explained = this.explain(err, caseNumber);
+    if (explained instanceof CasusError) {
+      if (explained.code === 'NO_WORKER')
+        return new CasusError(
+          'NO_WORKER',
+          `De opdracht wacht op de worker: die gaf binnen ${Math.round(this.answerTimeoutMs / 1000)} s geen antwoord. Zodra de worker draait, wordt de opdracht één keer uitgevoerd.`,
+          [
+            'Geef dezelfde opdracht gerust opnieuw, of kijk met `casus status`: hij wordt niet dubbel uitgevoerd.',
+            NO_WORKER_HINT,
+          ],
+          updateId,
+        );
+      if (explained.code === 'NOT_REACHABLE')
+        return new CasusError(
+          'UNCERTAIN',
+          'De verbinding met Temporal viel weg terwijl de opdracht onderweg was; of hij is uitgevoerd, is nog niet bekend.',
+          [
+            'Geef dezelfde opdracht opnieuw zodra Temporal bereikbaar is: hij wordt hooguit één keer uitgevoerd.',
+          ],
+          updateId,
+        );
+      return explained;
+    }
+    return new CasusError(
+      'UNCERTAIN',
+      'De uitkomst van de opdracht is onbekend (onverwachte fout na het versturen).',
+      ['Geef dezelfde opdracht opnieuw: hij wordt hooguit één keer uitgevoerd.'],
+      updateId,
+    );
   }
 
   /** Cases from Temporal visibility, newest first, with optional filters. */
@@ -183,6 +305,7 @@ export class CasusClient {
     if (filter.escalationLevel)
       clauses.push(`${SEARCH_ATTRIBUTES.escalationLevel.name} = ${quote(filter.escalationLevel)}`);
     if (filter.overdue !== undefined) clauses.push(`${SEARCH_ATTRIBUTES.overdue.name} = ${filter.overdue}`);
+    if (filter.problems) clauses.push(`ExecutionStatus = 'Running'`);
     const items: CaseListItem[] = [];
     const seen = new Set<string>();
     for await (const wf of this.client.workflow.list({ query: clauses.join(' AND ') })) {
@@ -201,10 +324,45 @@ export class CasusClient {
         limitDate: date(sa.get(SEARCH_ATTRIBUTES.limitDate)),
         overdue: sa.get(SEARCH_ATTRIBUTES.overdue) === true,
         running: wf.status.name === 'RUNNING',
+        ...problemLines({
+          workflowId: wf.workflowId,
+          runId: wf.runId,
+          reportedProblems: sa.get(REPORTED_PROBLEMS),
+        }),
       });
       if (items.length >= limit) break;
     }
-    return items;
+    return filter.problems ? this.withProblems(items, filter.activityAttempts) : items;
+  }
+
+  /** The running cases that have a problem, each described (at most 8 at a time). */
+  private async withProblems(items: CaseListItem[], activityAttempts?: number): Promise<CaseListItem[]> {
+    const found = new Map<string, string[]>();
+    let next = 0;
+    const one = async (item: CaseListItem) => {
+      try {
+        const d = await this.client.workflow.getHandle(caseWorkflowId(item.caseNumber)).describe();
+        const run = {
+          workflowId: d.workflowId,
+          runId: d.runId,
+          reportedProblems: d.typedSearchAttributes.get(REPORTED_PROBLEMS),
+          pendingWorkflowTask: d.raw.pendingWorkflowTask,
+          pendingActivities: d.raw.pendingActivities,
+        };
+        const lines = problemsOf(run, activityAttempts).map(describeProblem);
+        if (lines.length > 0) found.set(item.caseNumber, lines);
+      } catch {
+        if (item.problems) found.set(item.caseNumber, item.problems);
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(8, items.length) }, async () => {
+        while (next < items.length) await one(items[next++]);
+      }),
+    );
+    return items
+      .filter((i) => found.has(i.caseNumber))
+      .map((i) => ({ ...i, problems: found.get(i.caseNumber) }));
   }
 
   /** A command to a case that has ended is not "unknown": say that it ended, and how. */

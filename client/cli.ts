@@ -7,8 +7,9 @@ import path from 'node:path';
 import { Command, Help } from 'commander';
 import YAML from 'yaml';
 import { ConfigError, connectionTargets, loadConfig } from '../domain/config';
-import { casusDataConverter, resolveKeyRing } from '../worker/encryption';
-import { CasusClient, CasusError } from './casus-client';
+import { caseKeyStoreFor, casusDataConverter, resolveKeyRing } from '../worker/encryption';
+import { CasusClient, CasusError, checkReferralAtDoor } from './casus-client';
+import { knownMunicipalities, readContactsFile } from '../domain/contacts';
 import { parseDuration } from '../domain/duration';
 import { describeIssues } from '../domain/validation';
 import { PAYLOAD_LABELS } from '../domain/contract';
@@ -45,16 +46,22 @@ async function withClient<T>(fn: (client: CasusClient) => Promise<T>): Promise<T
   const config = loadConfig();
   // The same keys as the worker: from the environment, or the embedded stack's development key.
   const keys = resolveKeyRing(config, config.temporal.address === undefined);
+  // Each case's own data key, from the records database (connected only when a case is read or changed).
+  const caseKeys = caseKeyStoreFor(connectionTargets(config).databaseUrl, keys.ring);
   const client = await CasusClient.connect({
     address: connectionTargets(config).temporalAddress,
     namespace: config.temporal.namespace,
     answerTimeoutMs: answerTimeout(),
-    dataConverter: casusDataConverter(keys.ring),
+    dataConverter: casusDataConverter(keys.ring, caseKeys),
+  }).catch(async (err) => {
+    await caseKeys.close();
+    throw err;
   });
   try {
     return await fn(client);
   } finally {
     await client.close();
+    await caseKeys.close();
   }
 }
 
@@ -70,6 +77,16 @@ function answerTimeout(): number {
     );
   }
   return ms;
+}
+
+/** The municipalities of the contacts file (CONTACTS_FILE), which the door accepts. */
+function municipalitiesAtDoor(): string[] {
+  const config = loadConfig();
+  try {
+    return knownMunicipalities(readContactsFile(config.contactsFile));
+  } catch (err) {
+    throw new ConfigError([`CONTACTS_FILE: ${(err as Error).message}`]);
+  }
 }
 
 function readInputFile(file: string): unknown {
@@ -118,11 +135,29 @@ export function buildProgram(): Command {
   dutchHelp(program.command('aanmelden'))
     .description('meld een casus aan vanuit een JSON- of YAML-bestand (het aanmeldformulier)')
     .argument('<bestand>', 'het aanmeldformulier als .json, .yaml of .yml')
-    .addHelpText('after', '\nVoorbeeld:\n  casus aanmelden docs/voorbeeld-aanmelding.yaml')
-    .action(async (file: string) => {
+    .option(
+      '--controleer',
+      'controleer het bestand alleen (velden, leeftijd, datums, gemeente), zonder verbinding met Temporal',
+    )
+    .addHelpText(
+      'after',
+      '\nVoorbeelden:\n  casus aanmelden docs/voorbeeld-aanmelding.yaml\n  casus aanmelden --controleer docs/voorbeeld-aanmelding.yaml',
+    )
+    .action(async (file: string, o: { controleer?: boolean }) => {
       const opts = program.opts<GlobalOptions>();
       const input = readInputFile(file);
-      const result = await withClient((c) => c.submitReferral(input));
+      // The whole file is checked before anything connects: a referral can be checked without a server.
+      const door = { now: Date.now(), municipalities: municipalitiesAtDoor() };
+      const referral = checkReferralAtDoor(input, door);
+      if (o.controleer) {
+        output(
+          opts,
+          { caseNumber: referral.caseNumber, ok: true },
+          `De aanmelding van casus ${referral.caseNumber} is in orde; er is niets verstuurd.`,
+        );
+        return;
+      }
+      const result = await withClient((c) => c.submitReferral(input, door));
       output(
         opts,
         result,
@@ -156,6 +191,10 @@ export function buildProgram(): Command {
       .argument('<casusnummer>', 'het casusnummer');
     for (const a of spec.args ?? []) cmd.argument(a.name, a.description);
     for (const o of spec.options) cmd.option(o.flags, o.description);
+    cmd.option(
+      '--opdracht-id <id>',
+      'eigen id van deze opdracht (standaard: uit casus, opdracht, inhoud en datum); dezelfde id wordt hooguit één keer uitgevoerd',
+    );
     cmd.addHelpText(
       'after',
       `\nVoorbeeld${spec.examples.length > 1 ? 'en' : ''}:\n${spec.examples.map((e) => `  ${e}`).join('\n')}`,
@@ -180,7 +219,10 @@ export function buildProgram(): Command {
           describeIssues(checked.error, PAYLOAD_LABELS),
         );
       }
-      const result = await withClient((c) => c.command(caseNumber, spec.update, checked.data));
+      const commandId = typeof o.opdrachtId === 'string' ? o.opdrachtId : undefined;
+      const result = await withClient((c) =>
+        c.command(caseNumber, spec.update, checked.data, commandId ? { commandId } : {}),
+      );
       output(opts, { caseNumber, command: spec.name, result }, result.message);
     });
   }
@@ -191,12 +233,22 @@ export function buildProgram(): Command {
     .option('--gemeente <gemeente>', 'alleen casussen van deze gemeente, zoals beverwijk')
     .option('--opschaling <niveau>', 'alleen casussen met deze open opschaling, zoals beleid of management')
     .option('--termijn-verlopen', 'alleen casussen waarvan een termijn verlopen is')
+    .option(
+      '--problemen',
+      'alleen lopende casussen die vastlopen: de workflowtaak faalt steeds, of een stap wordt steeds opnieuw geprobeerd',
+    )
     .addHelpText(
       'after',
-      '\nVoorbeelden:\n  casus lijst\n  casus lijst --status actief --gemeente heemskerk\n  casus lijst --termijn-verlopen',
+      '\nVoorbeelden:\n  casus lijst\n  casus lijst --status actief --gemeente heemskerk\n  casus lijst --termijn-verlopen\n  casus lijst --problemen',
     )
     .action(
-      async (o: { status?: string; gemeente?: string; opschaling?: string; termijnVerlopen?: boolean }) => {
+      async (o: {
+        status?: string;
+        gemeente?: string;
+        opschaling?: string;
+        termijnVerlopen?: boolean;
+        problemen?: boolean;
+      }) => {
         const opts = program.opts<GlobalOptions>();
         const items = await withClient((c) =>
           c.list({
@@ -204,6 +256,8 @@ export function buildProgram(): Command {
             municipality: o.gemeente,
             escalationLevel: o.opschaling,
             overdue: o.termijnVerlopen ? true : undefined,
+            problems: o.problemen ? true : undefined,
+            activityAttempts: o.problemen ? loadConfig().problems.activityAttempts : undefined,
           }),
         );
         output(opts, items, formatList(items));
@@ -213,13 +267,45 @@ export function buildProgram(): Command {
   return program;
 }
 
-function explain(err: unknown, json: boolean): { message: string; code: string; problems: string[] } {
-  if (err instanceof CasusError) return { message: err.message, code: err.code, problems: err.problems };
-  if (err instanceof ConfigError)
-    return { message: err.message, code: 'INVALID_CONFIG', problems: err.problems };
-  void json;
-  return { message: `Onverwachte fout: ${(err as Error).message}`, code: 'UNEXPECTED', problems: [] };
+/**
+ * Exit codes (README, "Uitkomst en exitcodes"): 0 uitgevoerd; 1 geweigerd (nothing changed);
+ * 2 niet verstuurd or niet te lezen (nothing changed); 3 wacht op de worker or uitkomst
+ * onbekend (the command may still be carried out, once).
+ */
+export const EXIT = { done: 0, refused: 1, notSent: 2, pending: 3 } as const;
+
+interface Explained {
+  message: string;
+  code: string;
+  problems: string[];
+  outcome: 'refused' | 'not-sent' | 'pending';
+  commandId?: string;
 }
+
+function explain(err: unknown): Explained {
+  if (err instanceof CasusError)
+    return {
+      message: err.message,
+      code: err.code,
+      problems: err.problems,
+      outcome: err.outcome,
+      ...(err.commandId ? { commandId: err.commandId } : {}),
+    };
+  if (err instanceof ConfigError)
+    return { message: err.message, code: 'INVALID_CONFIG', problems: err.problems, outcome: 'not-sent' };
+  return {
+    message: `Onverwachte fout: ${(err as Error).message}`,
+    code: 'UNEXPECTED',
+    problems: [],
+    outcome: 'not-sent',
+  };
+}
+
+const LEAD: Record<Explained['outcome'], string> = {
+  refused: 'Geweigerd',
+  'not-sent': 'Niet uitgevoerd',
+  pending: 'In behandeling',
+};
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
@@ -227,15 +313,19 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     const json = program.opts<GlobalOptions>().json === true;
-    const e = explain(err, json);
+    const e = explain(err);
     if (json) {
-      process.stdout.write(`${JSON.stringify({ error: e }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(e.outcome === 'pending' ? { pending: e } : { error: e }, null, 2)}\n`,
+      );
     } else {
+      const id = e.commandId && e.outcome === 'pending' ? `  (opdracht-id ${e.commandId})\n` : '';
       process.stderr.write(
-        `Geweigerd: ${e.message} [${e.code}]\n${e.problems.map((p) => `  - ${p}\n`).join('')}`,
+        `${LEAD[e.outcome]}: ${e.message} [${e.code}]\n${e.problems.map((p) => `  - ${p}\n`).join('')}${id}`,
       );
     }
-    process.exitCode = 1;
+    process.exitCode =
+      e.outcome === 'pending' ? EXIT.pending : e.outcome === 'refused' ? EXIT.refused : EXIT.notSent;
   }
 }
 

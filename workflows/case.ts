@@ -24,6 +24,7 @@ import {
   setCurrentDetails,
   setHandler,
   sleep,
+  TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -61,8 +62,15 @@ import { isEnded } from '../domain/lifecycle/state';
 import { earliest, fireDue } from '../domain/lifecycle/timers';
 import { detailsText, VisibleValues, visibleValues } from '../domain/lifecycle/visibility';
 
+/**
+ * Bounded retries (docs/operations.md, "Probleemmeldingen"): an activity fails at once on what
+ * a retry cannot change (its ApplicationFailure is non-retryable: RECORD_REFUSED, MAIL_REJECTED …);
+ * what may pass (database or mail server away, 4xx) is retried with backoff for at most 24 hours
+ * in all, then the effect counts as failed: shown in the status, told to the regisseur.
+ */
 const ACTIVITY_OPTIONS = {
   startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 } as const;
 const { caseTimings, recordCaseEvent, recordCaseEvents, sendNotification } =
@@ -84,6 +92,19 @@ const local = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '10 se
 const TIMINGS_LOCAL = 'termijnen-lokaal';
 const RECORDS_BATCHED = 'registraties-per-stap';
 const WITHDRAW_INVITATION = 'uitnodiging-intrekken';
+/**
+ * RELEASE_2026_12: one marker for all behaviour of the release of December 2026 (one marker per
+ * release: each marker costs a history event and a search-attribute write in every case). Cases
+ * started before it keep the earlier behaviour until they continue as new:
+ * - a mail or record that failed for good is told to the regisseur (`verwerking-mislukt`; before:
+ *   status only);
+ * - reminders on calendar days at the working hour (before: N × 24 h from the moment);
+ * - the afschaal- and afsluitformulier and each UVO report kept as documents (before: history only);
+ * - a referral dated after the day the case starts is refused (before: accepted);
+ * - free text that leaves by mail is checked against the case's personal data, also in the
+ *   Update handler that a replay runs (before: not checked).
+ */
+const RELEASE_2026_12 = 'versie-2026-12';
 
 /** Continue as new past this many history events (or earlier when Temporal suggests it). */
 export const DEFAULT_HISTORY_EVENT_LIMIT = 2000;
@@ -101,8 +122,24 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     timingsLocal: patched(TIMINGS_LOCAL),
     recordsBatched: patched(RECORDS_BATCHED),
     withdrawInvitation: patched(WITHDRAW_INVITATION),
+    release202612: patched(RELEASE_2026_12),
   };
-  const old: Ctx['old'] = { keepInvitationOfRemovedPartner: !version.withdrawInvitation };
+  const outbox = { recordsBatched: version.recordsBatched, reportFailures: version.release202612 };
+  // R1: a referral date after the day the case starts (workflow time, so a replay decides the same).
+  if (version.release202612 && !input.resume) {
+    const onStart = checkReferral(input.referral, { now: Date.now() });
+    if (!onStart.ok)
+      throw ApplicationFailure.nonRetryable(
+        `Ongeldige aanmelding: ${onStart.problems.join('; ')}`,
+        ErrorCode.INVALID_REFERRAL,
+      );
+  }
+  const old: Ctx['old'] = {
+    keepInvitationOfRemovedPartner: !version.withdrawInvitation,
+    daysAs24Hours: !version.release202612,
+    formsOnlyInHistory: !version.release202612,
+    mailTextUnchecked: !version.release202612,
+  };
   const d: CaseData = input.resume
     ? { referral: check.referral, ...input.resume }
     : newCase(check.referral, Date.now());
@@ -160,12 +197,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   // The life of the case: perform what is asked, fire what is due, wait for the next moment.
   const alarm = new Alarm();
   for (;;) {
-    await performOutbox(d, version.recordsBatched);
+    await performOutbox(d, outbox);
     show();
     if (isEnded(d.status)) break;
     if (historyTooLong(input)) {
       await condition(allHandlersFinished);
-      await performOutbox(d, version.recordsBatched);
+      await performOutbox(d, outbox);
       return continueAsNew<typeof caseWorkflow>({
         ...input,
         timings,
@@ -181,7 +218,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   }
   // Ended (afgewezen, aangehaakt, afgesloten): nothing is due any more; let running updates finish.
   await condition(allHandlersFinished);
-  await performOutbox(d, version.recordsBatched);
+  await performOutbox(d, outbox);
   return d.status.state;
 }
 
@@ -218,9 +255,11 @@ function registerCommands(d: CaseData, ctx: () => Ctx, ready: () => boolean, onC
   const wire = <P>(update: UpdateDefinition<CommandResult, [P], string>, command: Command<never>) => {
     const cmd = command as unknown as Command<import('zod').ZodTypeAny>;
     const handle = (payload: P): Promise<CommandResult> => {
-      const parsed = validate(d, cmd, payload, ctx());
+      const checked = checkCommand(d, cmd, payload, ctx(), { inHandler: true });
+      if (!checked.ok) throw ApplicationFailure.nonRetryable(checked.refusal.message, checked.refusal.code);
       try {
-        const result = cmd.apply(d, parsed, ctx());
+        // The person who gave the command is recorded with what it changes (audit trail, timeline).
+        const result = cmd.apply(d, checked.payload, { ...ctx(), actor: checked.actor });
         onChange();
         return Promise.resolve(result);
       } catch (err) {
@@ -271,13 +310,35 @@ function validate<S extends import('zod').ZodTypeAny>(
   return outcome.payload;
 }
 
+/**
+ * Resolves once every running Update handler has answered (accepted and completed or refused).
+ * A condition is checked only after the workflow's pending microtasks have run, so whatever
+ * follows comes after the Updates' answers in the history, however the jobs were batched.
+ */
+function commandsAnswered(): Promise<void> {
+  return condition(allHandlersFinished);
+}
+
 /** Performs the queued mail and records; a mail that cannot be sent is kept in the status, the case goes on. */
-async function performOutbox(d: CaseData, recordsBatched: boolean): Promise<void> {
-  while (d.memory.outbox.length > 0) {
+/** The versions performOutbox follows (see `version` in caseWorkflow). */
+interface OutboxVersion {
+  recordsBatched: boolean;
+  reportFailures: boolean;
+}
+
+async function performOutbox(d: CaseData, v: OutboxVersion): Promise<void> {
+  for (;;) {
+    // Replay safety (docs/versioning.md): no command of the case's own before every Update that
+    // arrived in this workflow task has answered. Without this wait, whether an Update's
+    // completion came before or after the next activity depended on which other jobs (activity
+    // results, other Updates) Temporal delivered in the same activation — and a replay, which
+    // batches them differently, then met the events in another order (TMPRL1100).
+    await commandsAnswered();
+    if (d.memory.outbox.length === 0) return;
     const batch = d.memory.outbox.splice(0);
     const records = batch.filter((e): e is Extract<Effect, { type: 'record' }> => e.type === 'record');
     const mails = batch.filter((e): e is Extract<Effect, { type: 'notify' }> => e.type === 'notify');
-    const batched = records.length > 0 && recordsBatched;
+    const batched = records.length > 0 && v.recordsBatched;
     await Promise.all([
       (async () => {
         if (batched) {
@@ -287,7 +348,7 @@ async function performOutbox(d: CaseData, recordsBatched: boolean): Promise<void
               [records.map((r) => ({ key: r.key, event: r.event }))],
             );
           } catch (err) {
-            failed(d, records[0].key, `registratie ${records.map((r) => r.event.kind).join(', ')}`, err);
+            failed(d, v, records[0].key, { records: records.map((r) => r.event.kind) }, err);
           }
           return;
         }
@@ -298,7 +359,7 @@ async function performOutbox(d: CaseData, recordsBatched: boolean): Promise<void
               [r.key, r.event],
             );
           } catch (err) {
-            failed(d, r.key, `registratie ${r.event.kind}`, err);
+            failed(d, v, r.key, { records: [r.event.kind] }, err);
           }
         }
       })(),
@@ -309,23 +370,54 @@ async function performOutbox(d: CaseData, recordsBatched: boolean): Promise<void
             [m.request],
           );
         } catch (err) {
-          failed(d, m.request.key, m.request.kind, err);
+          failed(d, v, m.request.key, { mail: m.request.kind }, err);
         }
       }),
     ]);
   }
 }
 
-function failed(d: CaseData, key: string, kind: string, err: unknown): void {
+/**
+ * An effect that failed for good (a non-retryable failure, or retries past the bound): kept in
+ * the status and the timeline, and — when `v.reportFailures` (RELEASE_2026_12) — told to the regisseur, once
+ * per effect. Not for a mail the server refused for good (MAIL_REJECTED: the regisseur got
+ * `mail-geweigerd` already), nor for the notice itself (it would go the same way). The case
+ * goes on either way.
+ */
+function failed(
+  d: CaseData,
+  v: OutboxVersion,
+  key: string,
+  effect: { mail: string } | { records: string[] },
+  err: unknown,
+): void {
   if (isCancellation(err)) throw err;
-  const cause =
-    (err as { cause?: { message?: string } }).cause?.message ??
-    (err instanceof Error ? err.message : String(err));
+  const kind = 'mail' in effect ? effect.mail : `registratie ${effect.records.join(', ')}`;
+  // Given up past the bound (retry state TIMEOUT): the last attempt's failure says why.
+  const c = (err as { cause?: unknown }).cause;
+  const gaveUp = (err as { retryState?: unknown }).retryState === 'TIMEOUT' || c instanceof TimeoutFailure;
+  const last = (c instanceof TimeoutFailure ? c.cause : c) as { message?: string } | undefined;
+  const cause = gaveUp
+    ? `Opgegeven na 24 uur opnieuw proberen${last?.message ? `: ${last.message}` : ''}`
+    : (last?.message ?? (err instanceof Error ? err.message : String(err)));
   d.status.failedNotifications.push({ key, kind, at: new Date().toISOString(), error: cause });
   d.status.timeline.push({
     at: new Date().toISOString(),
     kind: 'versturen-mislukt',
     text: `Versturen of vastleggen mislukt: ${kind}`,
+  });
+  if (!v.reportFailures) return;
+  const failureType =
+    last instanceof ApplicationFailure && last.type ? last.type : gaveUp ? 'TIMEOUT' : undefined;
+  if (failureType === 'MAIL_REJECTED' || ('mail' in effect && effect.mail === 'verwerking-mislukt')) return;
+  notify(d, {
+    key: `${key}:verwerking-mislukt`,
+    kind: 'verwerking-mislukt',
+    to: [REGISSEUR],
+    data: {
+      ...('mail' in effect ? { notification: effect.mail } : { failedRecord: effect.records.join(', ') }),
+      ...(failureType ? { failureType } : {}),
+    },
   });
 }
 

@@ -6,7 +6,7 @@ describe('the casus command', () => {
     const { stdout, code } = await casus(['--help'], process.env);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Gebruik: casus \[opties\] \[opdracht\]/);
-    expect(stdout).toMatch(/aanmelden <bestand>/);
+    expect(stdout).toMatch(/aanmelden \[opties\] <bestand>/);
     expect(stdout).toMatch(/status <casusnummer>/);
     for (const command of [
       'beoordelen',
@@ -48,7 +48,7 @@ describe('the casus command', () => {
     const run = await casus(['uvo-plannen', 'BEV-2027-0001', '--op', '31-02-2027 14:00'], process.env);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'Geweigerd: --op: verwacht datum en tijd zoals "12-03-2027 14:00" (kreeg "31-02-2027 14:00") [INVALID_PAYLOAD]\n',
+      'Geweigerd: --op: "31-02-2027 14:00" bestaat niet in de kalender [INVALID_PAYLOAD]\n',
     );
     const ave = await casus(['ave', 'BEV-2027-0001', '7', '--json'], process.env);
     expect(ave.code).toBe(1);
@@ -57,6 +57,7 @@ describe('the casus command', () => {
         code: 'INVALID_PAYLOAD',
         message: 'De invoer voor ave klopt niet.',
         problems: ['AVE-fase: AVE-fase loopt van 1 tot en met 4'],
+        outcome: 'refused',
       },
     });
   });
@@ -67,8 +68,9 @@ describe('the casus command', () => {
       TEMPORAL_ADDRESS: '127.0.0.1:1',
       CASUS_ENCRYPTION_KEYS: '',
     });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/CASUS_ENCRYPTION_KEYS: ontbreekt/);
+    // Nothing was sent: exit code 2, "Niet uitgevoerd" (README, "Uitkomst en exitcodes").
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^Niet uitgevoerd: .*CASUS_ENCRYPTION_KEYS: ontbreekt/s);
   });
 
   it('explains that Temporal cannot be reached', async () => {
@@ -78,9 +80,9 @@ describe('the casus command', () => {
       CASUS_ENCRYPTION_KEYS: generateKeyEntry('k1'),
       CASUS_ENCRYPTION_KEY_ID: 'k1',
     });
-    expect(err.code).toBe(1);
+    expect(err.code).toBe(2);
     expect(err.stderr).toMatch(
-      /^Geweigerd: Temporal is niet bereikbaar op 127\.0\.0\.1:1\. Start de omgeving met `npm start`/,
+      /^Niet uitgevoerd: Temporal is niet bereikbaar op 127\.0\.0\.1:1\. Start de omgeving met `npm start`/,
     );
   });
 });

@@ -273,7 +273,7 @@ describe('casus CLI: one case from referral to closing', () => {
     );
   });
 
-  it('says that the worker does not answer when it is stopped, and loses nothing', async () => {
+  it('a command given while the worker is down waits (exit 3, never "Geweigerd"), is carried out once when it returns, and giving it again does not double it', async () => {
     await ok([
       'aanmelden',
       file('tweede.yaml', sampleReferral({ caseNumber: 'CLI-2027-0002', referralDate: amsterdamToday() })),
@@ -282,12 +282,39 @@ describe('casus CLI: one case from referral to closing', () => {
       expect((await json<{ state: string }>(['status', 'CLI-2027-0002'])).state).toBe('aangemeld'),
     );
     await stack.stopWorker();
-    const run = await casus(['beoordelen', 'CLI-2027-0002', 'accepteren', '--ave', '3'], {
-      ...stack.childEnv(),
-      CASUS_ANSWER_TIMEOUT: '3s',
-    });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^Geweigerd: Geen antwoord van de worker binnen 3 s\. Start de worker/);
+    const env = { ...stack.childEnv(), CASUS_ANSWER_TIMEOUT: '3s' };
+    const accept = ['beoordelen', 'CLI-2027-0002', 'accepteren', '--ave', '3'];
+    const contact = [
+      'contact',
+      'CLI-2027-0002',
+      '--soort',
+      'telefonisch',
+      '--met',
+      'ouders',
+      '--notitie',
+      'belafspraak',
+    ];
+    const waiting = await casus(accept, env);
+    expect(waiting.code).toBe(3);
+    expect(waiting.stderr).toMatch(
+      /^In behandeling: De opdracht wacht op de worker: die gaf binnen 3 s geen antwoord\./,
+    );
+    expect(waiting.stderr).not.toMatch(/Geweigerd/);
+    // The regisseur tries again (the same command): still waiting, and it will not be doubled.
+    expect((await casus(accept, env)).code).toBe(3);
+    expect((await casus(contact, env)).code).toBe(3);
+    expect((await casus(contact, env)).code).toBe(3);
     await stack.startWorker();
+    // Given once more with the worker back: the answer of the one Update that ran.
+    const again = await ok(contact);
+    expect(again.stdout).toMatch(/contact/i);
+    await ok(accept);
+    const st = await json<{ state: string; contacts: unknown[]; timeline: { kind: string }[] }>([
+      'status',
+      'CLI-2027-0002',
+    ]);
+    expect(st.state).toBe('actief');
+    expect(st.contacts).toHaveLength(1);
+    expect(st.timeline.filter((t) => t.kind === 'aangenomen')).toHaveLength(1);
   });
 });
