@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import YAML from 'yaml';
 import { z } from 'zod';
 import { describeIssues, emailAddress, requiredText } from './validation';
 
@@ -40,6 +42,31 @@ export function parseContacts(data: unknown, source: string): Contacts {
     throw new Error(`Het contactenbestand ${source} klopt niet:\n${lines.map((l) => `  - ${l}`).join('\n')}`);
   }
   return parsed.data;
+}
+
+/**
+ * Reads and checks the contacts file (read-only). The worker reads it for every mail; the
+ * client reads it at the door to refuse a referral for a municipality it does not know.
+ */
+export function readContactsFile(file: string): Contacts {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`Het contactenbestand ${file} is niet te lezen (zet CONTACTS_FILE)`);
+  }
+  let data: unknown;
+  try {
+    data = YAML.parse(text);
+  } catch (err) {
+    throw new Error(`Het contactenbestand ${file} is geen geldige YAML: ${(err as Error).message}`);
+  }
+  return parseContacts(data, file);
+}
+
+/** The municipalities the contacts know, e.g. ["beverwijk", "heemskerk", "velsen"]. */
+export function knownMunicipalities(contacts: Contacts): string[] {
+  return Object.keys(contacts.municipalities).sort();
 }
 
 /** Why a contact could not be resolved; `code` is stable (it becomes the failure's type). */

@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { describeIssues, emailAddress, isoDate, requiredText } from './validation';
+import { dayOf } from './lifecycle/time';
+import {
+  boundedList,
+  describeIssues,
+  emailAddress,
+  isoDate,
+  isRealDate,
+  LIST_LIMITS,
+  optionalText,
+  patternText,
+  personName,
+  requiredText,
+} from './validation';
 
 /**
  * The referral (aanmelding): the form of Bijlage 1 of the way of working, plus what the
@@ -15,7 +27,7 @@ export const legalBasisSchema = z
     ground: z.enum(LEGAL_BASES, {
       required_error: 'ontbreekt: elke partner heeft een grondslag voor het delen van gegevens',
     }),
-    reason: z.string().trim().max(1000).optional(),
+    reason: optionalText('free', 1000),
   })
   .refine((b) => b.ground !== 'anders' || (b.reason !== undefined && b.reason.length > 0), {
     message: 'bij grondslag "anders" is een schriftelijke reden verplicht',
@@ -24,13 +36,13 @@ export const legalBasisSchema = z
 
 export const partnerSchema = z.object({
   /** Short stable id within the case, e.g. "politie" or "cjg"; derived from the organisation when missing. */
-  id: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'verwacht kleine letters, cijfers en streepjes, zoals "politie"')
-    .optional(),
-  organisation: requiredText(200),
-  contactName: requiredText(200),
+  id: patternText(
+    /^[a-z0-9][a-z0-9-]{0,39}$/,
+    'verwacht kleine letters, cijfers en streepjes, zoals "politie"',
+    40,
+  ).optional(),
+  organisation: requiredText(200, 'short'),
+  contactName: personName(200),
   email: emailAddress(),
   legalBasis: legalBasisSchema,
 });
@@ -38,56 +50,52 @@ export type PartnerInput = z.infer<typeof partnerSchema>;
 
 export const referralSchema = z
   .object({
-    caseNumber: z
-      .string({ required_error: 'ontbreekt' })
-      .trim()
-      .regex(
-        /^[A-Z0-9][A-Z0-9-]{2,39}$/,
-        'verwacht hoofdletters, cijfers en streepjes, zoals "BEV-2027-0012"',
-      ),
-    municipality: z
-      .string({ required_error: 'ontbreekt' })
-      .trim()
-      .regex(/^[a-z][a-z-]{1,39}$/, 'verwacht de gemeente in kleine letters, zoals "beverwijk"'),
+    caseNumber: patternText(
+      /^[A-Z0-9][A-Z0-9-]{2,39}$/,
+      'verwacht hoofdletters, cijfers en streepjes, zoals "BEV-2027-0012"',
+      40,
+    ),
+    municipality: patternText(
+      /^[a-z][a-z-]{1,39}$/,
+      'verwacht de gemeente in kleine letters, zoals "beverwijk"',
+      40,
+    ),
     route: z.enum(['direct', 'mjo', 'jeugdoverleg', 'vios']).default('direct'),
     referralDate: isoDate(),
     acute: z.boolean({ invalid_type_error: 'verwacht ja/nee (true/false)' }).default(false),
-    groupLabel: z.string().trim().max(100).optional(),
+    groupLabel: optionalText('short', 100),
     referrer: z.object({
-      organisation: requiredText(200),
+      organisation: requiredText(200, 'short'),
       organisationType: z.enum(['school', 'anders']),
-      contactName: requiredText(200),
+      contactName: personName(200),
       email: emailAddress(),
-      phone: z
-        .string({ required_error: 'ontbreekt' })
-        .trim()
-        .regex(/^\+?[0-9 ()-]{8,20}$/, 'geen geldig telefoonnummer'),
+      phone: patternText(/^\+?[0-9 ()-]{8,20}$/, 'geen geldig telefoonnummer', 20),
       /** A school asks the CJG coach in the Kernteam for advice before referring (source). */
       cjgCoachAdvice: z.boolean().optional(),
     }),
     youngPerson: z.object({
-      firstName: requiredText(100),
-      lastName: requiredText(100),
+      firstName: personName(100),
+      lastName: personName(100),
       dateOfBirth: isoDate(),
     }),
-    parents: z
-      .array(
-        z
-          .object({
-            name: requiredText(200),
-            postalAddress: z.string().trim().max(300).optional(),
-            email: emailAddress().optional(),
-          })
-          .refine((p) => p.postalAddress || p.email, {
-            message: 'geef een postadres of een e-mailadres, voor de brief aan de ouders',
-            path: ['postalAddress'],
-          }),
-      )
-      .default([]),
-    lifeDomains: z
-      .array(z.object({ domain: requiredText(100), description: requiredText(2000) }))
-      .min(1, 'beschrijf de casus op minstens één leefgebied'),
-    partners: z.array(partnerSchema).default([]),
+    parents: boundedList(
+      z
+        .object({
+          name: personName(200),
+          postalAddress: optionalText('free', 300),
+          email: emailAddress().optional(),
+        })
+        .refine((p) => p.postalAddress || p.email, {
+          message: 'geef een postadres of een e-mailadres, voor de brief aan de ouders',
+          path: ['postalAddress'],
+        }),
+      LIST_LIMITS.parents,
+    ).default([]),
+    lifeDomains: boundedList(
+      z.object({ domain: requiredText(100, 'short'), description: requiredText(2000) }),
+      LIST_LIMITS.lifeDomains,
+    ).min(1, 'beschrijf de casus op minstens één leefgebied'),
+    partners: boundedList(partnerSchema, LIST_LIMITS.partners).default([]),
     whatIsGoingOn: requiredText(),
     whatWasTried: requiredText(),
     breakthroughNeeded: requiredText(),
@@ -98,7 +106,11 @@ export const referralSchema = z
     }),
   })
   .superRefine((r, ctx) => {
-    const age = ageOn(r.youngPerson.dateOfBirth, r.referralDate);
+    // Only when both dates are real days: a refused date has its own problem already.
+    const age =
+      isRealDate(r.youngPerson.dateOfBirth) && isRealDate(r.referralDate)
+        ? ageOn(r.youngPerson.dateOfBirth, r.referralDate)
+        : undefined;
     if (age !== undefined && (age < 12 || age > 23)) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -121,6 +133,7 @@ export const referralSchema = z
       });
     }
     const ids = new Set<string>();
+    if (!Array.isArray(r.partners)) return;
     r.partners.forEach((p, i) => {
       const id = partnerId(p);
       if (ids.has(id)) {
@@ -191,12 +204,54 @@ const REFERRAL_LABELS: Record<string, string> = {
 
 export type ReferralCheck = { ok: true; referral: Referral } | { ok: false; problems: string[] };
 
-/** R1: checks a referral; every problem names its field in Dutch. */
-export function checkReferral(input: unknown): ReferralCheck {
-  const parsed = referralSchema.safeParse(input);
+/** What the door knows besides the referral itself. */
+export interface ReferralContext {
+  /**
+   * The moment the referral arrives (ms): the referral date may not lie after that day in the
+   * municipality (Europe/Amsterdam). The client passes its clock; the workflow its own time.
+   */
+  now?: number;
+  /** The municipalities of the contacts file: a referral for any other one is refused. */
+  municipalities?: readonly string[];
+}
+
+/**
+ * R1: checks a referral; every problem names its field in Dutch. Without a context only the
+ * referral itself is checked (the workflow's check of a running case's input).
+ */
+export function checkReferral(input: unknown, context: ReferralContext = {}): ReferralCheck {
+  const schema =
+    context.now === undefined && context.municipalities === undefined
+      ? referralSchema
+      : referralSchema.superRefine((r, ctx) => {
+          if (context.now !== undefined && isRealDate(r.referralDate)) {
+            const today = dayOf(context.now);
+            if (r.referralDate > today) {
+              ctx.addIssue({
+                code: z.ZodIssueCode.custom,
+                path: ['referralDate'],
+                message: `ligt in de toekomst (na vandaag, ${dutchDay(today)}): een aanmelding draagt de datum waarop zij is gedaan`,
+              });
+            }
+          }
+          const known = context.municipalities;
+          if (known !== undefined && isMunicipalityId(r.municipality) && !known.includes(r.municipality)) {
+            ctx.addIssue({
+              code: z.ZodIssueCode.custom,
+              path: ['municipality'],
+              message: `"${r.municipality}" staat niet in het contactenbestand (bekend: ${
+                known.length ? known.join(', ') : 'geen enkele gemeente'
+              })`,
+            });
+          }
+        });
+  const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, referral: parsed.data };
   return { ok: false, problems: describeIssues(parsed.error, REFERRAL_LABELS) };
 }
+
+const isMunicipalityId = (v: unknown): v is string => typeof v === 'string' && /^[a-z][a-z-]{1,39}$/.test(v);
+const dutchDay = (isoDay: string) => isoDay.split('-').reverse().join('-');
 
 /** R1: what the assessment must look at although the referral is accepted at the door. */
 export function assessmentFlags(r: Referral): string[] {
@@ -256,16 +311,19 @@ const PARTICLES = new Set([
 
 /**
  * The only identifying detail e-mail may carry (SPEC §6): initials, like "J.B." for
- * "Jan van den Berg" (the particles are left out).
+ * "Jan van den Berg" (the particles are left out). Letters only: each initial is the first
+ * letter (Unicode \p{L}, after NFC) of a word; a word without letters gives none, so an
+ * emoji or a direction mark can never reach a mail subject (the door refuses such names too).
  */
 export function initialsOf(person: { firstName: string; lastName: string }): string {
-  const first = person.firstName
-    .split(/[\s-]+/)
-    .filter(Boolean)
-    .map((w) => w[0].toUpperCase());
-  const last = person.lastName
-    .split(/\s+/)
-    .filter((w) => w && !PARTICLES.has(w.toLowerCase()))
-    .map((w) => w[0].toUpperCase());
+  const firstLetter = (w: string) => /\p{L}/u.exec(w)?.[0]?.toUpperCase();
+  const words = (s: string, sep: RegExp) => s.normalize('NFC').split(sep).filter(Boolean);
+  const first = words(person.firstName, /[\s-]+/u)
+    .map(firstLetter)
+    .filter((c): c is string => c !== undefined);
+  const last = words(person.lastName, /\s+/u)
+    .filter((w) => !PARTICLES.has(w.toLowerCase()))
+    .map(firstLetter)
+    .filter((c): c is string => c !== undefined);
   return [...first, ...(last.length ? [last[0]] : [])].map((c) => `${c}.`).join('');
 }

@@ -5,17 +5,12 @@
  */
 import { z } from 'zod';
 import { partnerSchema } from '../referral';
-import { isoDate, requiredText } from '../validation';
+import { boundedList, isoDate, LIST_LIMITS, optionalText, requiredText, text } from '../validation';
 
-const shortNote = (max = 500) => z.string().trim().max(max, `hoogstens ${max} tekens`).optional();
+const shortNote = (max = 500) => optionalText('free', max);
+/** A partner's id as given (the case knows whether it exists): one line, at most 40 characters. */
 const partnerRef = () =>
-  z
-    .string({
-      required_error: 'ontbreekt',
-      invalid_type_error: 'verwacht het id van een partner, zoals "politie"',
-    })
-    .trim()
-    .min(1, 'mag niet leeg zijn');
+  text('short', { max: 40, min: 1, typeError: 'verwacht het id van een partner, zoals "politie"' });
 /** A moment with its offset, e.g. "2027-04-12T10:00:00+02:00". */
 const isoDateTime = () =>
   z
@@ -50,9 +45,9 @@ export const avePhaseSchema = z
 const assessmentCommon = {
   referrerDiscussed: referrerDiscussedSchema,
   /** R4: consulted the Zorg- en Veiligheidshuis and/or the municipality's AOV-er. */
-  consulted: z.array(z.enum(['zvh', 'aov'])).default([]),
+  consulted: boundedList(z.enum(['zvh', 'aov']), LIST_LIMITS.choices).default([]),
   /** R4: is the young person or family already known in an existing overleg (which)? */
-  knownInOverleg: z.string().trim().max(200).optional(),
+  knownInOverleg: optionalText('short', 200),
 };
 
 /** R4, R5: `beoordelen`. */
@@ -76,7 +71,7 @@ export const assessPayloadSchema = z.discriminatedUnion(
       decision: z.literal('aanhaken'),
       ...assessmentCommon,
       /** The overleg or organisation that keeps the regie (e.g. "Zorg- en Veiligheidshuis"). */
-      regieHeldBy: requiredText(200),
+      regieHeldBy: requiredText(200, 'short'),
       reason: requiredText(1000),
     }),
   ],
@@ -88,7 +83,10 @@ export type AssessPayload = z.input<typeof assessPayloadSchema>;
 export const contactPayloadSchema = z.object({
   on: isoDate(),
   kind: z.enum(['gesprek', 'huisbezoek', 'telefonisch']),
-  with: z.array(z.enum(['jongere', 'ouders'])).min(1, 'met wie: "jongere" en/of "ouders"'),
+  with: boundedList(z.enum(['jongere', 'ouders']), LIST_LIMITS.choices).min(
+    1,
+    'met wie: "jongere" en/of "ouders"',
+  ),
   /** Only a short note: no content of the conversation. */
   note: shortNote(200),
 });
@@ -97,7 +95,7 @@ export type ContactPayload = z.input<typeof contactPayloadSchema>;
 const uvoMoment = {
   start: isoDateTime(),
   durationMinutes: z.number().int().min(15).max(480).default(90),
-  location: requiredText(200),
+  location: requiredText(200, 'short'),
 };
 /** R8: `uvo-plannen`. */
 export const planUvoPayloadSchema = z.discriminatedUnion(
@@ -114,19 +112,22 @@ export type PlanUvoPayload = z.input<typeof planUvoPayloadSchema>;
 export const GOAL_DOMAINS = ['veiligheid', 'zorg', 'gezin'] as const;
 export const interventionInputSchema = z.object({
   /** Keep the id of an existing intervention to carry its progress into a changed plan. */
-  id: z.string().trim().optional(),
+  id: optionalText('short', 20),
   description: requiredText(500),
   owner: partnerRef(),
 });
 export const planInputSchema = z.object({
-  goals: z
-    .array(
-      z.object({
-        domain: z.enum(GOAL_DOMAINS),
-        goal: requiredText(500),
-        interventions: z.array(interventionInputSchema).min(1, 'elk doel heeft minstens één interventie'),
-      }),
-    )
+  goals: boundedList(
+    z.object({
+      domain: z.enum(GOAL_DOMAINS),
+      goal: requiredText(500),
+      interventions: boundedList(interventionInputSchema, LIST_LIMITS.interventions).min(
+        1,
+        'elk doel heeft minstens één interventie',
+      ),
+    }),
+    LIST_LIMITS.goals,
+  )
     .min(1, 'het plan van aanpak heeft doelen')
     .refine((goals) => GOAL_DOMAINS.every((d) => goals.some((g) => g.domain === d)), {
       message: 'het plan van aanpak heeft integrale doelen voor veiligheid, zorg én gezin',
@@ -138,7 +139,7 @@ export const deescalationVoteSchema = z
   .object({
     partnerId: partnerRef(),
     vote: z.enum(['akkoord', 'bezwaar']),
-    reason: z.string().trim().max(1000).optional(),
+    reason: optionalText('free', 1000),
   })
   .refine((v) => v.vote !== 'bezwaar' || (v.reason !== undefined && v.reason.length > 0), {
     message: 'een bezwaar heeft een reden',
@@ -150,26 +151,26 @@ export const uvoReportPayloadSchema = z.object({
   /** When the UVO was held; defaults to the planned start. */
   heldAt: isoDateTime().optional(),
   /** Partner ids present (the regisseur chairs and is always present). */
-  attendees: z.array(partnerRef()).default([]),
+  attendees: boundedList(partnerRef(), LIST_LIMITS.attendees).default([]),
   referrerPresent: z.boolean().default(false),
   summary: requiredText(1000),
-  actions: z
-    .array(z.object({ description: requiredText(500), owner: partnerRef(), due: isoDate() }))
-    .default([]),
+  actions: boundedList(
+    z.object({ description: requiredText(500), owner: partnerRef(), due: isoDate() }),
+    LIST_LIMITS.actions,
+  ).default([]),
   /** R20: required in the first report; later reports may change the goals. */
   plan: planInputSchema.optional(),
   /** R20: progress and results per intervention. */
-  progress: z
-    .array(
-      z.object({
-        interventionId: requiredText(20),
-        progress: requiredText(500),
-        result: z.enum(['loopt', 'behaald', 'niet-behaald', 'gestopt']).default('loopt'),
-      }),
-    )
-    .default([]),
+  progress: boundedList(
+    z.object({
+      interventionId: requiredText(20, 'short'),
+      progress: requiredText(500),
+      result: z.enum(['loopt', 'behaald', 'niet-behaald', 'gestopt']).default('loopt'),
+    }),
+    LIST_LIMITS.progress,
+  ).default([]),
   /** R16: the votes of the partners present on a pending afschaling proposal. */
-  deescalationVotes: z.array(deescalationVoteSchema).default([]),
+  deescalationVotes: boundedList(deescalationVoteSchema, LIST_LIMITS.votes).default([]),
 });
 export type UvoReportPayload = z.input<typeof uvoReportPayloadSchema>;
 
@@ -187,13 +188,13 @@ export const escalatePayloadSchema = z.object({
   target: z.enum(ESCALATION_TARGETS),
   reason: requiredText(1000),
   /** Required when a step of the ladder beleid → management → bestuur is skipped. */
-  skipReason: z.string().trim().max(1000).optional(),
+  skipReason: optionalText('free', 1000),
 });
 export type EscalatePayload = z.input<typeof escalatePayloadSchema>;
 
 /** R13: `opschaling-afronden`: a response (stops the reminders) or the resolution (closes it). */
 export const resolveEscalationPayloadSchema = z.object({
-  id: requiredText(20),
+  id: requiredText(20, 'short'),
   outcome: z.enum(['reactie', 'afgerond']).default('afgerond'),
   text: requiredText(1000),
 });
@@ -219,17 +220,17 @@ export const limitDecisionPayloadSchema = z
         /** … or to a date (not with the demo month override). */
         until: isoDate().optional(),
         reason: requiredText(1000),
-        decidedBy: requiredText(200),
+        decidedBy: requiredText(200, 'short'),
       }),
       z.object({
         decision: z.literal('afsluiten'),
         reason: requiredText(1000),
-        decidedBy: requiredText(200),
+        decidedBy: requiredText(200, 'short'),
       }),
       z.object({
         decision: z.literal('afschalen'),
         reason: requiredText(1000),
-        decidedBy: requiredText(200),
+        decidedBy: requiredText(200, 'short'),
       }),
     ],
     { errorMap: () => ({ message: 'kies "verlengen", "afsluiten" of "afschalen"' }) },
@@ -261,7 +262,7 @@ export type RemovePartnerPayload = z.input<typeof removePartnerPayloadSchema>;
 
 /** R10, R5: `actie-afronden` (an action item "A3" or a checklist item "C1"). */
 export const completeActionPayloadSchema = z.object({
-  id: requiredText(20),
+  id: requiredText(20, 'short'),
   note: shortNote(),
 });
 export type CompleteActionPayload = z.input<typeof completeActionPayloadSchema>;
@@ -271,12 +272,12 @@ export const proposeDeescalationPayloadSchema = z.object({
   breakthrough: requiredText(1000),
   regieTo: z.enum(['natuurlijke-regisseur', 'cjg', 'reguliere-zorg']),
   /** Which organisation takes the regie back. */
-  regieToOrganisation: requiredText(200),
+  regieToOrganisation: requiredText(200, 'short'),
   agreements: requiredText(2000),
   avePhase: avePhaseSchema,
   referrerDiscussed: referrerDiscussedSchema,
   /** Votes already given (partners present at a UVO). */
-  votes: z.array(deescalationVoteSchema).default([]),
+  votes: boundedList(deescalationVoteSchema, LIST_LIMITS.votes).default([]),
   /** Ask every partner without a vote by e-mail now (the fallback of R16). */
   askByEmail: z.boolean().default(true),
 });
@@ -302,16 +303,16 @@ export const closePayloadSchema = z
     /** Why close. */
     reason: requiredText(1000),
     /** Required for any close other than after an agreed afschaling. */
-    explanation: z.string().trim().max(2000).optional(),
+    explanation: optionalText('free', 2000),
     remainingRisks: z.object({
       content: requiredText(1000),
       context: requiredText(1000),
       process: requiredText(1000),
     }),
     /** How the risks are covered: who holds the regie now. */
-    regieHeldBy: requiredText(200),
+    regieHeldBy: requiredText(200, 'short'),
     aftercare: z
-      .object({ needed: z.boolean(), arrangement: z.string().trim().max(1000).optional() })
+      .object({ needed: z.boolean(), arrangement: optionalText('free', 1000) })
       .refine((a) => !a.needed || (a.arrangement !== undefined && a.arrangement.length > 0), {
         message: 'beschrijf hoe de nazorg geregeld is',
         path: ['arrangement'],
@@ -322,7 +323,7 @@ export const closePayloadSchema = z
     }),
     evaluationPlannedOn: isoDate(),
     /** "Signaal voor beleid": a gap in policy or process, for the policy table. */
-    policySignal: z.string().trim().max(1000).optional(),
+    policySignal: optionalText('free', 1000),
   })
   .refine((c) => c.kind === 'doorbraak' || (c.explanation !== undefined && c.explanation.length > 0), {
     message: 'een afsluiting zonder doorbraak heeft een toelichting',

@@ -311,3 +311,102 @@ export function unclearProblem(
     return { kind: 'label', line: `field without a Dutch label "${where}": ${line}` };
   return undefined;
 }
+
+// ——— text at the door (docs/contract.md, "Invoer aan de deur")
+
+/**
+ * What a careless or hostile source puts in text: control characters (C0, DEL, C1, NUL),
+ * reading-direction controls, lone surrogates, line breaks of every kind, decomposed
+ * letters (not NFC), emoji, white space that is not a space.
+ */
+export const TRICKY = [
+  '\u0000',
+  '\u0007',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u009b',
+  '\u202e',
+  '\u202a',
+  '\u2066',
+  '\u2069',
+  '\u200e',
+  '\u200f',
+  '\u061c',
+  '\ud800',
+  '\udc00',
+  '\u2028',
+  '\r\n',
+  '\r',
+  '\t',
+  '\n',
+  'e\u0301',
+  'A\u030a',
+  'n\u0303',
+  '\u1100\u1161',
+  '😀',
+  '\ufeff',
+  '\u00a0',
+  ' ',
+];
+
+export const trickyText: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.constantFrom('', 'Jan', 'Beverwijk', 'overlast', 'Zoe'),
+    fc.array(fc.constantFrom(...TRICKY), { minLength: 1, maxLength: 3 }),
+    fc.constantFrom('', 'Willem', ' kamer 2', 'x'),
+  )
+  .map(([a, t, b]) => a + t.join('') + b);
+
+function stringPaths(value: unknown, prefix: Path = []): Path[] {
+  if (typeof value === 'string') return [prefix];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringPaths(v, [...prefix, i]));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => stringPaths(v, [...prefix, k]));
+  return [];
+}
+
+/**
+ * Valid examples with one to three of their texts changed: decomposed into NFD (which the
+ * door must compose again), or with tricky characters before, inside or after them.
+ */
+export function textVariantsOf(valid: unknown[]): fc.Arbitrary<unknown> {
+  return fc.constantFrom(...valid).chain((base) => {
+    const all = stringPaths(base);
+    const change = fc.oneof(
+      fc.constant((s: string) => s.normalize('NFD')),
+      fc.constant((s: string) => `  ${s.replace(/e/g, 'e\u0301')}\t`),
+      trickyText.map((t) => (s: string) => `${s}${t}`),
+      trickyText.map((t) => (s: string) => `${t}${s}`),
+      trickyText.map((t) => (s: string) => `${s.slice(0, 1)}${t}${s.slice(1)}`),
+    );
+    return fc
+      .array(fc.tuple(fc.constantFrom(...all), change), { minLength: 1, maxLength: 3 })
+      .map((ops) =>
+        ops.reduce<unknown>(
+          (acc, [path, f]) => setAt(acc, path, { kind: 'set', value: f(getAt(acc, path) as string) }),
+          base,
+        ),
+      );
+  });
+}
+
+/** Every string in a value, with its path. */
+export function stringsIn(value: unknown, prefix = ''): [string, string][] {
+  if (typeof value === 'string') return [[prefix, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringsIn(v, `${prefix}.${i}`));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => stringsIn(v, prefix ? `${prefix}.${k}` : k));
+  return [];
+}
+
+/** Why a string that passed the door is not clean, or undefined. */
+export function uncleanText(s: string): string | undefined {
+  if (s !== s.normalize('NFC')) return 'not NFC';
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  if (/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u.test(s)) return 'control character';
+  if (/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u.test(s)) return 'bidi character';
+  if (/\p{Cs}/u.test(s)) return 'lone surrogate';
+  if (s !== s.trim()) return 'white space around';
+  return undefined;
+}

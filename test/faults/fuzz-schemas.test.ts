@@ -14,7 +14,15 @@ import { newCase } from '../../domain/lifecycle/effects';
 import { checkCommand } from '../../domain/lifecycle/refusals';
 import type { CaseData } from '../../domain/lifecycle/state';
 import { sampleReferral } from '../helpers/referral';
-import { inputsFrom, unclearProblem, validPayloads, validReferrals } from './fuzz-inputs';
+import {
+  inputsFrom,
+  stringsIn,
+  textVariantsOf,
+  unclearProblem,
+  uncleanText,
+  validPayloads,
+  validReferrals,
+} from './fuzz-inputs';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const CODES = new Set<string>(Object.values(ErrorCode));
@@ -119,4 +127,42 @@ describe('every command payload: checkCommand (the Update validators)', () => {
       expect([...unlabelled].sort()).toEqual([]);
     },
   );
+});
+
+describe('text that passes the door is clean (NFC, no control or bidi characters, trimmed)', () => {
+  /** Runs `parse` on generated variants; every string of an accepted output must be clean. */
+  function everyAcceptedTextIsClean(valid: unknown[], parse: (input: unknown) => unknown) {
+    let accepted = 0;
+    let recomposed = 0;
+    fc.assert(
+      fc.property(fc.oneof(textVariantsOf(valid), inputsFrom(valid)), (input) => {
+        const output = parse(input);
+        if (output === undefined) return;
+        accepted++;
+        const unclean = stringsIn(output)
+          .map(([path, s]) => [path, uncleanText(s), JSON.stringify(s)])
+          .filter(([, why]) => why !== undefined);
+        expect(unclean).toEqual([]);
+        if (stringsIn(input).some(([, s]) => s !== s.normalize('NFC'))) recomposed++;
+      }),
+      { numRuns: RUNS },
+    );
+    // Both kinds happen: accepted input at all, and accepted input that had to be composed.
+    expect(accepted).toBeGreaterThan(RUNS / 20);
+    expect(recomposed).toBeGreaterThan(0);
+  }
+
+  it(`referral (${RUNS} inputs)`, () => {
+    everyAcceptedTextIsClean(validReferrals(), (input) => {
+      const r = checkReferral(input);
+      return r.ok ? r.referral : undefined;
+    });
+  });
+
+  it.each(Object.keys(COMMAND_CLI) as UpdateName[])(`%s payload (${RUNS} inputs)`, (name) => {
+    everyAcceptedTextIsClean(validPayloads()[name], (input) => {
+      const parsed = COMMANDS[name].schema.safeParse(input);
+      return parsed.success ? parsed.data : undefined;
+    });
+  });
 });

@@ -6,7 +6,8 @@ export function sampleReferral(overrides: Partial<ReferralInput> = {}): Referral
     caseNumber: 'TST-2027-0001',
     municipality: 'beverwijk',
     route: 'direct',
-    referralDate: '2027-03-01',
+    // A day in the past: the door and the workflow refuse a referral date in the future.
+    referralDate: '2026-11-02',
     acute: false,
     referrer: {
       organisation: 'Jeugdbescherming (fictief)',

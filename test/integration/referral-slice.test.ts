@@ -103,7 +103,7 @@ describe('referral slice on the dev server, SMTP and database', () => {
       )
       .catch((e) => e);
     expect(err).toMatchObject({ code: 'INVALID_REFERRAL' });
-    expect(err.problems).toEqual([expect.stringMatching(/^geboortedatum jongere: de jongere is 27 jaar/)]);
+    expect(err.problems).toEqual([expect.stringMatching(/^geboortedatum jongere: de jongere is 26 jaar/)]);
     await expect(client.status('INT-2027-0003')).rejects.toMatchObject({ code: 'CASE_NOT_FOUND' });
   });
 });

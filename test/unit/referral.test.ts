@@ -15,13 +15,19 @@ describe('R1: referral checked at the door', () => {
 
   it('refuses a young person outside 12–23 on the referral date, naming the field', () => {
     const tooYoung = problemsOf(
-      sampleReferral({ youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2015-03-02' } }),
+      sampleReferral({
+        referralDate: '2027-03-01',
+        youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2015-03-02' },
+      }),
     );
     expect(tooYoung).toEqual([
       expect.stringMatching(/^geboortedatum jongere: de jongere is 11 jaar op de aanmelddatum/),
     ]);
     const tooOld = problemsOf(
-      sampleReferral({ youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2003-02-28' } }),
+      sampleReferral({
+        referralDate: '2027-03-01',
+        youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2003-02-28' },
+      }),
     );
     expect(tooOld[0]).toMatch(/is 24 jaar/);
   });
@@ -29,12 +35,18 @@ describe('R1: referral checked at the door', () => {
   it('accepts the boundaries 12 and 23 inclusive', () => {
     expect(
       checkReferral(
-        sampleReferral({ youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2015-03-01' } }),
+        sampleReferral({
+          referralDate: '2027-03-01',
+          youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2015-03-01' },
+        }),
       ).ok,
     ).toBe(true);
     expect(
       checkReferral(
-        sampleReferral({ youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2003-03-02' } }),
+        sampleReferral({
+          referralDate: '2027-03-01',
+          youngPerson: { firstName: 'A', lastName: 'B', dateOfBirth: '2003-03-02' },
+        }),
       ).ok,
     ).toBe(true);
   });
