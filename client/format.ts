@@ -130,7 +130,7 @@ export function formatStatus(s: CaseStatus, now = Date.now()): string {
   }
 
   if (s.failedNotifications.length) {
-    head('E-mail die niet verstuurd kon worden:');
+    head('E-mail of registratie die niet lukte:');
     s.failedNotifications.forEach((f) => L.push(`  ${dayOf(f.at)}  ${f.kind}: ${f.error}`));
   }
   return L.join('\n');
@@ -142,7 +142,7 @@ export function formatTimeline(s: CaseStatus): string {
   if (s.timeline.length === 0) return `Casus ${s.caseNumber}: nog geen gebeurtenissen.`;
   return [
     `Tijdlijn van casus ${s.caseNumber}:`,
-    ...s.timeline.map((t) => `  ${formatDateTime(t.at)}  ${t.text}`),
+    ...s.timeline.map((t) => `  ${formatDateTime(t.at)}  ${t.text}${t.by ? ` (door ${t.by})` : ''}`),
   ].join('\n');
 }
 
@@ -170,6 +170,8 @@ export function formatList(items: CaseListItem[]): string {
     day(i.nextUvoDue),
     day(i.limitDate),
     i.overdue ? 'ja' : 'nee',
+    i.problems?.length ? `LET OP: ${i.problems.join('; ')}` : '-',
   ]);
-  return `${table(['casus', 'gemeente', 'status', 'AVE', 'opschaling', 'volgende UVO', 'einddatum', 'termijn verlopen'], rows)}\n${items.length} ${items.length === 1 ? 'casus' : 'casussen'}`;
+  const stuck = items.filter((i) => i.problems?.length).length;
+  return `${table(['casus', 'gemeente', 'status', 'AVE', 'opschaling', 'volgende UVO', 'einddatum', 'termijn verlopen', 'probleem'], rows)}\n${items.length} ${items.length === 1 ? 'casus' : 'casussen'}${stuck > 0 ? `, waarvan ${stuck} met een probleem (zie docs/operations.md, "Probleemmeldingen")` : ''}`;
 }

@@ -18,6 +18,8 @@ export interface TimelineEntry {
   kind: string;
   /** Short Dutch description, without personal data. */
   text: string;
+  /** Who gave the command that made this entry (absent: Casusregie itself, or a command without actor). */
+  by?: string;
 }
 
 export interface CasePartner {
