@@ -42,9 +42,36 @@ export const timingsSchema = z.object({
    * instead of a calendar month. Unset in production.
    */
   monthMs: z.number().int().positive().optional(),
+  /**
+   * The working hour ("uu:mm", Europe/Amsterdam) at which mail counted in calendar days goes
+   * out: a reminder before a due date or a UVO, and an overdue report (docs/lifecycle.md,
+   * "Werkuur en kalenderdagen"). Optional because cases started before it was added carry
+   * timings without it; they get {@link DEFAULT_WORK_HOUR}.
+   */
+  workHour: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+    .optional(),
 });
 
 export type Timings = z.infer<typeof timingsSchema>;
+
+/** Product default of the working hour: 08:30 in Amsterdam. */
+export const DEFAULT_WORK_HOUR = '08:30';
+
+/** The working hour as "uu:mm" from "8:30" or "08:30"; undefined when it is not a time of day. */
+export function parseWorkHour(raw: string): string | undefined {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(raw.trim());
+  if (!m) return undefined;
+  const [hours, minutes] = [Number(m[1]), Number(m[2])];
+  if (hours > 23 || minutes > 59) return undefined;
+  return `${String(hours).padStart(2, '0')}:${m[2]}`;
+}
+
+/** Whether a duration counts in whole days (then it is counted in calendar days: docs/lifecycle.md). */
+export function inWholeDays(ms: number): boolean {
+  return ms > 0 && ms % DAY === 0;
+}
 
 export const DEFAULT_TIMINGS: Timings = {
   assessmentReminder: 5 * DAY,
@@ -61,6 +88,7 @@ export const DEFAULT_TIMINGS: Timings = {
   limitDecisionReminder: 1 * WEEK,
   extensionMaxMonths: 3,
   extensionWarningMonths: 1,
+  workHour: DEFAULT_WORK_HOUR,
 };
 
 /** Environment variable of each timing; durations like "2w", months as whole numbers. */
@@ -80,6 +108,7 @@ export const TIMING_ENV: Record<keyof Timings, string> = {
   extensionMaxMonths: 'TIMING_EXTENSION_MAX_MONTHS',
   extensionWarningMonths: 'TIMING_EXTENSION_WARNING_MONTHS',
   monthMs: 'TIMING_MONTH',
+  workHour: 'CASUS_WERKUUR',
 };
 
 const MONTH_COUNTS = new Set<keyof Timings>(['limitMonths', 'extensionMaxMonths', 'extensionWarningMonths']);
@@ -100,7 +129,14 @@ export function timingsFromEnv(env: Record<string, string | undefined>): {
   for (const [key, name] of Object.entries(TIMING_ENV) as [keyof Timings, string][]) {
     const raw = env[name];
     if (raw === undefined || raw.trim() === '') continue;
-    if (key === 'limitWarningMonths') {
+    if (key === 'workHour') {
+      const workHour = parseWorkHour(raw);
+      if (workHour === undefined) {
+        problems.push(
+          `${name}: verwacht een tijdstip als "08:30" (uren:minuten, Nederlandse tijd) (gekregen: "${raw}")`,
+        );
+      } else timings.workHour = workHour;
+    } else if (key === 'limitWarningMonths') {
       const months = raw.split(',').map((part) => Number(part.trim()));
       if (months.some((m) => !Number.isInteger(m) || m <= 0)) {
         problems.push(

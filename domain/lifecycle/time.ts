@@ -98,5 +98,21 @@ export function onDayAtTimeOf(isoDate: string, likeMs: number): number {
   return fromWallClock(Date.UTC(y, m, d, like.getUTCHours(), like.getUTCMinutes(), like.getUTCSeconds()));
 }
 
+/** The day ("JJJJ-MM-DD") `days` calendar days after a day (before it when negative). */
+export function plusDays(isoDate: string, days: number): string {
+  const [y, m, d] = parseDay(isoDate);
+  return new Date(Date.UTC(y, m, d + days)).toISOString().slice(0, 10);
+}
+
+/**
+ * The moment a day ("JJJJ-MM-DD") reaches a wall-clock time ("uu:mm") in the municipality:
+ * `atTimeOnDay('2027-04-18', '08:30')` is 06:30 UTC (summer time), in winter 07:30 UTC.
+ */
+export function atTimeOnDay(isoDate: string, time: string): number {
+  const [y, m, d] = parseDay(isoDate);
+  const [hours, minutes] = time.split(':').map(Number);
+  return fromWallClock(Date.UTC(y, m, d, hours, minutes));
+}
+
 export const iso = (ms: number) => new Date(ms).toISOString();
 export const ms = (isoText: string) => new Date(isoText).getTime();

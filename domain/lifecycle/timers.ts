@@ -6,7 +6,7 @@
  */
 import type { EscalationLevel } from '../contract';
 import { ESCALATION_LEVELS } from '../contract';
-import { formatDuration } from '../duration';
+import { DAY, formatDuration } from '../duration';
 import {
   Ctx,
   findPartner,
@@ -21,7 +21,8 @@ import {
 import { raiseSignal } from './commands';
 import type { CaseData } from './state';
 import { isRunning, openEscalations } from './state';
-import { dayOf, dutchDay, endOfDayMs, ms, plusMonths } from './time';
+import { DEFAULT_WORK_HOUR, inWholeDays } from '../timings';
+import { atTimeOnDay, dayOf, dutchDay, endOfDayMs, ms, plusDays, plusMonths } from './time';
 
 export interface DueTimer {
   /** Stable key: also the idempotency key of what it sends. */
@@ -48,10 +49,43 @@ function nextInSeries(
   }
 }
 
+/**
+ * How a case counts days (docs/lifecycle.md, "Werkuur en kalenderdagen"). Counted in calendar
+ * days in Amsterdam, a reminder or report falls at the working hour of its day: 2 days before
+ * a due date of 2027-04-20 is 2027-04-18 at 08:30; the overdue report of that action
+ * 2027-04-21 at 08:30. A duration that is not a whole number of days (a demonstration's
+ * "30s") stays an exact duration. Cases started before this rule keep N × 24 hours
+ * (`ctx.old.daysAs24Hours`).
+ */
+export function dayCounting(ctx: Pick<Ctx, 'timings' | 'old'>) {
+  const calendar = !ctx.old?.daysAs24Hours;
+  const workHour = ctx.timings.workHour ?? DEFAULT_WORK_HOUR;
+  const atWorkHour = (day: string) => atTimeOnDay(day, workHour);
+  return {
+    /** `duration` before (sign −1) or after (+1) the day of an appointment or due moment. */
+    aroundDay(anchor: number, duration: number, sign: 1 | -1): number {
+      return calendar && inWholeDays(duration)
+        ? atWorkHour(plusDays(dayOf(anchor), (sign * duration) / DAY))
+        : anchor + sign * duration;
+    },
+    /** The moment an action due on `day` is overdue: the next day at the working hour. */
+    overdue(day: string): number {
+      return calendar ? atWorkHour(plusDays(day, 1)) : endOfDayMs(day);
+    },
+    /** `before` ahead of the end of the due day `day`: calendar days at the working hour. */
+    beforeDueDay(day: string, before: number): number {
+      return calendar && inWholeDays(before)
+        ? atWorkHour(plusDays(day, -before / DAY))
+        : endOfDayMs(day) - before;
+    },
+  };
+}
+
 /** Every timer that is still to fire for the case as it is now, earliest first. */
-export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
+export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings' | 'old'>): DueTimer[] {
   const s = d.status;
   const t = ctx.timings;
+  const days = dayCounting(ctx);
   const cn = s.caseNumber;
   const fired = new Set(d.memory.fired);
   const due: DueTimer[] = [];
@@ -91,7 +125,10 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
   if (!s.uvo.planned) {
     add({
       key: `${cn}:uvo-plannen-herinnering:${s.dates.nextUvoDue}`,
-      at: Math.max(nextUvoDue - t.uvoPlanReminderBefore, ms(s.dates.lastUvoHeld ?? s.dates.acceptedAt!)),
+      at: Math.max(
+        days.aroundDay(nextUvoDue, t.uvoPlanReminderBefore, -1),
+        ms(s.dates.lastUvoHeld ?? s.dates.acceptedAt!),
+      ),
       name: 'UVO plannen',
       rule: 'R7',
       fire(d, ctx) {
@@ -137,7 +174,7 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
   // R8, R9: around a planned UVO.
   const u = s.uvo.planned;
   if (u) {
-    const reminderAt = ms(u.start) - t.attendeeReminderBefore;
+    const reminderAt = days.aroundDay(ms(u.start), t.attendeeReminderBefore, -1);
     if (reminderAt > ms(u.plannedAt)) {
       add({
         key: `${cn}:uvo-herinnering:${u.id}:${u.sequence}`,
@@ -154,7 +191,7 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
     }
     add({
       key: `${cn}:uvo-verslag-herinnering:${u.id}:${u.sequence}`,
-      at: ms(u.start) + t.reportReminderAfter,
+      at: days.aroundDay(ms(u.start), t.reportReminderAfter, 1),
       name: 'UVO-verslag',
       rule: 'R9',
       fire(d, ctx) {
@@ -171,9 +208,9 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
 
   // R10: action items.
   for (const a of s.actions.filter((x) => !x.doneAt)) {
-    const dueAt = endOfDayMs(a.due);
+    const dueAt = days.overdue(a.due);
     const owner = () => findPartner(d, a.owner);
-    const reminderAt = dueAt - t.actionReminderBefore;
+    const reminderAt = days.beforeDueDay(a.due, t.actionReminderBefore);
     if (reminderAt > ms(a.createdAt)) {
       add({
         key: `${cn}:actie-herinnering:${a.id}`,
@@ -374,7 +411,7 @@ export function dueTimers(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer[] {
 }
 
 /** The earliest timer and its moment, for `condition(…, timeout)`. */
-export function earliest(d: CaseData, ctx: Pick<Ctx, 'timings'>): DueTimer | undefined {
+export function earliest(d: CaseData, ctx: Pick<Ctx, 'timings' | 'old'>): DueTimer | undefined {
   return dueTimers(d, ctx)[0];
 }
 

@@ -60,7 +60,7 @@ describe('due timers (pure)', () => {
     const d = accepted();
     const byRule = dueTimers(d, ctxAt(T0)).map((t) => [t.name, new Date(t.at).toISOString()]);
     expect(byRule).toEqual([
-      ['UVO plannen', new Date(T0 + 4 * WEEK).toISOString()],
+      ['UVO plannen', '2027-02-28T07:30:00.000Z'], // 14 calendar days before the due day, at 08:30
       ['UVO-termijn', new Date(T0 + 6 * WEEK).toISOString()],
       ['6-maandenwaarschuwing', '2027-07-31T08:00:00.000Z'],
       ['8-maandenwaarschuwing', '2027-09-30T08:00:00.000Z'],

@@ -25,6 +25,7 @@ import {
   waitForSent,
 } from '../helpers/case-harness';
 import { eventually } from '../helpers/eventually';
+import { workHourAround } from '../helpers/work-hour';
 
 let h: Harness;
 beforeAll(async () => {
@@ -83,8 +84,8 @@ describe('long life', () => {
     // Timers keep running in the new run: the action reminder, and nothing fires twice.
     await h.env.sleep(uvo + 10 * DAY - (await h.now()));
     const [reminder] = await waitForSent(h, cn, (s) => s.kind === 'actie-herinnering');
-    // 2 days before the end of the due day in Amsterdam (winter time: 23:00 UTC), within an hour for summer time.
-    expect(near(reminder.at, Date.parse(`${due}T23:00:00Z`) - 2 * DAY, HOUR)).toBe(true);
+    // 2 calendar days before the due date, at 08:30 in Amsterdam.
+    expect(near(reminder.at, workHourAround(`${due}T12:00:00Z`, -2))).toBe(true);
     expect(h.sent(cn).filter((s) => s.kind === 'actie-herinnering')).toHaveLength(1);
     expect(
       h

@@ -11,7 +11,7 @@ import {
   recordUvoReportUpdate,
   SEARCH_ATTRIBUTES,
 } from '../../domain/contract';
-import { DAY, WEEK } from '../../domain/duration';
+import { WEEK } from '../../domain/duration';
 import {
   accept,
   command,
@@ -27,6 +27,7 @@ import {
   waitForSent,
 } from '../helpers/case-harness';
 import { PARTNERS } from '../helpers/referral';
+import { workHourAround } from '../helpers/work-hour';
 
 const CJG = PARTNERS.cjg;
 const POLITIE = PARTNERS.politie;
@@ -90,7 +91,7 @@ describe('the lifecycle of a case (happy path)', () => {
 
     await h.env.sleep(uvo1 + HOUR - (await h.now()));
     const reminders = await waitForSent(h, cn, (s) => s.kind === 'uvo-herinnering', 3);
-    expect(reminders.every((s) => near(s.at, uvo1 - 2 * DAY))).toBe(true);
+    expect(reminders.every((s) => near(s.at, workHourAround(uvo1, -2)))).toBe(true); // 2 calendar days before, 08:30
 
     const report1 = await command(handle, recordUvoReportUpdate, {
       attendees: ['politie', 'cjg'],

@@ -9,14 +9,13 @@ import {
   SEARCH_ATTRIBUTES,
 } from '../../domain/contract';
 import { DAY, WEEK } from '../../domain/duration';
-import { addDays, startOfDay } from 'date-fns';
-import { tz } from '@date-fns/tz';
 import {
   accept,
   command,
   dayAfter,
   Harness,
   HOUR,
+  MINUTE,
   near,
   refusal,
   samplePlan,
@@ -25,6 +24,7 @@ import {
   stop,
   waitForSent,
 } from '../helpers/case-harness';
+import { workHourAround } from '../helpers/work-hour';
 
 let h: Harness;
 beforeAll(async () => {
@@ -55,7 +55,7 @@ async function firstUvo(cn: string, after: number) {
 }
 
 describe('UVO rhythm', () => {
-  it('R7, R11, R13: no UVO held → plan reminder at due−2w, termijnsignaal to beleid exactly 6 weeks after the last UVO, cleared by the next UVO', async () => {
+  it('R7, R11, R13: no UVO held → plan reminder 14 calendar days before the due day at 08:30, termijnsignaal to beleid exactly 6 weeks after the last UVO, cleared by the next UVO', async () => {
     const cn = 'TST-UVO-1';
     const { handle, acceptedAt, heldAt } = await firstUvo(cn, 2 * WEEK);
     const due = heldAt + 6 * WEEK;
@@ -66,7 +66,7 @@ describe('UVO rhythm', () => {
     const planReminders = sent.filter((s) => s.kind === 'uvo-plannen-herinnering');
     expect(planReminders).toHaveLength(1);
     expect(planReminders[0].to).toEqual(['regisseur']);
-    expect(near(planReminders[0].at, due - 2 * WEEK)).toBe(true);
+    expect(near(planReminders[0].at, workHourAround(due, -14))).toBe(true);
 
     // The signal runs from the last UVO, not from acceptance (which would be 2 weeks earlier).
     const signals = sent.filter((s) => s.kind === 'termijnsignaal');
@@ -141,7 +141,7 @@ describe('UVO rhythm', () => {
     await stop(handle);
   });
 
-  it('R8: planning invites with a calendar event; re-planning sends an update, cancelling a cancellation; attendees are reminded 2 days before', async () => {
+  it('R8: planning invites with a calendar event; re-planning sends an update, cancelling a cancellation; attendees are reminded 2 calendar days before, at 08:30', async () => {
     const cn = 'TST-UVO-3';
     const handle = await h.startCase(cn);
     await accept(h, handle);
@@ -179,8 +179,8 @@ describe('UVO rhythm', () => {
       end: new Date(moved + HOUR).toISOString(),
       location: 'Wijkcentrum',
     });
-    // Reminded 2 days before the new time, never for the old one.
-    expect(near(uvoMails[2].at, moved - 2 * DAY)).toBe(true);
+    // Reminded 2 calendar days before the new day, at 08:30; never for the old one.
+    expect(near(uvoMails[2].at, workHourAround(moved, -2))).toBe(true);
     const st = await status(handle);
     expect(st.uvo.planned).toBeUndefined();
     expect(st.uvo.cancelled).toEqual([expect.objectContaining({ id: 'U1', reason: 'Ziekte' })]);
@@ -194,7 +194,7 @@ describe('UVO rhythm', () => {
     await stop(handle);
   });
 
-  it('R9: a report not recorded 2 days after the UVO reminds the regisseur; the late report is still accepted', async () => {
+  it('R9: a report not recorded on the second day after the UVO reminds the regisseur at 08:30; the late report is still accepted', async () => {
     const cn = 'TST-UVO-4';
     const handle = await h.startCase(cn);
     await accept(h, handle);
@@ -208,7 +208,7 @@ describe('UVO rhythm', () => {
     await h.env.sleep(start + 3 * DAY - (await h.now()));
     const [reminder] = await waitForSent(h, cn, (s) => s.kind === 'uvo-verslag-herinnering');
     expect(reminder.to).toEqual(['regisseur']);
-    expect(near(reminder.at, start + 2 * DAY)).toBe(true);
+    expect(near(reminder.at, workHourAround(start, 2))).toBe(true);
     const result = await command(handle, recordUvoReportUpdate, {
       attendees: ['politie'],
       summary: 'Laat verslag',
@@ -221,7 +221,7 @@ describe('UVO rhythm', () => {
     await stop(handle);
   });
 
-  it('R10: attendees get the action list; owners are reminded 2 days before the due date; overdue actions go to owner and regisseur', async () => {
+  it('R10: attendees get the action list; owners are reminded 2 calendar days before the due date at 08:30 Amsterdam; overdue actions go to owner and regisseur the day after at 08:30', async () => {
     const cn = 'TST-UVO-5';
     const { handle, heldAt } = await firstUvo(cn, 1 * WEEK);
     const due = dayAfter(heldAt, 10);
@@ -247,11 +247,12 @@ describe('UVO rhythm', () => {
     ]);
     // A2 is done in time: no reminder, no overdue report for it.
     await command(handle, completeActionUpdate, { id: 'A2' });
-    // Due at the end of the due day in Amsterdam (computed independently of the workflow's code).
-    const dueAt = addDays(
-      startOfDay(new Date(`${due}T12:00:00Z`), { in: tz('Europe/Amsterdam') }),
-      1,
-    ).getTime();
+    // Reminder on the second day before the due date at 08:30; overdue report the day after it
+    // at 08:30 (not at midnight): due 2027-04-20 → 2027-04-18 08:30 and 2027-04-21 08:30.
+    const remindAt = workHourAround(`${due}T12:00:00Z`, -2);
+    const dueAt = workHourAround(`${due}T12:00:00Z`, 1);
+    await h.env.sleep(remindAt - MINUTE - (await h.now()));
+    expect(h.sent(cn).filter((s) => s.kind === 'actie-herinnering')).toEqual([]);
     await h.env.sleep(dueAt + HOUR - (await h.now()));
     await waitForSent(h, cn, (s) => s.kind === 'actie-verlopen', 2);
     const a1 = h.sent(cn).filter((s) => s.request.data.actionId === 'A1');
@@ -260,7 +261,7 @@ describe('UVO rhythm', () => {
       'actie-verlopen → politie',
       'actie-verlopen → regisseur',
     ]);
-    expect(near(a1[0].at, dueAt - 2 * DAY)).toBe(true);
+    expect(near(a1[0].at, remindAt)).toBe(true);
     expect(near(a1[1].at, dueAt)).toBe(true);
     expect(h.sent(cn).filter((s) => s.request.data.actionId === 'A2')).toEqual([]);
     const st = await status(handle);
