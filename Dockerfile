@@ -16,13 +16,16 @@ COPY client ./client
 COPY scripts ./scripts
 # Compiles to dist/ and bundles the workflow code once (dist/workflow-bundle.js), so the worker
 # does not bundle at every start.
-RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+RUN npm run build
 
+# The runtime holds production dependencies only: no MailDev, no Temporal test SDK, no tsx, no
+# PGlite (they serve `npm start` and the tests). The compiled worker imports none of them
+# (checked in test/ops/compose.test.ts).
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=build --chown=root:root /app/package.json ./package.json
-COPY --from=build --chown=root:root /app/node_modules ./node_modules
+COPY --chown=root:root package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build --chown=root:root /app/dist ./dist
 # Read at run time from the project root: the SQL migrations and the example contacts file.
 COPY --chown=root:root activities/db/migrations ./activities/db/migrations

@@ -123,7 +123,12 @@ export async function startTemporal(opts: {
   port: number;
   uiPort: number;
   namespace: string;
-  /** The codec endpoint the Web UI decodes payloads with (`--ui-codec-endpoint`). */
+  /**
+   * A codec endpoint for the Web UI (`--ui-codec-endpoint`). `npm start` gives none: the UI
+   * server hands its codec address to anyone who asks (`GET /api/v1/settings`), so an address
+   * with a secret must not go there; the operator enters it in their own browser instead
+   * (docs/operations.md, "Toegang tot de codec").
+   */
   codecEndpoint?: string;
 }): Promise<Running & { env: TestWorkflowEnvironment; address: string; uiUrl: string }> {
   fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });

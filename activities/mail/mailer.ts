@@ -4,19 +4,54 @@ import nodemailer, { Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Pool } from 'pg';
+import { isLoopbackHost, smtpUrlTlsProblem } from '../../domain/config';
 
-/** A nodemailer transport on an SMTP URL (smtp:// or smtps://). */
-export function createTransport(smtpUrl: string): Transporter {
+export interface SmtpSecurityOptions {
+  /** CASUS_SMTP_ALLOW_PLAINTEXT=ja: a relay outside this machine may get mail without TLS. */
+  allowPlaintext?: boolean;
+  /** Extra TLS options (e.g. `ca` for a relay with an internal certificate authority). */
+  tls?: { ca?: string | Buffer; servername?: string };
+}
+
+/**
+ * The TLS rule for an SMTP URL (docs/operations.md, "Mail alleen versleuteld"):
+ * - `smtps://`: TLS from the first byte, certificate checked;
+ * - `smtp://` to a loopback host (MailDev, a local relay): plain SMTP, the mail stays on this machine;
+ * - `smtp://` to any other host: STARTTLS required (`requireTLS`), certificate checked: a relay
+ *   that does not offer it gets no mail and no credentials — unless `allowPlaintext`.
+ */
+export function smtpTransportOptions(smtpUrl: string, opts: SmtpSecurityOptions = {}): SMTPTransport.Options {
+  const problem = smtpUrlTlsProblem(smtpUrl, opts.allowPlaintext ?? false);
+  if (problem) throw new Error(problem);
   const url = new URL(smtpUrl);
-  const local = ['localhost', '127.0.0.1', '::1'].includes(url.hostname);
-  return nodemailer.createTransport({
+  const local = isLoopbackHost(url.hostname);
+  const plain = url.protocol === 'smtp:';
+  return {
     url: smtpUrl,
     // The embedded mail catcher speaks plain SMTP on loopback.
-    ignoreTLS: local && url.protocol === 'smtp:',
+    ignoreTLS: local && plain,
+    requireTLS: plain && !local && !opts.allowPlaintext,
+    ...(opts.tls ? { tls: opts.tls } : {}),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,
-  } as SMTPTransport.Options);
+  } as SMTPTransport.Options;
+}
+
+/** The TLS rule that applies to an SMTP URL, as one Dutch line for the start-up output (no password). */
+export function smtpSecurityDescription(smtpUrl: string, allowPlaintext = false): string {
+  const url = new URL(smtpUrl);
+  const host = url.hostname;
+  if (url.protocol === 'smtps:') return `mail naar ${host} via TLS (smtps)`;
+  if (isLoopbackHost(host)) return `mail naar ${host} onversleuteld; het blijft op deze machine (loopback)`;
+  if (allowPlaintext)
+    return `LET OP: mail naar ${host} mag onversleuteld (CASUS_SMTP_ALLOW_PLAINTEXT=ja); alleen TLS als de relay STARTTLS aanbiedt`;
+  return `mail naar ${host} alleen via STARTTLS; een relay zonder STARTTLS krijgt geen mail`;
+}
+
+/** A nodemailer transport on an SMTP URL (smtp:// or smtps://), with the TLS rule above. */
+export function createTransport(smtpUrl: string, opts: SmtpSecurityOptions = {}): Transporter {
+  return nodemailer.createTransport(smtpTransportOptions(smtpUrl, opts));
 }
 
 /** A Message-ID derived from the idempotency key: every attempt of one key carries the same one. */
@@ -210,9 +245,9 @@ export class ExactlyOnceMailer {
     } catch (err) {
       if (fenceLost)
         throw new MailBusyError('Een andere poging heeft deze e-mail overgenomen; later opnieuw proberen');
-      const e = err as { responseCode?: number; code?: string; rejected?: string[] };
+      const e = err as SmtpError;
       const code = e.responseCode;
-      if (code !== undefined && code >= 500) {
+      if (isPermanentRefusal(e)) {
         // A permanent refusal, whether of the recipients or of the message: nothing was delivered.
         const error = `${code} ${e.code ?? ''}`.trim();
         const rejected = e.rejected && e.rejected.length > 0 ? e.rejected : mail.to;
@@ -226,9 +261,7 @@ export class ExactlyOnceMailer {
       if ((code !== undefined && code >= 400) || !transmitting) {
         // Known not delivered: the server said "later" (4xx), or the data never started.
         await this.release(mail.key, token).catch(() => undefined);
-        throw new TransientMailError(
-          `De mailserver kon de e-mail nu niet aannemen (${code ?? e.code ?? 'geen verbinding'}); later opnieuw proberen`,
-        );
+        throw new TransientMailError(transientReason(e));
       }
       // The connection broke after the data had started: the server may or may not have it.
       await this.pool.query(
@@ -323,6 +356,32 @@ export class ExactlyOnceMailer {
     );
     return res.rows[0] as NotificationRow;
   }
+}
+
+/** What nodemailer's error carries (never its message: it may quote an address). */
+type SmtpError = { responseCode?: number; code?: string; command?: string; rejected?: string[] };
+
+/**
+ * A permanent refusal of this mail: the server refused its recipients or its message with a
+ * 5xx (EENVELOPE at MAIL FROM / RCPT TO / DATA, EMESSAGE at the end of the data), or nodemailer
+ * found the envelope or message itself unusable (no code). A 5xx that is not about this mail —
+ * at the greeting, EHLO or login (a wrong password: EAUTH 535) — is a problem of the connection
+ * that an administrator fixes: it is retried (bounded by the activity's retry policy), never
+ * recorded as a refusal of the mail.
+ */
+export function isPermanentRefusal(e: SmtpError): boolean {
+  if (e.code !== 'EENVELOPE' && e.code !== 'EMESSAGE') return false;
+  const code = e.responseCode;
+  return code === undefined ? e.command === 'API' || e.command === 'MAIL FROM' : code >= 500;
+}
+
+/** The Dutch reason of a transient failure: the server's code or the kind of error, never its text. */
+function transientReason(e: SmtpError): string {
+  if (e.code === 'EAUTH')
+    return `De mailserver weigerde het inloggen${e.responseCode ? ` (code ${e.responseCode})` : ''}; controleer gebruiker en wachtwoord in SMTP_URL. Later opnieuw proberen`;
+  if (e.code === 'ETLS' || e.code === 'EREQUIRETLS')
+    return 'De versleutelde verbinding met de mailserver mislukte (TLS); later opnieuw proberen';
+  return `De mailserver kon de e-mail nu niet aannemen (${e.responseCode ?? e.code ?? 'geen verbinding'}); later opnieuw proberen`;
 }
 
 function toNodemailer(mail: OutgoingMail, messageId: string): Mail.Options {

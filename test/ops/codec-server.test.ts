@@ -1,6 +1,7 @@
 /**
  * The codec endpoint for the Web UI: the codec-server protocol, bearer token, CORS limited to
- * the UI origin, and the embedded stack's token-less access from the local UI only.
+ * the UI origin, the embedded stack's secret path (the UI's Origin alone is no credential),
+ * 413 for an oversized body and an empty answer for an empty request.
  */
 import crypto from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -14,6 +15,8 @@ const codec = new AesGcmPayloadCodec(
   parseKeyRing(`k1:${crypto.randomBytes(32).toString('base64')}`, undefined).ring!,
 );
 const referral = { youngPerson: { firstName: 'Sem', lastName: 'van der Testen' } };
+const PATH_SECRET = crypto.randomBytes(32).toString('base64url');
+const LOCAL_UI = 'http://localhost:8233';
 
 let production: RunningCodecServer;
 let embedded: RunningCodecServer;
@@ -32,8 +35,8 @@ beforeAll(async () => {
     codec,
     host: '127.0.0.1',
     port: 0,
-    corsOrigins: ['http://localhost:8233'],
-    allowLocalUiWithoutToken: true,
+    corsOrigins: [LOCAL_UI],
+    pathSecret: PATH_SECRET,
   });
   const [p] = await codec.encode([defaultPayloadConverter.toPayload(referral)]);
   encryptedBody = JSON.stringify({
@@ -51,8 +54,13 @@ afterAll(async () => {
   await Promise.all([production?.close(), embedded?.close()]);
 });
 
-const decode = (server: RunningCodecServer, headers: Record<string, string>, body = encryptedBody) =>
-  fetch(`${server.url}/decode`, {
+const decode = (
+  server: RunningCodecServer,
+  headers: Record<string, string>,
+  body: string | Buffer = encryptedBody,
+  base = server.url,
+) =>
+  fetch(`${base}/decode`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-Namespace': 'default', ...headers },
     body,
@@ -154,12 +162,104 @@ describe('codec endpoint', () => {
     );
   });
 
-  it('embedded stack: the local UI (loopback, its own origin) decodes without a token; nothing else does', async () => {
-    const ui = await decode(embedded, { Origin: 'http://localhost:8233' });
+  it("embedded stack: the UI's Origin without the secret gets 401 and no plaintext", async () => {
+    // What anyone on the machine can send: the UI's origin (and loopback), without the secret.
+    const attempts: [string, Record<string, string>][] = [
+      [embedded.url, { Origin: LOCAL_UI }],
+      [embedded.url, {}],
+      [`${embedded.url}/${PATH_SECRET.slice(0, -1)}x`, { Origin: LOCAL_UI }],
+      [`${embedded.url}/${PATH_SECRET}/extra`, { Origin: LOCAL_UI }],
+    ];
+    for (const [base, headers] of attempts) {
+      const res = await decode(embedded, headers, encryptedBody, base);
+      expect({ base: base.replace(PATH_SECRET, '<geheim>'), status: res.status }).toEqual({
+        base: base.replace(PATH_SECRET, '<geheim>'),
+        status: [`${embedded.url}/${PATH_SECRET}/extra`].includes(base) ? 404 : 401,
+      });
+      const text = await res.text();
+      expect(text).not.toContain('Sem');
+      expect(text).not.toContain(Buffer.from(JSON.stringify(referral)).toString('base64').slice(0, 20));
+    }
+    // The secret is required on /encode too.
+    const enc = await fetch(`${embedded.url}/encode`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: LOCAL_UI },
+      body: '{"payloads":[]}',
+    });
+    expect(enc.status).toBe(401);
+  });
+
+  it('embedded stack: the address with the secret decodes, for the UI and for the CLI (no Origin)', async () => {
+    expect(embedded.endpoint).toBe(`${embedded.url}/${PATH_SECRET}`);
+    const ui = await decode(embedded, { Origin: LOCAL_UI }, encryptedBody, embedded.endpoint);
     expect(ui.status).toBe(200);
+    expect(ui.headers.get('access-control-allow-origin')).toBe(LOCAL_UI);
     expect(await plaintextOf(ui)).toEqual(referral);
-    // No origin (curl, `temporal --codec-endpoint`) or another origin: refused.
-    expect((await decode(embedded, {})).status).toBe(401);
-    expect((await decode(embedded, { Origin: 'http://localhost:9999' })).status).toBe(403);
+    const cli = await decode(embedded, {}, encryptedBody, embedded.endpoint);
+    expect(await plaintextOf(cli)).toEqual(referral);
+    // Another website in the operator's browser is still refused, even with the secret.
+    expect(
+      (await decode(embedded, { Origin: 'http://localhost:9999' }, encryptedBody, embedded.endpoint)).status,
+    ).toBe(403);
+  });
+
+  it('refuses a path secret that is too short to be a secret', async () => {
+    await expect(
+      startCodecServer({ codec, host: '127.0.0.1', port: 0, corsOrigins: [UI], pathSecret: 'kort' }),
+    ).rejects.toThrow(/minstens 32 tekens/);
+  });
+
+  it('answers a 9 MiB body with 413 and a Dutch reason, not a reset connection; the server keeps serving', async () => {
+    const big = JSON.stringify({ payloads: [{ metadata: {}, data: 'A'.repeat(9 * 1024 * 1024) }] });
+    const res = await decode(production, { Authorization: `Bearer ${TOKEN}` }, big);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { fout: string }).fout).toMatch(/te groot: hoogstens 8 MiB/);
+    // Without a Content-Length (chunked), too.
+    const chunked = await fetch(`${production.url}/decode`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${TOKEN}`,
+        'X-Namespace': 'default',
+      },
+      body: new Blob([big]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    const after = await decode(production, { Authorization: `Bearer ${TOKEN}` });
+    expect(await plaintextOf(after)).toEqual(referral);
+  });
+
+  it('answers an empty request ({}, no payloads, empty body) with 200 and no payloads', async () => {
+    for (const body of ['{}', '{"payloads":[]}', '']) {
+      for (const route of ['decode', 'encode']) {
+        const res = await fetch(`${production.url}/${route}`, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            Authorization: `Bearer ${TOKEN}`,
+            'X-Namespace': 'default',
+          },
+          body,
+        });
+        expect({ body, route, status: res.status, answer: await res.json() }).toEqual({
+          body,
+          route,
+          status: 200,
+          answer: { payloads: [] },
+        });
+      }
+    }
+    // Without the secret an empty request is refused all the same.
+    expect((await decode(embedded, { Origin: LOCAL_UI }, '{}')).status).toBe(401);
+    // Not the protocol: still 400.
+    for (const body of ['[]', '{"payloads": "x"}', '{"payloads": [null]}', 'null', 'geen json'])
+      expect({
+        body,
+        status: (await decode(production, { Authorization: `Bearer ${TOKEN}` }, body)).status,
+      }).toEqual({
+        body,
+        status: 400,
+      });
   });
 });

@@ -2,12 +2,14 @@
  * docker-compose.yml cannot run here (no Docker engine), so it is checked against the code:
  * every variable the worker's configuration requires is provided to the worker service, each
  * variable given to it is one the configuration reads, the values pass the configuration's own
- * validation, and the Web UI's codec endpoint is the worker's codec port.
+ * validation, and the Web UI's codec endpoint is the worker's codec port. The image holds
+ * production dependencies only, and the compiled worker and CLI import nothing else.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { builtinModules } from 'node:module';
 import { CONFIG_ENV, loadConfig, PRODUCTION_REQUIRED_ENV, PROJECT_ROOT } from '../../domain/config';
 
 interface Service {
@@ -33,6 +35,7 @@ function environment(service: Service): Record<string, string> {
 const dotEnv: Record<string, string> = {
   TEMPORAL_DB_PASSWORD: 'geheim1',
   RECORDS_DB_PASSWORD: 'geheim2',
+  RECORDS_APP_DB_PASSWORD: 'geheim3',
   CASUS_ENCRYPTION_KEYS: `k1:${crypto.randomBytes(32).toString('base64')}`,
   CASUS_ENCRYPTION_KEY_ID: 'k1',
   CODEC_TOKEN: crypto.randomBytes(32).toString('hex'),
@@ -82,6 +85,15 @@ describe('docker-compose.yml against the configuration', () => {
       expect(workerEnv[secret]).toMatch(/^\$\{\w+:\?/);
     // The connections point at services of this file.
     expect(Object.keys(compose.services)).toContain(new URL(config.databaseUrl!).hostname);
+    // Migrations as the records database's owner; the worker as another user, with its own secret.
+    const owner = new URL(config.databaseOwnerUrl!);
+    const app = new URL(config.databaseUrl!);
+    expect(owner.username).toBe(environment(compose.services['records-db']).POSTGRES_USER);
+    expect(app.username).not.toBe(owner.username);
+    expect(`${app.host}${app.pathname}`).toBe(`${owner.host}${owner.pathname}`);
+    expect(workerEnv.DATABASE_URL).toMatch(/\$\{RECORDS_APP_DB_PASSWORD:\?/);
+    // Plaintext mail only to the catcher inside this file, never to a relay elsewhere.
+    if (config.smtpAllowPlaintext) expect(new URL(config.smtpUrl!).hostname).toBe('mailpit');
     expect(Object.keys(compose.services)).toContain(new URL(config.smtpUrl!).hostname);
     expect(Object.keys(compose.services)).toContain(config.temporal.address!.split(':')[0]);
   });
@@ -123,5 +135,83 @@ describe('docker-compose.yml against the configuration', () => {
     expect(dockerfile).toMatch(/^RUN npm run build\b/m);
     const ignored = fs.readFileSync(path.join(PROJECT_ROOT, '.dockerignore'), 'utf8');
     for (const p of ['data', '.env', 'node_modules']) expect(ignored.split('\n')).toContain(p);
+  });
+
+  it('the compose .env example names every secret the file needs', () => {
+    const example = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'compose.env.example'), 'utf8');
+    const names = new Set(
+      [
+        ...fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8').matchAll(/\$\{(\w+):\?/g),
+      ].map((m) => m[1]),
+    );
+    for (const name of names)
+      expect({ name, listed: new RegExp(`^${name}=`, 'm').test(example) }).toEqual({ name, listed: true });
+  });
+});
+
+/** The bare packages a source file and everything it imports (relatively, at run time) need. */
+function runtimePackages(entries: string[]): Map<string, string> {
+  const seen = new Set<string>();
+  const found = new Map<string, string>();
+  const pattern =
+    /(?:^|[^.\w])(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  const resolve = (from: string, spec: string) => {
+    const base = path.resolve(path.dirname(from), spec);
+    return [base, `${base}.ts`, path.join(base, 'index.ts')].find(
+      (c) => fs.existsSync(c) && fs.statSync(c).isFile(),
+    );
+  };
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(pattern)) {
+      const spec = m[1] ?? m[2] ?? m[3];
+      if (spec.startsWith('.')) {
+        const next = resolve(file, spec);
+        if (next) visit(next);
+      } else if (!spec.startsWith('node:') && !builtinModules.includes(spec.split('/')[0])) {
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+        if (!found.has(name)) found.set(name, path.relative(PROJECT_ROOT, file));
+      }
+    }
+  };
+  entries.forEach((e) => visit(path.join(PROJECT_ROOT, e)));
+  return found;
+}
+
+describe('the production image: production dependencies only', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
+  const dockerfile = fs.readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
+  const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+
+  it('keeps the mail catcher, the testing SDK, tsx and PGlite out of the production dependencies', () => {
+    for (const dev of [
+      'maildev',
+      '@temporalio/testing',
+      'tsx',
+      '@electric-sql/pglite',
+      '@electric-sql/pglite-socket',
+    ]) {
+      expect({ dev, production: dev in pkg.dependencies }).toEqual({ dev, production: false });
+      expect(pkg.devDependencies[dev]).toBeDefined();
+    }
+  });
+
+  it('the worker and the CLI import at run time only production dependencies', () => {
+    const used = runtimePackages(['worker/main.ts', 'client/cli.ts']);
+    expect(used.size).toBeGreaterThan(10);
+    for (const [name, from] of used)
+      expect({ name, from, production: name in pkg.dependencies }).toEqual({ name, from, production: true });
+    for (const dev of ['maildev', '@temporalio/testing', 'tsx']) expect(used.has(dev)).toBe(false);
+  });
+
+  it('the runtime stage installs with npm ci --omit=dev and copies no node_modules from the build', () => {
+    expect(runtimeStage).toMatch(/^RUN npm ci --omit=dev --ignore-scripts\b/m);
+    expect(runtimeStage).toMatch(/^COPY --chown=root:root package\.json package-lock\.json \.\/$/m);
+    expect(runtimeStage).not.toMatch(/node_modules/);
+    expect(runtimeStage).toMatch(/^COPY --from=build --chown=root:root \/app\/dist \.\/dist$/m);
   });
 });
