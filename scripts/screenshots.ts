@@ -18,7 +18,7 @@ import { chromium } from 'playwright-core';
 import { CasusClient } from '../client/casus-client';
 import { connectionTargets, loadConfig, PROJECT_ROOT } from '../domain/config';
 import { caseWorkflowId, SEARCH_ATTRIBUTES } from '../domain/contract';
-import { casusDataConverter, resolveKeyRing } from '../worker/encryption';
+import { caseKeyStoreFor, casusDataConverter, resolveKeyRing } from '../worker/encryption';
 
 const say = (line: string) => console.log(`[screenshots] ${line}`);
 
@@ -30,10 +30,12 @@ async function main() {
   fs.mkdirSync(out, { recursive: true });
 
   const { ring } = resolveKeyRing(config, true);
+  // Each case under its own data key in the records database, as the CLI reads it.
+  const caseKeys = caseKeyStoreFor(connectionTargets(config).databaseUrl, ring);
   const client = await CasusClient.connect({
     address: connectionTargets(config).temporalAddress,
     namespace: ns,
-    dataConverter: casusDataConverter(ring),
+    dataConverter: casusDataConverter(ring, caseKeys),
   });
   const referral = YAML.parse(
     fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'voorbeeld-aanmelding.yaml'), 'utf8'),
@@ -49,6 +51,7 @@ async function main() {
   }
   const desc = await client.client.workflow.getHandle(caseWorkflowId(caseNumber)).describe();
   await client.close();
+  await caseKeys.close();
 
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'casus-chromium-'));
   // A fresh profile, no background traffic: the browser talks only to the local UI.

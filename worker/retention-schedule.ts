@@ -29,7 +29,7 @@ export async function ensureRetentionSchedule(
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
       state: {
-        note: 'Anonimiseert dagelijks de dossiers van casussen die langer dan de bewaartermijn zijn afgesloten (docs/operations.md).',
+        note: 'Anonimiseert dagelijks de dossiers van casussen die langer dan de bewaartermijn zijn afgesloten en vernietigt hun casussleutel (docs/operations.md, "Bewaartermijn en crypto-shredding").',
       },
     });
     return 'aangemaakt';

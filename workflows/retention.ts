@@ -1,7 +1,8 @@
 /**
  * The retention run, started daily by the schedule `casusregie-bewaartermijn`
  * (worker/retention-schedule.ts): finds ended cases past the retention period, deletes
- * their workflow histories from Temporal and anonymises their records. Its own history holds
+ * their workflow histories from Temporal, anonymises their records and destroys their data
+ * keys (crypto-shredding), and at the end rewrites the touched tables. Its own history holds
  * only case numbers and counts, no personal data.
  */
 import { continueAsNew, log, proxyActivities, setCurrentDetails } from '@temporalio/workflow';
@@ -12,19 +13,33 @@ export interface RetentionActivityContract {
   findExpiredCases(limit: number): Promise<string[]>;
   deleteCaseHistory(caseNumber: string): Promise<{ deleted: number }>;
   anonymiseCase(caseNumber: string): Promise<void>;
+  /** Rewrites the touched tables, so no old row version stays readable in the database files. */
+  scrubRecords(): Promise<{ tables: number; pglite: boolean }>;
 }
 
 export const RETENTION_WORKFLOW_TYPE = 'retentionWorkflow';
 
-const { findExpiredCases, deleteCaseHistory, anonymiseCase } = proxyActivities<RetentionActivityContract>({
-  startToCloseTimeout: '2 minutes',
+const { findExpiredCases, deleteCaseHistory, anonymiseCase, scrubRecords } =
+  proxyActivities<RetentionActivityContract>({
+    startToCloseTimeout: '2 minutes',
+    retry: {
+      initialInterval: '10 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '10 minutes',
+      maximumAttempts: 10,
+    },
+  });
+
+/** VACUUM FULL of the records tables: minutes on a large database. */
+const SCRUB_OPTIONS = {
+  startToCloseTimeout: '1 hour',
   retry: {
-    initialInterval: '10 seconds',
+    initialInterval: '1 minute',
     backoffCoefficient: 2,
-    maximumInterval: '10 minutes',
-    maximumAttempts: 10,
+    maximumInterval: '30 minutes',
+    maximumAttempts: 5,
   },
-});
+} as const;
 
 const BATCH = 50;
 /** Keeps one run's history small; the rest continues as new. */
@@ -48,9 +63,13 @@ export async function retentionWorkflow(
       done++;
     }
     setCurrentDetails(`Bewaartermijn: ${previous.anonymised + done} casussen geanonimiseerd in deze ronde.`);
-    if (done >= PER_RUN)
+    if (done >= PER_RUN) {
+      await scrubRecords.executeWithOptions({ ...SCRUB_OPTIONS, summary: 'Tabellen herschrijven' }, []);
       await continueAsNew<typeof retentionWorkflow>({ anonymised: previous.anonymised + done });
+    }
   }
+  // Also when none were anonymised now: it rewrites only what an earlier run left (a failed rewrite).
+  await scrubRecords.executeWithOptions({ ...SCRUB_OPTIONS, summary: 'Tabellen herschrijven' }, []);
   log.info('retention run finished', { anonymised: previous.anonymised + done });
   return { anonymised: previous.anonymised + done };
 }

@@ -1,7 +1,9 @@
 /**
- * On the real dev server, SMTP and database: payloads are encrypted in Temporal's history,
- * the codec endpoint decodes them with the token, and the retention schedule anonymises
- * the records of an ended case and deletes its history.
+ * On the real dev server, SMTP and database: payloads are encrypted in Temporal's history, each
+ * case under its own data key; the codec endpoint decodes them with the token; the forms and UVO
+ * reports are kept as documents with the case; and the retention schedule anonymises the records
+ * of an ended case, deletes its history and destroys its key, after which every copy of that
+ * history is unreadable while other cases still decode.
  */
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -11,10 +13,16 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTransport } from '../../activities/mail/mailer';
 import { CasusClient } from '../../client/casus-client';
 import { parseKeyRing, PROJECT_ROOT } from '../../domain/config';
-import { assessUpdate, caseWorkflowId } from '../../domain/contract';
+import {
+  assessUpdate,
+  caseWorkflowId,
+  closeCaseUpdate,
+  proposeDeescalationUpdate,
+  recordUvoReportUpdate,
+} from '../../domain/contract';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
 import { startCodecServer, RunningCodecServer } from '../../worker/codec-server';
-import { AesGcmPayloadCodec, casusDataConverter } from '../../worker/encryption';
+import { AesGcmPayloadCodec, CaseKeyStore, casusDataConverter } from '../../worker/encryption';
 import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../../worker/retention-schedule';
 import { createCasusWorker } from '../../worker/worker';
 import { findBinaries } from '../../scripts/tools';
@@ -25,7 +33,9 @@ import { startSmtpCatcher } from '../helpers/smtp';
 import { createDevServerEnv } from '../helpers/temporal';
 
 const ring = parseKeyRing(`test-1:${crypto.randomBytes(32).toString('base64')}`, undefined).ring!;
-const dataConverter = casusDataConverter(ring);
+/** The case keys in the test's records database, as the worker keeps them (worker/main.ts). */
+const caseKeys = new CaseKeyStore(() => db.pool, ring);
+const dataConverter = casusDataConverter(ring, caseKeys);
 const TOKEN = crypto.randomBytes(32).toString('hex');
 /** Personal data of the sample referral that must never be readable in Temporal. */
 const SECRETS = [
@@ -62,6 +72,7 @@ beforeAll(async () => {
     contactsFile: `${PROJECT_ROOT}/config/contacts.yaml`,
     timings: DEFAULT_TIMINGS,
     dataConverter,
+    caseKeys,
     retention: { text: '2y', interval: '2 years' },
   });
   running = worker.run();
@@ -71,7 +82,7 @@ beforeAll(async () => {
     dataConverter,
   });
   codecServer = await startCodecServer({
-    codec: new AesGcmPayloadCodec(ring),
+    codec: new AesGcmPayloadCodec(ring, caseKeys),
     host: '127.0.0.1',
     port: 0,
     token: TOKEN,
@@ -130,6 +141,10 @@ describe('payload encryption in Temporal', () => {
     const texts = readableTexts(history).join('\n');
     for (const secret of SECRETS) expect(texts).not.toContain(secret);
     expect(texts).toContain('binary/encrypted');
+    // Under the case's own data key, named in the payload so the codec endpoint finds it.
+    const raw = JSON.stringify(history);
+    expect(raw).toContain('"encryption-key-kind"');
+    expect(texts).toContain('casus-ENC-2027-0001');
 
     // Decode the start input through the codec endpoint, as the Web UI does.
     const started = history.events[0] as {
@@ -180,18 +195,165 @@ describe('retention', () => {
     await handle.result();
   };
 
-  it('the schedule anonymises ended cases past the retention period and deletes their history; others stay', async () => {
+  /** A whole trajectory, as a regisseur runs it: accepted, one UVO, de-escalated, closed with a breakthrough. */
+  const runToBreakthrough = async (caseNumber: string) => {
+    const today = new Date().toISOString().slice(0, 10);
+    await client.submitReferral(sampleReferral({ caseNumber }));
+    const handle = client.client.workflow.getHandle(caseWorkflowId(caseNumber));
+    await eventually(() => client.status(caseNumber));
+    await handle.executeUpdate(assessUpdate, {
+      args: [
+        {
+          decision: 'accepteren',
+          referrerDiscussed: { on: today, note: 'Besproken' },
+          avePhase: 3,
+          aveReasons: { helpIneffective: true, cooperationStalling: true },
+        },
+      ],
+    });
+    await new Promise((r) => setTimeout(r, 1100)); // the UVO is held after the acceptance
+    await handle.executeUpdate(recordUvoReportUpdate, {
+      args: [
+        {
+          heldAt: new Date().toISOString(),
+          attendees: ['politie'],
+          summary: 'Plan van aanpak vastgesteld met de wijkagent',
+          actions: [{ description: 'Huisbezoek plannen', owner: 'politie', due: today }],
+          plan: {
+            goals: [
+              {
+                domain: 'veiligheid',
+                goal: 'Geen nieuwe incidenten',
+                interventions: [{ description: 'Wekelijks contact wijkagent', owner: 'politie' }],
+              },
+              {
+                domain: 'zorg',
+                goal: 'Passende hulp',
+                interventions: [{ description: 'Intake jeugdhulp', owner: 'politie' }],
+              },
+              {
+                domain: 'gezin',
+                goal: 'Ouders steunen de aanpak',
+                interventions: [{ description: 'Gesprek met ouders', owner: 'politie' }],
+              },
+            ],
+          },
+        },
+      ] as never,
+    });
+    await handle.executeUpdate(proposeDeescalationUpdate, {
+      args: [
+        {
+          breakthrough: 'Hulp loopt, geen incidenten',
+          regieTo: 'cjg',
+          regieToOrganisation: 'CJG',
+          agreements: 'CJG houdt de regie; politie blijft betrokken',
+          avePhase: 2,
+          referrerDiscussed: { on: today },
+          votes: [{ partnerId: 'politie', vote: 'akkoord' }],
+          askByEmail: false,
+        },
+      ] as never,
+    });
+    await handle.executeUpdate(closeCaseUpdate, {
+      args: [
+        {
+          kind: 'doorbraak',
+          reason: 'Doorbraak bereikt en afgeschaald',
+          remainingRisks: {
+            content: 'Terugval mogelijk',
+            context: 'Vrienden in de wijk',
+            process: 'Overdracht aan CJG',
+          },
+          regieHeldBy: 'CJG',
+          aftercare: { needed: true, arrangement: 'CJG-coach volgt 3 maanden' },
+          addedValue: 'Zorg en veiligheid in één plan',
+          referrerInformed: true,
+          evaluationPlannedOn: new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10),
+        },
+      ] as never,
+    });
+    await handle.result();
+  };
+
+  const decodeAtEndpoint = (payloads: unknown[]) =>
+    fetch(`${codecServer.url}/decode`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Namespace': 'default',
+        Authorization: `Bearer ${TOKEN}`,
+      },
+      body: JSON.stringify({ payloads }),
+    });
+  const startInput = (history: { events: Record<string, unknown>[] }) =>
+    (history.events[0] as { workflowExecutionStartedEventAttributes: { input: { payloads: unknown[] } } })
+      .workflowExecutionStartedEventAttributes.input.payloads;
+
+  it('the schedule anonymises ended cases past the retention period, deletes their history and destroys their key; others stay', async () => {
     await decline('RET-2027-0001'); // closed "3 years ago": expired
     await decline('RET-2027-0002'); // closed now: kept
     await client.submitReferral(sampleReferral({ caseNumber: 'RET-2027-0003' })); // running: kept
+    await runToBreakthrough('RET-2027-0004'); // closed "3 years ago": expired
     await eventually(async () => {
       const { rows } = await db.pool.query(
         `SELECT case_number, state FROM cases WHERE case_number LIKE 'RET-%' ORDER BY 1`,
       );
-      expect(rows.map((r) => r.state)).toEqual(['afgewezen', 'afgewezen', 'aangemeld']);
+      expect(rows.map((r) => r.state)).toEqual(['afgewezen', 'afgewezen', 'aangemeld', 'afgesloten']);
     });
+
+    // The forms and the UVO report are kept with the case in the records database, with their content.
+    const forms = await eventually(async () => {
+      const { rows } = await db.pool.query(
+        `SELECT kind, filename, data FROM documents WHERE case_number = 'RET-2027-0004' AND kind <> 'ouderbrief' ORDER BY id`,
+      );
+      expect(rows.map((r) => r.kind)).toEqual(['uvo-verslag', 'afschaalformulier', 'afsluitformulier']);
+      return rows;
+    });
+    expect(forms[0]).toMatchObject({
+      filename: 'uvo-verslag-RET-2027-0004-U1.json',
+      data: {
+        uvoId: 'U1',
+        attendees: ['politie'],
+        summary: 'Plan van aanpak vastgesteld met de wijkagent',
+        actions: [expect.objectContaining({ description: 'Huisbezoek plannen', owner: 'politie' })],
+        plan: expect.objectContaining({ version: 1 }),
+      },
+    });
+    expect(forms[1].data).toMatchObject({
+      breakthrough: 'Hulp loopt, geen incidenten',
+      regieToOrganisation: 'CJG',
+      agreements: 'CJG houdt de regie; politie blijft betrokken',
+      avePhase: 2,
+    });
+    expect(forms[2].data).toMatchObject({
+      kind: 'doorbraak',
+      regieHeldBy: 'CJG',
+      aftercare: { needed: true, arrangement: 'CJG-coach volgt 3 maanden' },
+      remainingRisks: { content: 'Terugval mogelijk' },
+    });
+    // The audit trail refers to each document, without its content.
+    const refs = await db.pool.query(
+      `SELECT details->'document' AS d FROM audit_events WHERE case_number = 'RET-2027-0004' AND jsonb_typeof(details->'document') = 'object' ORDER BY id`,
+    );
+    expect(refs.rows.map((r) => r.d.kind)).toEqual(['uvo-verslag', 'afschaalformulier', 'afsluitformulier']);
+    expect(JSON.stringify(refs.rows)).not.toContain('Huisbezoek');
+
+    // No personal data in the keys of the notification log and the audit trail (the parents' letter went out).
+    const keys = await db.pool.query(
+      `SELECT key AS k FROM notifications WHERE case_number LIKE 'RET-%'
+       UNION ALL SELECT event_key FROM audit_events WHERE case_number LIKE 'RET-%'`,
+    );
+    expect(keys.rows.some((r) => /:ouderbrief:ouder-1/.test(r.k))).toBe(true);
+    expect(keys.rows.filter((r) => /@|anna|Testen/i.test(r.k))).toEqual([]);
+
+    // Before retention the expired case's history decodes at the codec endpoint.
+    const historyBefore = rawHistory(caseWorkflowId('RET-2027-0004'));
+    const keptHistory = rawHistory(caseWorkflowId('RET-2027-0002'));
+    expect((await decodeAtEndpoint(startInput(historyBefore))).status).toBe(200);
+
     await db.pool.query(
-      `UPDATE cases SET closed_at = now() - interval '3 years' WHERE case_number = 'RET-2027-0001'`,
+      `UPDATE cases SET closed_at = now() - interval '3 years' WHERE case_number IN ('RET-2027-0001', 'RET-2027-0004')`,
     );
     const before = await db.pool.query(
       `SELECT count(*)::int AS n FROM audit_events WHERE case_number = 'RET-2027-0001'`,
@@ -225,7 +387,10 @@ describe('retention', () => {
     expect(
       trail.rows.slice(0, -1).every((r) => JSON.stringify(r.details) === '{"geanonimiseerd":true}'),
     ).toBe(true);
-    expect(trail.rows.at(-1)).toEqual({ kind: 'bewaartermijn-verstreken', details: { bewaartermijn: '2y' } });
+    expect(trail.rows.at(-1)).toEqual({
+      kind: 'bewaartermijn-verstreken',
+      details: { bewaartermijn: '2y', casussleutel: 'vernietigd' },
+    });
     const mails = await db.pool.query(
       `SELECT recipients, subject FROM notifications WHERE case_number = 'RET-2027-0001'`,
     );
@@ -254,6 +419,31 @@ describe('retention', () => {
       90_000,
       1000,
     );
+
+    // Crypto-shredding: every copy of the expired case's history (here the one read before
+    // retention, as a backup would hold it) is unreadable now; the endpoint says so in Dutch.
+    await eventually(async () => {
+      const { rows } = await db.pool.query(
+        `SELECT wrapped_key, destroyed_at FROM case_data_keys WHERE workflow_id = 'casus-RET-2027-0004'`,
+      );
+      expect(rows[0]).toMatchObject({ wrapped_key: null, destroyed_at: expect.any(Date) });
+    });
+    const shredded = await decodeAtEndpoint(startInput(historyBefore));
+    expect(shredded.status).toBe(422);
+    expect(((await shredded.json()) as { fout: string }).fout).toMatch(
+      /casus-RET-2027-0004 zijn na de bewaartermijn onleesbaar gemaakt/,
+    );
+    // The endpoint goes on serving: a kept case still decodes.
+    const still = await decodeAtEndpoint(startInput(keptHistory));
+    expect(still.status).toBe(200);
+    const { payloads: kept0 } = (await still.json()) as { payloads: { data: string }[] };
+    expect(JSON.parse(Buffer.from(kept0[0].data, 'base64').toString('utf8')).referral.caseNumber).toBe(
+      'RET-2027-0002',
+    );
+    const docsAfter = await db.pool.query(
+      `SELECT count(*)::int AS n FROM documents WHERE case_number = 'RET-2027-0004'`,
+    );
+    expect(docsAfter.rows[0].n).toBe(0);
 
     // The others are untouched.
     const kept = await db.pool.query(
