@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { log as activityLog } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
@@ -23,7 +24,7 @@ import {
 } from './mail/mailer';
 import { ResolvedRecipient, resolveRecipients, UnknownRecipientError } from './mail/recipients';
 import { InternalKind, RenderRequest, renderMail } from './mail/templates';
-import { CaseRecords } from './records';
+import { CaseRecords, classifyDatabaseError } from './records';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -46,7 +47,14 @@ export const ActivityErrorType = {
   UNKNOWN_RECIPIENT: 'UNKNOWN_RECIPIENT',
   NO_RECIPIENTS: 'NO_RECIPIENTS',
   CONTACTS_UNREADABLE: 'CONTACTS_UNREADABLE',
+  /** The database refuses these data for good (a NUL character, a value too long, a failed check): not retried. */
+  RECORD_REFUSED: 'RECORD_REFUSED',
+  /** The database is away or busy now: retried with backoff, for at most the activity's bound (24 h). */
+  DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
+  /** Any other error: retried with backoff, within the bound; its own message stays in the worker (it may hold data). */
+  UNEXPECTED_ERROR: 'UNEXPECTED_ERROR',
 } as const;
+export type ActivityErrorType = (typeof ActivityErrorType)[keyof typeof ActivityErrorType];
 
 export interface NotificationResult {
   messageId: string;
@@ -192,7 +200,7 @@ export function createActivities(deps: ActivityDeps) {
     }
   }
 
-  return {
+  return classifyErrors({
     /** The timings a new case runs with, from the worker's configuration; called once at the start of a case. */
     async caseTimings(): Promise<Timings> {
       return deps.timings;
@@ -323,7 +331,7 @@ export function createActivities(deps: ActivityDeps) {
         }
       }
     },
-  };
+  });
 
   async function refusedAudit(req: NotificationRequest, refused: number, code: number | undefined) {
     await records.appendAudit(`${req.key}:geweigerd`, {
@@ -334,6 +342,61 @@ export function createActivities(deps: ActivityDeps) {
       details: { notification: req.kind, refused, ...(code ? { smtpCode: code } : {}) },
     });
   }
+}
+
+/**
+ * Every activity fails with an ApplicationFailure of a stable type (docs/operations.md,
+ * "Probleemmeldingen"): what will not change on a retry is non-retryable (RECORD_REFUSED,
+ * MAIL_REJECTED, UNKNOWN_MUNICIPALITY …), what may pass is retryable (DATABASE_UNAVAILABLE,
+ * MAIL_TRANSIENT, MAIL_BUSY, UNEXPECTED_ERROR) and bounded by the workflow's retry policy.
+ * Failure messages go into the case history and status: they never carry the failing value.
+ */
+function classifyErrors<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    wrapped[name] = async (...args: never[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        throw asActivityFailure(err, name);
+      }
+    };
+  }
+  return wrapped as T;
+}
+
+/** The ApplicationFailure an activity fails with (see classifyErrors). */
+export function asActivityFailure(err: unknown, activity = 'activiteit'): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  const failure = asFailure(err);
+  if (failure instanceof ApplicationFailure) return failure;
+  if (err instanceof MailBusyError)
+    return ApplicationFailure.retryable(err.message, ActivityErrorType.MAIL_BUSY);
+  if (err instanceof TransientMailError)
+    return ApplicationFailure.retryable(err.message, ActivityErrorType.MAIL_TRANSIENT);
+  const db = classifyDatabaseError(err);
+  if (db) {
+    return db.permanent
+      ? ApplicationFailure.nonRetryable(db.message, ActivityErrorType.RECORD_REFUSED)
+      : ApplicationFailure.retryable(db.message, ActivityErrorType.DATABASE_UNAVAILABLE);
+  }
+  // Unknown: its name and where it came from go to the worker's log; its message may quote data.
+  const e = err as { name?: unknown; code?: unknown; stack?: unknown };
+  const name = typeof e?.name === 'string' && /^[A-Za-z0-9_]{1,60}$/.test(e.name) ? e.name : 'Error';
+  const code = typeof e?.code === 'string' && /^[A-Z0-9_]{1,40}$/.test(e.code) ? ` ${e.code}` : '';
+  try {
+    // The worker's log keeps the SDK's message only (worker/logger.ts): name and code go in it.
+    activityLog.warn(`Onverwachte fout in activiteit ${activity}: ${name}${code}`, {
+      // The frames only: the first line of a stack repeats the message.
+      frames: typeof e?.stack === 'string' ? e.stack.split('\n').slice(1, 6).join('\n') : undefined,
+    });
+  } catch {
+    // Outside an activity (a unit test): no activity logger.
+  }
+  return ApplicationFailure.retryable(
+    `Onverwachte fout in ${activity} (${name}); details in het logboek van de worker`,
+    ActivityErrorType.UNEXPECTED_ERROR,
+  );
 }
 
 function asFailure(err: unknown): Error {

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { CaseRecordEvent } from '../domain/contract';
+import { actorFrom, checkActor, SYSTEM_ACTOR } from '../domain/actor';
 
 type CaseFields = NonNullable<CaseRecordEvent['fields']>;
 
@@ -21,6 +22,8 @@ const FIELD_COLUMNS: { [K in keyof Required<CaseFields>]: { column: string; json
 /** A form carried by an event in `details.document`; stored in `documents`, referenced from the audit trail. */
 export interface EventDocument {
   kind: string;
+  /** Which one of its kind (a UVO report's UVO, a proposal's id): part of the file name. */
+  id?: string;
   content: Record<string, unknown>;
 }
 
@@ -88,18 +91,22 @@ export class CaseRecords {
             event.caseNumber,
             eventKey,
             doc.kind,
-            `${doc.kind}-${event.caseNumber}.json`,
+            `${doc.kind}-${event.caseNumber}${doc.id ? `-${doc.id}` : ''}.json`,
             JSON.stringify(doc.content),
           ],
         );
         if (stored.rowCount !== 1) return { recorded: false };
-        details.document = { kind: doc.kind, documentId: String(stored.rows[0].id) };
+        details.document = {
+          kind: doc.kind,
+          ...(doc.id ? { id: doc.id } : {}),
+          documentId: String(stored.rows[0].id),
+        };
       }
       const inserted = await client.query(
         `INSERT INTO audit_events (case_number, at, kind, actor, event_key, details)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (event_key) DO NOTHING`,
-        [event.caseNumber, event.at, event.kind, event.actor ?? 'systeem', eventKey, JSON.stringify(details)],
+        [event.caseNumber, event.at, event.kind, auditActor(event.actor), eventKey, JSON.stringify(details)],
       );
       if (inserted.rowCount !== 1) return { recorded: false };
 
@@ -236,5 +243,117 @@ function asDocument(value: unknown): EventDocument | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
   if (typeof v.kind !== 'string' || typeof v.content !== 'object' || v.content === null) return undefined;
-  return { kind: v.kind, content: v.content as Record<string, unknown> };
+  const id = typeof v.id === 'string' && /^[A-Za-z0-9-]{1,40}$/.test(v.id) ? v.id : undefined;
+  return { kind: v.kind, ...(id ? { id } : {}), content: v.content as Record<string, unknown> };
+}
+
+/**
+ * What a database error means for the activity that met it (docs/operations.md,
+ * "Probleemmeldingen"): `permanent` — the database refuses these data and will refuse them on
+ * every attempt (a character it cannot store, a value too long, a check that fails, a fault in
+ * the SQL); `transient` — the database is away or busy now (connection, shutdown, deadlock, lock,
+ * resources). The message is Dutch and names the SQLSTATE (and a constraint or column), never
+ * the failing value: PostgreSQL's own message and detail may quote it. Undefined: not a
+ * database error.
+ */
+export function classifyDatabaseError(
+  err: unknown,
+): { permanent: boolean; code: string; message: string } | undefined {
+  const e = err as { code?: unknown; constraint?: unknown; column?: unknown; message?: unknown };
+  if (typeof e !== 'object' || e === null) return undefined;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (/^[0-9A-Z]{5}$/.test(code) && !code.startsWith('E')) {
+    const cls = code.slice(0, 2);
+    if (TRANSIENT_SQL_CLASSES.has(cls) || code === '55P03' || code === '57014') {
+      return {
+        permanent: false,
+        code,
+        message: `De database is nu niet bereikbaar of bezet (SQLSTATE ${code}); later opnieuw proberen`,
+      };
+    }
+    if (PERMANENT_SQL_CLASSES.has(cls)) {
+      const where = safeIdentifier(e.constraint) ?? safeIdentifier(e.column);
+      return {
+        permanent: true,
+        code,
+        message: `De database weigerde de gegevens (SQLSTATE ${code}: ${SQLSTATE_REASONS[code] ?? SQL_CLASS_REASONS[cls]}${where ? `, ${where}` : ''}); opnieuw proberen helpt niet`,
+      };
+    }
+    return undefined;
+  }
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (
+    TRANSIENT_NODE_CODES.has(code) ||
+    /Connection terminated|connection error|timeout exceeded when trying to connect|Connection ended/i.test(
+      message,
+    )
+  ) {
+    return {
+      permanent: false,
+      code: code || 'VERBINDING',
+      message: `De database is nu niet bereikbaar (${code || 'verbinding verbroken'}); later opnieuw proberen`,
+    };
+  }
+  return undefined;
+}
+
+/** SQLSTATE classes of what the database refuses for good: data (22), constraints (23), SQL and rights (42), … */
+const PERMANENT_SQL_CLASSES = new Set(['0A', '21', '22', '23', '27', '2B', '2F', '39', '42', '44', 'P0']);
+/** … and of what passes: connection (08), rollback (40), resources (53), operator (57), system (58), internal (XX). */
+const TRANSIENT_SQL_CLASSES = new Set(['08', '40', '53', '57', '58', 'XX']);
+const TRANSIENT_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);
+const SQLSTATE_REASONS: Record<string, string> = {
+  '22P05': 'een teken dat de database niet kan opslaan, zoals een NUL-teken',
+  '22021': 'een ongeldig teken in de tekst, zoals een NUL-teken',
+  '22001': 'een tekst is langer dan toegestaan',
+  '22003': 'een getal valt buiten het bereik',
+  '22007': 'een ongeldige datum of tijd',
+  '22008': 'een ongeldige datum of tijd',
+  '22P02': 'een waarde heeft niet de verwachte vorm',
+  '23502': 'een verplichte waarde ontbreekt',
+  '23503': 'een verwijzing naar iets dat niet bestaat',
+  '23505': 'een sleutel die al bestaat',
+  '23514': 'een waarde voldoet niet aan een controle',
+  '42501': 'de databasegebruiker heeft geen rechten voor deze wijziging',
+  P0001: 'de database staat deze wijziging niet toe',
+};
+const SQL_CLASS_REASONS: Record<string, string> = {
+  '0A': 'een functie die de database niet ondersteunt',
+  '21': 'een onverwacht aantal rijen',
+  '22': 'een waarde die de database niet aanneemt',
+  '23': 'een waarde voldoet niet aan een regel van de database',
+  '27': 'een wijziging die de database tegenhoudt',
+  '2B': 'een afhankelijkheid in de database',
+  '2F': 'een fout in een databasefunctie',
+  '39': 'een fout in een databasefunctie',
+  '42': 'een fout in de opdracht aan de database of ontbrekende rechten',
+  '44': 'een wijziging die de database tegenhoudt',
+  P0: 'de database staat deze wijziging niet toe',
+};
+
+/** A constraint or column name from the schema (never data): letters, digits and underscores only. */
+function safeIdentifier(v: unknown): string | undefined {
+  return typeof v === 'string' && /^[a-z_][a-z0-9_]{0,62}$/i.test(v) ? v : undefined;
+}
+
+/**
+ * The audit trail's actor: the person who gave the command, as the workflow checked it; "systeem"
+ * for what Casusregie did itself. An actor from an event that does not follow the rule (an older
+ * or foreign caller) is made to fit it, so no control character or unbounded text reaches the column.
+ */
+function auditActor(actor: unknown): string {
+  if (actor === undefined || actor === null || actor === SYSTEM_ACTOR) return SYSTEM_ACTOR;
+  const checked = checkActor(actor);
+  if (checked.ok) return checked.actor;
+  return (typeof actor === 'string' && actorFrom(actor)) || 'onbekend';
 }

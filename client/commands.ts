@@ -8,7 +8,8 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import * as contract from '../domain/contract';
 import { CasusError } from './casus-client';
-import { parseDutchDate, parseDutchDateTime } from './dates';
+import { YEAR_RANGE } from '../domain/validation';
+import { DateProblem, readDutchDate, readDutchDateTime } from './dates';
 
 export type Options = Record<string, string | boolean | undefined>;
 
@@ -32,27 +33,30 @@ export interface CommandSpec {
   payload(args: string[], o: Options): Record<string, unknown>;
 }
 
-/** "12-03-2027 14:00" → ISO; an unreadable date is a refusal naming the option. */
+/** A refused date option: one Dutch line naming the option and what is wrong with the value. */
+function dateRefusal(option: string, value: string, problem: DateProblem, example: string): CasusError {
+  const why =
+    problem === 'format'
+      ? `verwacht ${example} (kreeg "${value}")`
+      : problem === 'range'
+        ? `"${value}" ligt niet tussen ${YEAR_RANGE.min} en ${YEAR_RANGE.max}`
+        : `"${value}" bestaat niet in de kalender`;
+  return new CasusError('INVALID_PAYLOAD', `${option}: ${why}`);
+}
+
+/** "12-03-2027 14:00" → ISO; an unreadable or impossible date is a refusal naming the option. */
 function dateTime(value: string | boolean | undefined, option: string): string | undefined {
   if (value === undefined || typeof value === 'boolean') return undefined;
-  const iso = parseDutchDateTime(value);
-  if (!iso)
-    throw new CasusError(
-      'INVALID_PAYLOAD',
-      `${option}: verwacht datum en tijd zoals "12-03-2027 14:00" (kreeg "${value}")`,
-    );
-  return iso;
+  const r = readDutchDateTime(value);
+  if (!r.ok) throw dateRefusal(option, value, r.problem, 'datum en tijd zoals "12-03-2027 14:00"');
+  return r.value;
 }
 
 function day(value: string | boolean | undefined, option: string): string | undefined {
   if (value === undefined || typeof value === 'boolean') return undefined;
-  const d = parseDutchDate(value);
-  if (!d)
-    throw new CasusError(
-      'INVALID_PAYLOAD',
-      `${option}: verwacht een datum zoals "12-03-2027" (kreeg "${value}")`,
-    );
-  return d;
+  const r = readDutchDate(value);
+  if (!r.ok) throw dateRefusal(option, value, r.problem, 'een datum zoals "12-03-2027"');
+  return r.value;
 }
 
 function int(value: string | boolean | undefined, option: string): number | undefined {

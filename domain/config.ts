@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import os from 'node:os';
+import { actorFrom, checkActor, DEFAULT_ACTOR } from './actor';
 import { parseDuration } from './duration';
 import { TIMING_ENV, Timings, timingsFromEnv } from './timings';
 
@@ -53,6 +55,21 @@ const envSchema = z.object({
     ['postgres', 'postgresql'],
     'postgres://casus:geheim@db.gemeente.nl:5432/casusregie',
   ),
+  // The owner role for migrations (docs/operations.md, "Rollen in de database"); DATABASE_URL is then the app's limited role.
+  DATABASE_OWNER_URL: urlWithScheme(
+    ['postgres', 'postgresql'],
+    'postgres://casus_eigenaar:geheim@db.gemeente.nl:5432/casusregie',
+  ),
+  // Mail to a relay outside this machine without TLS only when explicitly allowed (docs/operations.md, "Mail alleen versleuteld").
+  CASUS_SMTP_ALLOW_PLAINTEXT: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default('nee')
+    .refine((v) => v === 'ja' || v === 'nee' || v === '', {
+      message:
+        'verwacht "ja" (mail mag onversleuteld naar een relay buiten deze machine) of "nee" (standaard: TLS verplicht)',
+    }),
   MAIL_FROM: z.string().trim().min(3).default('Casusregie <casusregie@casusregie.local>'),
   CONTACTS_FILE: optionalText,
   DATA_DIR: optionalText,
@@ -91,12 +108,39 @@ const envSchema = z.object({
     .trim()
     .default('30s')
     .refine((v) => parseDuration(v) !== undefined, { message: 'verwacht een duur zoals "30s" of "2m"' }),
+  // Who gives the commands of `casus` (the audit trail's actor); unset: the OS user name.
+  CASUS_REGISSEUR: optionalText.superRefine((v, ctx) => {
+    const checked = v === undefined ? undefined : checkActor(v);
+    if (checked && !checked.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: checked.problem });
+  }),
   WORKER_CACHE_SIZE: z.coerce
     .number({ invalid_type_error: 'verwacht een aantal casussen, zoals 100' })
     .int('verwacht een heel aantal casussen, zoals 100')
     .min(0, 'verwacht 0 of meer casussen')
     .max(100_000, 'verwacht hoogstens 100000 casussen')
     .default(DEFAULT_WORKER_CACHE_SIZE),
+  // The problem watch (docs/operations.md, "Probleemmeldingen").
+  CASUS_BEHEERDER_EMAIL: optionalText.refine(
+    (v) => v === undefined || /^[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+$/.test(v),
+    { message: 'verwacht één e-mailadres, zoals beheer@gemeente.nl' },
+  ),
+  PROBLEM_WATCH_INTERVAL: z
+    .string()
+    .trim()
+    .default('1m')
+    .refine(
+      (v) => {
+        const ms = parseDuration(v);
+        return ms !== undefined && ms >= 1000 && ms <= 3_600_000;
+      },
+      { message: 'verwacht een duur van 1s tot 1h, zoals "1m"' },
+    ),
+  PROBLEM_ACTIVITY_ATTEMPTS: z.coerce
+    .number({ invalid_type_error: 'verwacht een aantal pogingen, zoals 5' })
+    .int('verwacht een heel aantal pogingen, zoals 5')
+    .min(2, 'verwacht minstens 2 pogingen')
+    .max(1000, 'verwacht hoogstens 1000 pogingen')
+    .default(5),
 });
 
 function isOrigin(text: string): boolean {
@@ -117,6 +161,41 @@ export function retentionInterval(text: string): string | undefined {
   if (years) return `${Number(years[1])} years`;
   const ms = parseDuration(text);
   return ms === undefined ? undefined : `${ms} milliseconds`;
+}
+
+/** Loopback hosts: 127.0.0.0/8, ::1 (also IPv4-mapped) and localhost. Mail to these stays on this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return true;
+  if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  return /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** SMTP URL settings (nodemailer reads them from the query) that would loosen the TLS rule. */
+const SMTP_TLS_QUERY = /^(ignoretls|requiretls|opportunistictls|secure|tls\..*)$/i;
+
+/**
+ * Why an SMTP URL may not be used as given, or undefined: TLS settings in its query would
+ * override the rule that mail to a relay outside this machine is encrypted, unless
+ * CASUS_SMTP_ALLOW_PLAINTEXT=ja.
+ */
+export function smtpUrlTlsProblem(smtpUrl: string, allowPlaintext: boolean): string | undefined {
+  if (allowPlaintext) return undefined;
+  let url: URL;
+  try {
+    url = new URL(smtpUrl);
+  } catch {
+    return undefined;
+  }
+  const key = [...url.searchParams.keys()].find((k) => SMTP_TLS_QUERY.test(k));
+  return key === undefined
+    ? undefined
+    : `SMTP_URL: de TLS-instelling "${key}" hoort niet in de URL; Casusregie stuurt mail naar een relay buiten deze machine alleen versleuteld (smtps:// of STARTTLS). Alleen met CASUS_SMTP_ALLOW_PLAINTEXT=ja mag dat anders`;
 }
 
 /** Payload encryption keys: several readable, one current (new payloads). */
@@ -205,6 +284,10 @@ export interface Config {
   temporal: { address?: string; namespace: string; port: number; uiPort: number };
   smtpUrl?: string;
   databaseUrl?: string;
+  /** Migrations run with this owner role when set; DATABASE_URL is then the app's limited role. */
+  databaseOwnerUrl?: string;
+  /** CASUS_SMTP_ALLOW_PLAINTEXT=ja: a non-loopback smtp:// relay may be used without STARTTLS. */
+  smtpAllowPlaintext: boolean;
   mailFrom: string;
   contactsFile: string;
   dataDir: string;
@@ -226,6 +309,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** Cases kept in the worker's workflow cache (WORKER_CACHE_SIZE). */
   workerCacheSize: number;
+  /** The problem watch: who is mailed (CASUS_BEHEERDER_EMAIL), how often it looks, from which activity attempt on it reports. */
+  problems: { adminEmail?: string; intervalMs: number; activityAttempts: number };
+  /** CASUS_REGISSEUR: who gives the commands of `casus` (see `commandActor`); unset: the OS user name. */
+  regisseur?: string;
 }
 
 export class ConfigError extends Error {
@@ -264,6 +351,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push(`${name}: ${issue.message}${given !== undefined ? ` (gekregen: "${given}")` : ''}`);
     }
   }
+  if (parsed.success && parsed.data.SMTP_URL) {
+    const tls = smtpUrlTlsProblem(parsed.data.SMTP_URL, parsed.data.CASUS_SMTP_ALLOW_PLAINTEXT === 'ja');
+    if (tls) problems.push(tls);
+  }
   const { timings, problems: timingProblems } = timingsFromEnv(env);
   problems.push(...timingProblems);
   let encryption: KeyRing | undefined;
@@ -286,6 +377,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     smtpUrl: e.SMTP_URL,
     databaseUrl: e.DATABASE_URL,
+    databaseOwnerUrl: e.DATABASE_OWNER_URL,
+    smtpAllowPlaintext: e.CASUS_SMTP_ALLOW_PLAINTEXT === 'ja',
     mailFrom: e.MAIL_FROM,
     contactsFile: path.resolve(e.CONTACTS_FILE ?? path.join(PROJECT_ROOT, 'config', 'contacts.yaml')),
     dataDir: path.resolve(e.DATA_DIR ?? path.join(PROJECT_ROOT, 'data')),
@@ -307,7 +400,39 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retention: { text: e.RETENTION_PERIOD, interval: retentionInterval(e.RETENTION_PERIOD)! },
     shutdownGraceMs: parseDuration(e.SHUTDOWN_GRACE_TIME)!,
     workerCacheSize: e.WORKER_CACHE_SIZE,
+    problems: {
+      adminEmail: e.CASUS_BEHEERDER_EMAIL,
+      intervalMs: parseDuration(e.PROBLEM_WATCH_INTERVAL)!,
+      activityAttempts: e.PROBLEM_ACTIVITY_ATTEMPTS,
+    },
+    ...(e.CASUS_REGISSEUR ? { regisseur: commandActor(env) } : {}),
   };
+}
+
+/**
+ * Who gives the commands sent from this machine (the audit trail's and the timeline's actor):
+ * CASUS_REGISSEUR when set (checked: a ConfigError names the variable), else the user name of
+ * the operating system, made to fit the actor rule (domain/actor.ts).
+ */
+export function commandActor(
+  env: Record<string, string | undefined> = process.env,
+  osUserName: () => string = () => os.userInfo().username,
+): string {
+  const configured = env.CASUS_REGISSEUR?.trim();
+  if (configured) {
+    const checked = checkActor(configured);
+    if (!checked.ok) throw new ConfigError([`CASUS_REGISSEUR: ${checked.problem}`]);
+    return checked.actor;
+  }
+  let name: string | undefined;
+  try {
+    name = actorFrom(osUserName());
+  } catch {
+    // No user name for this uid (e.g. a container without a passwd entry).
+    name = undefined;
+  }
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  return name ?? (uid !== undefined ? `gebruiker-${uid}` : DEFAULT_ACTOR);
 }
 
 /** Where each part is reached: the configured URL, or the embedded part's address. */

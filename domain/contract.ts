@@ -105,6 +105,10 @@ export const ErrorCode = {
   DECISION_NOT_DUE: 'DECISION_NOT_DUE',
   /** A fault in the workflow itself; the case keeps running and the command changed nothing. */
   INTERNAL_ERROR: 'INTERNAL_ERROR',
+  /** SPEC §6: a text that would leave by mail holds personal data of the case (a name, date of birth, address, phone number or e-mail address). */
+  PERSONAL_DATA_IN_TEXT: 'PERSONAL_DATA_IN_TEXT',
+  /** The `actor` of a command (who gave it) is not a short name of letters, digits, space and . _ - @. */
+  INVALID_ACTOR: 'INVALID_ACTOR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -210,6 +214,7 @@ export const NOTIFICATION_KINDS = [
   'afschaling-akkoord', // R16 → regisseur: every partner agreed
   'casus-afgesloten', // R17 → aanmelder and all partners
   'partner-toegevoegd', // R18 → the new partner (with the open action list)
+  'verwerking-mislukt', // a mail or record that failed for good → regisseur, one per failed effect (docs/operations.md)
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -280,6 +285,9 @@ export interface CaseRecordEvent {
     closedAt: string;
     closeKind: string;
   }>;
-  /** Who did it: "regisseur" for a command, "systeem" for a timer. */
-  actor?: 'regisseur' | 'systeem';
+  /**
+   * Who did it: the person who gave the command (their configured identity or user name;
+   * "regisseur" for a command that carried none), "systeem" for a timer.
+   */
+  actor?: string;
 }

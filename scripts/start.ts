@@ -2,23 +2,24 @@
  * `npm start`: the whole stack in one terminal. Starts what is not configured
  * (Temporal dev server + Web UI, MailDev, PGlite), applies migrations, registers the
  * search attributes and the retention schedule, and runs the worker with payload
- * encryption, the codec endpoint for the Web UI (loopback only), a health endpoint and
+ * encryption, the codec endpoint for the Web UI (loopback only, behind a secret path), a health endpoint and
  * Prometheus metrics. Ctrl-C stops everything cleanly.
  */
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { migrate } from '../activities/db/migrate';
-import { createPool } from '../activities/db/pool';
-import { createTransport } from '../activities/mail/mailer';
+import { prepareDatabase } from '../activities/db/migrate';
+import { createTransport, smtpSecurityDescription } from '../activities/mail/mailer';
 import { Config, ConfigError, loadConfig } from '../domain/config';
 import { startCodecServer } from '../worker/codec-server';
-import { AesGcmPayloadCodec, casusDataConverter, resolveKeyRing } from '../worker/encryption';
+import { AesGcmPayloadCodec, CaseKeyStore, casusDataConverter, resolveKeyRing } from '../worker/encryption';
 import { startHealthServer } from '../worker/health';
 import { createLogger, installSdkLogging } from '../worker/logger';
 import { ensureRetentionSchedule } from '../worker/retention-schedule';
 import { ensureSearchAttributes } from '../worker/search-attributes';
+import { ProblemWatcher } from '../worker/problems';
 import { createCasusWorker } from '../worker/worker';
+import { loadOrCreateCodecAccess } from './codec-access';
 import { assertPortFree, Running, startMailDev, startPglite, startTemporal } from './embedded';
 import { ensureBinaries } from './tools';
 
@@ -56,9 +57,16 @@ async function main(config: Config) {
         `Database (PGlite) draait op 127.0.0.1:${config.pglitePort}, gegevens in ${path.join(config.dataDir, 'pglite')}`,
       );
     } else say('Database: DATABASE_URL (de eigen database wordt niet gestart)');
-    const pool = createPool(databaseUrl, { embedded: config.databaseUrl === undefined });
-    started.push({ name: 'databaseverbinding', part: { stop: () => pool.end() } });
-    const applied = await migrate(pool);
+    const { pool, applied, ownerPool } = await prepareDatabase({
+      databaseUrl,
+      ownerUrl: config.databaseOwnerUrl,
+      embedded: config.databaseUrl === undefined,
+      keepOwnerPool: true, // the retention's VACUUM FULL needs the tables' owner
+    });
+    started.push({
+      name: 'databaseverbinding',
+      part: { stop: async () => void (await Promise.all([pool.end(), ownerPool?.end()])) },
+    });
     say(
       applied.length
         ? `Databasemigraties toegepast: ${applied.join(', ')}`
@@ -79,7 +87,10 @@ async function main(config: Config) {
       started.push({ name: 'MailDev', part: mail });
       smtpUrl = mail.smtpUrl;
       mailWeb = mail.webUrl;
-    } else say('Mail: SMTP_URL (de eigen mailcatcher wordt niet gestart)');
+    } else
+      say(
+        `Mail: SMTP_URL (de eigen mailcatcher wordt niet gestart); ${smtpSecurityDescription(smtpUrl, config.smtpAllowPlaintext)}`,
+      );
 
     // Payload encryption: the configured keys, or the development key kept in the data folder.
     const keys = resolveKeyRing(config, true);
@@ -90,21 +101,31 @@ async function main(config: Config) {
         `Versleuteling: ontwikkelsleutel ${keys.ring.currentKeyId} aangemaakt in ${keys.file} (niet voor productie; bewaar hem bij de data)`,
       );
     else say(`Versleuteling: ontwikkelsleutel ${keys.ring.currentKeyId} uit ${keys.file}`);
-    const dataConverter = casusDataConverter(keys.ring);
+    // Each case under its own data key in the records database (crypto-shredding at retention).
+    const caseKeys = new CaseKeyStore(() => pool, keys.ring);
+    const dataConverter = casusDataConverter(keys.ring, caseKeys);
 
-    // The codec endpoint the Web UI decodes with: loopback only; without a token only for the UI's own origin.
+    // The codec endpoint the Web UI decodes with: loopback only, and only for whoever shows the
+    // secret path from the operator's own file in the data folder (or CODEC_TOKEN).
     await assertPortFree(config.codec.port, 'het codec-endpoint', 'CODEC_PORT');
+    const access = loadOrCreateCodecAccess(config.dataDir, config.codec.port);
+    if (access.narrowedDataDirFrom)
+      say(
+        `Gegevensmap ${config.dataDir} is nu alleen voor jou leesbaar (was ${access.narrowedDataDirFrom}).`,
+      );
+    if (access.created === 'was-leesbaar-voor-anderen')
+      say(`Let op: ${access.file} was leesbaar voor anderen; er is een nieuw geheim gemaakt.`);
     const codec = await startCodecServer({
-      codec: new AesGcmPayloadCodec(keys.ring),
+      codec: new AesGcmPayloadCodec(keys.ring, caseKeys),
       host: '127.0.0.1',
       port: config.codec.port,
       token: config.codec.token,
       corsOrigins: config.codec.corsOrigins,
-      allowLocalUiWithoutToken: true,
+      pathSecret: access.secret,
       namespaces: [config.temporal.namespace],
     });
     started.push({ name: 'codec-endpoint', part: { stop: () => codec.close() } });
-    const codecUrl = `http://localhost:${codec.port}`;
+    const codecUrl = codec.url;
 
     // Temporal: the configured cluster, or the dev server with its Web UI.
     let address = config.temporal.address;
@@ -124,7 +145,6 @@ async function main(config: Config) {
         port: config.temporal.port,
         uiPort: config.temporal.uiPort,
         namespace: config.temporal.namespace,
-        codecEndpoint: codecUrl,
       });
       started.push({ name: 'Temporal', part: temporal });
       address = temporal.address;
@@ -156,11 +176,13 @@ async function main(config: Config) {
       connection,
       namespace: config.temporal.namespace,
       pool,
-      transport: createTransport(smtpUrl),
+      transport: createTransport(smtpUrl, { allowPlaintext: config.smtpAllowPlaintext }),
       mailFrom: config.mailFrom,
       contactsFile: config.contactsFile,
       timings: config.timings,
       dataConverter,
+      caseKeys,
+      maintenancePool: ownerPool,
       retention: config.retention,
       shutdownGraceMs: config.shutdownGraceMs,
       cacheSize: config.workerCacheSize,
@@ -175,9 +197,26 @@ async function main(config: Config) {
         },
       },
     });
+    // The problem watch (docs/operations.md, "Probleemmeldingen"), as in worker/main.ts.
+    const watchConnection = await Connection.connect({ address });
+    const watcher = new ProblemWatcher({
+      client: new Client({ connection: watchConnection, namespace: config.temporal.namespace }),
+      pool,
+      transport: createTransport(smtpUrl, { allowPlaintext: config.smtpAllowPlaintext }),
+      mailFrom: config.mailFrom,
+      adminEmail: config.problems.adminEmail,
+      intervalMs: config.problems.intervalMs,
+      activityAttempts: config.problems.activityAttempts,
+      log: createLogger(config.logLevel),
+    });
+    watcher.start();
+    started.push({
+      name: 'probleemwacht',
+      part: { stop: () => watcher.stop().then(() => watchConnection.close()) },
+    });
     await assertPortFree(config.healthPort, 'het health-endpoint', 'HEALTH_PORT');
     const health = await startHealthServer(
-      { workerState: () => worker.getState(), pool },
+      { workerState: () => worker.getState(), pool, problems: () => watcher.current() },
       '127.0.0.1',
       config.healthPort,
     );
@@ -186,7 +225,9 @@ async function main(config: Config) {
     say('Casusregie draait.');
     if (ui) say(`  Temporal Web UI:  ${ui}`);
     if (mailWeb) say(`  Verstuurde mail:  ${mailWeb}`);
-    say(`  Codec-endpoint:   ${codecUrl} (de Web UI ontsleutelt hiermee)`);
+    say(
+      `  Codec-endpoint:   ${codecUrl}/<geheim>; het volledige adres staat in ${access.file} (alleen voor jou leesbaar). Vul het eenmalig in bij de codec-instellingen van de Web UI.`,
+    );
     say(`  Health/metrics:   ${health.url}, http://127.0.0.1:${config.metricsPort}/metrics`);
     say(`  Temporal:         ${address} (namespace ${config.temporal.namespace})`);
     say('  Meld een voorbeeldcasus aan:  npx casus aanmelden docs/voorbeeld-aanmelding.yaml');

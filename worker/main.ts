@@ -5,17 +5,17 @@
  * UI, a health endpoint and Prometheus metrics. SIGTERM (or Ctrl-C) drains: no new tasks,
  * in-flight activities finish (SHUTDOWN_GRACE_TIME), then the process exits 0.
  */
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
-import { createTransport } from '../activities/mail/mailer';
-import { openPool } from '../activities/db/pool';
-import { migrate } from '../activities/db/migrate';
+import { createTransport, smtpSecurityDescription } from '../activities/mail/mailer';
+import { prepareDatabase } from '../activities/db/migrate';
 import { ConfigError, connectionTargets, loadConfig, missingForProduction } from '../domain/config';
 import { startCodecServer } from './codec-server';
-import { AesGcmPayloadCodec, casusDataConverter, resolveKeyRing } from './encryption';
+import { AesGcmPayloadCodec, CaseKeyStore, casusDataConverter, resolveKeyRing } from './encryption';
 import { startHealthServer } from './health';
 import { createLogger, installSdkLogging } from './logger';
+import { ProblemWatcher } from './problems';
 import { ensureRetentionSchedule } from './retention-schedule';
 import { ensureSearchAttributes } from './search-attributes';
 import { createCasusWorker } from './worker';
@@ -35,12 +35,23 @@ async function main() {
     { keySource: keys.source, currentKeyId: keys.ring.currentKeyId, keys: keys.ring.keys.size },
     'payload encryption on',
   );
-  const dataConverter = casusDataConverter(keys.ring);
+  // Each case under its own data key in the records database (crypto-shredding at retention).
+  const caseKeys = new CaseKeyStore(() => pool, keys.ring);
+  const dataConverter = casusDataConverter(keys.ring, caseKeys);
 
   const targets = connectionTargets(config);
-  const pool = await openPool(targets.databaseUrl);
-  const applied = await migrate(pool);
-  log.info({ applied }, 'database migrations applied');
+  // Migrations as the owner (DATABASE_OWNER_URL) when given; the app's pool has only its own rights.
+  const { pool, applied, login, rights, ownerPool } = await prepareDatabase({
+    databaseUrl: targets.databaseUrl,
+    ownerUrl: config.databaseOwnerUrl,
+    keepOwnerPool: true, // the retention's VACUUM FULL needs the tables' owner
+  });
+  log.info({ applied, login }, 'database migrations applied');
+  if (rights.database === 'postgresql' && rights.problems.length > 0)
+    log.warn(
+      { problems: rights.problems },
+      'audit trail not protected from the application role; set DATABASE_OWNER_URL',
+    );
 
   const client = await Connection.connect({ address: targets.temporalAddress });
   try {
@@ -54,17 +65,28 @@ async function main() {
   }
   const schedule = await ensureRetentionSchedule(client, config.temporal.namespace, dataConverter);
   log.info({ schedule, retention: config.retention.text }, 'retention schedule');
-  await client.close();
+
+  // The problem watch (docs/operations.md, "Probleemmeldingen") keeps this connection.
+  const watcher = new ProblemWatcher({
+    client: new Client({ connection: client, namespace: config.temporal.namespace }),
+    pool,
+    transport: createTransport(targets.smtpUrl, { allowPlaintext: config.smtpAllowPlaintext }),
+    mailFrom: config.mailFrom,
+    adminEmail: config.problems.adminEmail,
+    intervalMs: config.problems.intervalMs,
+    activityAttempts: config.problems.activityAttempts,
+    log,
+  });
 
   const current: { worker?: Worker } = {};
   const health = await startHealthServer(
-    { workerState: () => current.worker?.getState(), pool },
+    { workerState: () => current.worker?.getState(), pool, problems: () => watcher.current() },
     config.listenHost,
     config.healthPort,
   );
   const codec = config.codec.token
     ? await startCodecServer({
-        codec: new AesGcmPayloadCodec(keys.ring),
+        codec: new AesGcmPayloadCodec(keys.ring, caseKeys),
         host: config.listenHost,
         port: config.codec.port,
         token: config.codec.token,
@@ -82,16 +104,19 @@ async function main() {
     'operations endpoints',
   );
 
+  log.info({ mail: smtpSecurityDescription(targets.smtpUrl, config.smtpAllowPlaintext) }, 'mail transport');
   const connection = await NativeConnection.connect({ address: targets.temporalAddress });
   const worker = await createCasusWorker({
     connection,
     namespace: config.temporal.namespace,
     pool,
-    transport: createTransport(targets.smtpUrl),
+    transport: createTransport(targets.smtpUrl, { allowPlaintext: config.smtpAllowPlaintext }),
     mailFrom: config.mailFrom,
     contactsFile: config.contactsFile,
     timings: config.timings,
     dataConverter,
+    caseKeys,
+    maintenancePool: ownerPool,
     retention: config.retention,
     shutdownGraceMs: config.shutdownGraceMs,
     cacheSize: config.workerCacheSize,
@@ -104,10 +129,22 @@ async function main() {
     );
   }
   log.info({ taskQueue: worker.options.taskQueue, namespace: config.temporal.namespace }, 'worker started');
+  watcher.start();
+  log.info(
+    {
+      intervalMs: config.problems.intervalMs,
+      activityAttempts: config.problems.activityAttempts,
+      adminMail: config.problems.adminEmail ? 'aan' : 'uit',
+    },
+    'problem watch started',
+  );
   await worker.run();
+  await watcher.stop();
+  await client.close();
   await Promise.all([health.close(), codec?.close()]);
   await connection.close();
   await pool.end();
+  await ownerPool?.end();
   log.info('worker stopped');
 }
 

@@ -10,6 +10,7 @@ import { TASK_QUEUE } from '../domain/contract';
 import { DEFAULT_WORKER_CACHE_SIZE, retentionInterval } from '../domain/config';
 import type { Timings } from '../domain/timings';
 import type { RetentionActivityContract } from '../workflows/retention';
+import type { CaseKeyStore } from './encryption/case-keys';
 
 export interface CasusWorkerOptions {
   connection: NativeConnection;
@@ -24,6 +25,10 @@ export interface CasusWorkerOptions {
   dataConverter?: DataConverter;
   /** Retention of ended cases, as configured (RETENTION_PERIOD); default 2 years. */
   retention?: { text: string; interval: string };
+  /** The case keys of `dataConverter` (worker/encryption/case-keys.ts): the retention destroys a case's key there. */
+  caseKeys?: CaseKeyStore;
+  /** A connection as the tables' owner (DATABASE_OWNER_URL), for the retention's VACUUM FULL; default `pool`. */
+  maintenancePool?: Pool;
   /** How long in-flight activities may finish after a shutdown request (SIGTERM); default 30 s. */
   shutdownGraceMs?: number;
   /** Cases kept in the workflow cache (WORKER_CACHE_SIZE); default DEFAULT_WORKER_CACHE_SIZE. */
@@ -40,6 +45,8 @@ export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worke
     namespace: opts.namespace,
     retentionInterval: retention.interval,
     retentionText: retention.text,
+    caseKeys: opts.caseKeys,
+    maintenancePool: opts.maintenancePool,
   });
   return Worker.create({
     connection: opts.connection,

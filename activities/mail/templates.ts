@@ -57,6 +57,15 @@ export const DATA_FIELDS = {
   notification: { type: 'text', meaning: '(intern) soort melding waar een mailprobleem over gaat' },
   rejectedAddresses: { type: 'list', meaning: '(intern) de geweigerde e-mailadressen' },
   smtpCode: { type: 'number', meaning: '(intern) de code van de mailserver' },
+  failedRecord: {
+    type: 'text',
+    meaning: 'de soort(en) registratie die niet kon(den) worden vastgelegd (verwerking-mislukt)',
+  },
+  failureType: {
+    type: 'text',
+    meaning:
+      'het vaste fouttype van de mislukte e-mail of registratie, zoals RECORD_REFUSED (verwerking-mislukt)',
+  },
 } as const;
 export type DataField = keyof typeof DATA_FIELDS;
 
@@ -167,6 +176,7 @@ const NOTIFICATION_LABELS: Record<TemplateKind, string> = {
   'afschaling-akkoord': 'akkoord afschaling',
   'casus-afgesloten': 'casus afgesloten',
   'partner-toegevoegd': 'partner toegevoegd',
+  'verwerking-mislukt': 'verwerking mislukt',
   'mail-geweigerd': 'e-mail geweigerd',
   'mail-onzeker': 'e-mail mogelijk niet aangekomen',
 };
@@ -547,6 +557,26 @@ const TEMPLATES: Record<TemplateKind, Template> = {
       ),
     ],
   },
+  // A mail or record that failed for good (docs/operations.md, "Probleemmeldingen").
+  'verwerking-mislukt': {
+    reads: ['notification', 'failedRecord', 'failureType'],
+    subject: (c) => `Verwerking mislukt: ${c.ref}`,
+    body: (c) => {
+      const mail = c.d.text('notification');
+      const what = mail
+        ? `de e-mail "${notificationLabel(mail)}" niet versturen`
+        : `de registratie${optional(c.d.text('failedRecord'), (r) => ` "${r}"`) ?? ''} niet vastleggen in het casusdossier`;
+      return [
+        `Casusregie kon voor ${c.ref} ${what}. ${FAILURE_REASONS[c.d.text('failureType') ?? ''] ?? 'Opnieuw proberen hielp niet.'}`,
+        'De casus loopt gewoon door: termijnen, herinneringen en andere e-mail gaan verder. `casus status` toont wat er mislukte.',
+        asked(
+          mail
+            ? 'breng de ontvangers zo nodig zelf op de hoogte, en meld het aan de beheerder van Casusregie.'
+            : 'meld het aan de beheerder van Casusregie, zodat die de registratie kan herstellen.',
+        ),
+      ];
+    },
+  },
   // Notices of the mail system to the regisseur.
   'mail-geweigerd': {
     reads: ['notification', 'rejectedAddresses', 'smtpCode'],
@@ -568,6 +598,22 @@ const TEMPLATES: Record<TemplateKind, Template> = {
       asked('vraag de ontvangers of het bericht is aangekomen, en stuur het zo nodig zelf door.'),
     ],
   },
+};
+
+/** Why an effect failed, by its stable failure type (activities/index.ts ActivityErrorType), for verwerking-mislukt. */
+const FAILURE_REASONS: Record<string, string> = {
+  RECORD_REFUSED:
+    'De database weigerde de gegevens, bijvoorbeeld om een teken dat niet kan worden opgeslagen; opnieuw proberen helpt niet.',
+  DATABASE_UNAVAILABLE: 'De database was 24 uur lang niet bereikbaar.',
+  MAIL_TRANSIENT: 'De mailserver was 24 uur lang niet bereikbaar of nam de e-mail niet aan.',
+  MAIL_BUSY: 'De e-mail bleef 24 uur lang bezet door een andere poging.',
+  TIMEOUT: 'Het lukte 24 uur lang niet.',
+  UNKNOWN_MUNICIPALITY: 'De gemeente van de casus staat niet in het contactenbestand.',
+  UNKNOWN_LEVEL: 'Het opschalingsniveau staat niet in het contactenbestand.',
+  UNKNOWN_RECIPIENT: 'Een ontvanger staat niet in het contactenbestand.',
+  NO_RECIPIENTS: 'De e-mail had geen ontvangers.',
+  CONTACTS_UNREADABLE: 'Het contactenbestand was 24 uur lang niet te lezen.',
+  UNEXPECTED_ERROR: 'Er ging 24 uur lang iets onverwachts mis.',
 };
 
 /** The template of a kind; every kind has one (a missing one does not compile). */

@@ -4,6 +4,7 @@
  * and records the rules require. The workflow wires each to a Temporal Update: `check` in
  * the validator, `apply` in the handler.
  */
+import { LIST_LIMITS } from '../validation';
 import type { z } from 'zod';
 import { ErrorCode, ESCALATION_LEVELS, EscalationLevel, IntegralTable, CaseState } from '../contract';
 import type { CalendarEvent } from '../contract';
@@ -252,15 +253,16 @@ export const assess: Command<typeof assessPayloadSchema> = {
     const youngAdult = age >= 18;
     const parentsByMail = d.referral.parents.filter((x) => x.email);
     const parentsByPost = d.referral.parents.filter((x) => !x.email);
-    for (const parent of parentsByMail) {
+    parentsByMail.forEach((parent, i) =>
       notify(d, {
-        key: `${cn}:ouderbrief:${parent.email}`,
+        // The parent by position, never by address: keys outlive the case's personal data.
+        key: `${cn}:ouderbrief:ouder-${i + 1}`,
         kind: 'ouderbrief',
         to: [{ role: 'ouders', email: parent.email!, name: parent.name }],
         data: { acceptedAt: acceptedOn },
         letter: { addressee: parent.name, youngAdult: false },
-      });
-    }
+      }),
+    );
     const toPost = [
       ...parentsByPost.map((x) => ({ addressee: x.name, youngAdult: false })),
       ...(youngAdult
@@ -609,7 +611,35 @@ export const recordUvoReport: Command<typeof uvoReportPayloadSchema> = {
       d,
       ctx,
       'uvo-verslag',
-      { uvoId: id, heldAt, attendees: p.attendees.length, actions: actionIds },
+      {
+        uvoId: id,
+        heldAt,
+        attendees: p.attendees.length,
+        actions: actionIds,
+        // The UVO report, kept with the case in the records database (R10, R20).
+        ...(ctx.old?.formsOnlyInHistory
+          ? {}
+          : {
+              document: {
+                kind: 'uvo-verslag',
+                id,
+                content: {
+                  uvoId: id,
+                  heldAt,
+                  reportedAt: iso(ctx.now),
+                  attendees: p.attendees,
+                  referrerPresent: p.referrerPresent,
+                  summary: p.summary,
+                  actions: s.actions
+                    .filter((a) => actionIds.includes(a.id))
+                    .map((a) => ({ id: a.id, description: a.description, owner: a.owner, due: a.due })),
+                  progress: p.progress,
+                  ...(p.plan ? { plan: s.plan.current } : {}),
+                  deescalationVotes: p.deescalationVotes,
+                },
+              },
+            }),
+      },
       {
         nextUvoDue: s.dates.nextUvoDue,
         overdue: s.overdue.uvo || s.overdue.limit,
@@ -999,6 +1029,12 @@ export const addPartner: Command<typeof addPartnerPayloadSchema> = {
     const id = derivePartnerId(p.partner);
     if (findPartner(d, id))
       return refuse(ErrorCode.PARTNER_EXISTS, `Partner "${id}" doet al mee in casus ${d.status.caseNumber}.`);
+    // The same bound as at the referral: a case never has more partners than its mails can carry.
+    if (d.status.partners.length >= LIST_LIMITS.partners)
+      return refuse(
+        ErrorCode.INVALID_PAYLOAD,
+        `Casus ${d.status.caseNumber} heeft al ${LIST_LIMITS.partners} ketenpartners, het hoogste aantal; verwijder eerst een partner.`,
+      );
     return undefined;
   },
   apply(d, p, ctx) {
@@ -1290,6 +1326,21 @@ export const proposeDeescalation: Command<typeof proposeDeescalationPayloadSchem
       proposalId: proposal.id,
       regieTo: p.regieTo,
       avePhase: p.avePhase,
+      // The afschaalformulier, kept with the case in the records database (R16).
+      ...(ctx.old?.formsOnlyInHistory
+        ? {}
+        : {
+            document: {
+              kind: 'afschaalformulier',
+              id: proposal.id,
+              content: {
+                proposalId: proposal.id,
+                proposedAt: proposal.proposedAt,
+                referrerDiscussedOn: proposal.referrerDiscussedOn,
+                ...proposal.form,
+              },
+            },
+          }),
     });
     for (const v of p.votes) castVote(proposal, v, 'voorstel', ctx);
     const decided = evaluateProposal(d, ctx);
@@ -1428,7 +1479,15 @@ export const closeCase: Command<typeof closePayloadSchema> = {
       d,
       ctx,
       'casus-afgesloten',
-      { kind: p.kind, evaluationPlannedOn: p.evaluationPlannedOn, aftercare: p.aftercare.needed },
+      {
+        kind: p.kind,
+        evaluationPlannedOn: p.evaluationPlannedOn,
+        aftercare: p.aftercare.needed,
+        // The afsluitformulier, kept with the case in the records database (R17).
+        ...(ctx.old?.formsOnlyInHistory
+          ? {}
+          : { document: { kind: 'afsluitformulier', content: { ...s.closing } } }),
+      },
       { closedAt: iso(ctx.now), closeKind: p.kind, nextUvoDue: null, overdue: false, escalationLevel: null },
     );
     return {

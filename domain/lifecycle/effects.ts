@@ -8,6 +8,7 @@ import type { CaseRecordEvent, NotificationKind, NotificationRequest, Recipient 
 import { assessmentFlags, initialsOf, partnerId, Referral } from '../referral';
 import type { Timings } from '../timings';
 import type { CaseData, CasePartner } from './state';
+import { DEFAULT_ACTOR } from '../actor';
 import { iso } from './time';
 
 /** What a pure step needs besides the case: the workflow time and the durations. */
@@ -15,12 +16,34 @@ export interface Ctx {
   now: number;
   timings: Timings;
   /**
+   * Who gave the command being applied (checked by `checkCommand`); unset for what timers do
+   * and for a command that carried none. Recorded in the audit trail and the timeline, never
+   * in mail or search attributes.
+   */
+  actor?: string;
+  /**
    * Earlier behaviour kept for cases started before a change (the workflow sets these from
    * `patched()`; docs/versioning.md). Unset: today's rules.
    */
   old?: {
     /** Before 1 December 2026 a removed partner kept the invitation to the planned UVO. */
     keepInvitationOfRemovedPartner?: boolean;
+    /**
+     * Before 1 December 2026 the texts a command mails were not checked for personal data:
+     * the Update handler (which a replay runs again) then accepts what was accepted then. The
+     * validator checks every new command all the same (privacy.ts; validators do not replay).
+     */
+    mailTextUnchecked?: boolean;
+    /**
+     * Before 1 December 2026 "N days before/after" was N × 24 hours from the exact moment (an
+     * action's due day ending at 00:00), so reminders fell at any hour, also at midnight.
+     */
+    daysAs24Hours?: boolean;
+    /**
+     * Before 1 December 2026 the afschaal- and afsluitformulier and the UVO reports were kept only
+     * in the workflow's history, not as documents in the records database.
+     */
+    formsOnlyInHistory?: boolean;
   };
 }
 
@@ -40,7 +63,11 @@ export function referrerRecipient(r: Referral): Recipient {
   return { role: 'aanmelder', email: r.referrer.email, name: r.referrer.contactName };
 }
 
-/** A short stable id of a recipient, for idempotency keys. */
+/**
+ * A short stable id of a recipient, for idempotency keys. Keys end up in the notification log and
+ * the audit trail, which outlive the case's personal data: they hold no address or name. A
+ * parent is named by a hash of the address (deterministic, so a retried step gets the same key).
+ */
 export function recipientId(r: Recipient): string {
   switch (r.role) {
     case 'regisseur':
@@ -50,14 +77,33 @@ export function recipientId(r: Recipient): string {
     case 'partner':
       return r.partnerId;
     case 'ouders':
-      return `ouders-${r.email}`;
+      return `ouders-${opaqueId(r.email.trim().toLowerCase())}`;
     case 'niveau':
       return r.level;
   }
 }
 
+/**
+ * An opaque, deterministic id of a text: 64-bit FNV-1a in hex (pure JS: runs in the workflow
+ * sandbox). Not a secret: it only keeps the text itself out of keys.
+ */
+export function opaqueId(text: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    // The code point's bytes, low first (a stand-in for UTF-8 that needs no TextEncoder).
+    for (let v = cp; ; v = Math.floor(v / 256)) {
+      h ^= BigInt(v & 0xff);
+      h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+      if (v < 256) break;
+    }
+  }
+  return h.toString(16).padStart(16, '0');
+}
+
+/** A timeline entry; a command's entries carry who gave it (`by`). */
 export function log(d: CaseData, ctx: Ctx, kind: string, text: string): void {
-  d.status.timeline.push({ at: iso(ctx.now), kind, text });
+  d.status.timeline.push({ at: iso(ctx.now), kind, text, ...(ctx.actor ? { by: ctx.actor } : {}) });
 }
 
 type NotifyInput = Omit<NotificationRequest, 'caseNumber' | 'municipality' | 'data'> & {
@@ -88,14 +134,18 @@ export function notifyEach(
   for (const r of to) notify(d, { ...extra, key: `${base}:${recipientId(r)}`, kind, to: [r] });
 }
 
-/** Records a state change (audit trail and case fields), with an idempotent key per event. */
+/**
+ * Records a state change (audit trail and case fields), with an idempotent key per event. The
+ * actor is the person who gave the command (`ctx.actor`; "regisseur" when the command carried
+ * none); timers pass "systeem".
+ */
 export function record(
   d: CaseData,
   ctx: Ctx,
   kind: string,
   details: Record<string, unknown>,
   fields?: CaseRecordEvent['fields'],
-  actor: 'regisseur' | 'systeem' = 'regisseur',
+  actor: string = ctx.actor ?? DEFAULT_ACTOR,
 ): void {
   const n = ++d.memory.seq.record;
   d.memory.outbox.push({

@@ -15,7 +15,12 @@ import { Runtime } from '@temporalio/worker';
 import { CasusClient } from '../../client/casus-client';
 import { parseKeyRing, PROJECT_ROOT } from '../../domain/config';
 import { assessUpdate, caseWorkflowId, planUvoUpdate, statusQuery } from '../../domain/contract';
-import { casusDataConverter } from '../../worker/encryption';
+import {
+  caseKeyStoreFor,
+  CaseKeySource,
+  CaseKeyUnavailableError,
+  casusDataConverter,
+} from '../../worker/encryption';
 import { eventually } from '../helpers/eventually';
 import { sampleReferral } from '../helpers/referral';
 import type { ReceivedMail } from '../helpers/smtp';
@@ -30,7 +35,21 @@ export async function freePort(): Promise<number> {
 }
 
 export const FAULT_KEYS = `f1:${crypto.randomBytes(32).toString('base64')}`;
-export const faultDataConverter = () => casusDataConverter(parseKeyRing(FAULT_KEYS, 'f1').ring!);
+const FAULT_RING = parseKeyRing(FAULT_KEYS, 'f1').ring!;
+/**
+ * A worker process started here (worker/main.ts) keeps each case under its own data key in its
+ * records database: the clients of this kit read those keys from the database of the last worker
+ * process started. Without one (a worker in the test process), everything stays under the master key.
+ */
+let faultCaseKeys: { url: string; store: ReturnType<typeof caseKeyStoreFor> } | undefined;
+const faultKeySource: CaseKeySource = {
+  active: () => faultCaseKeys !== undefined,
+  keyFor: (workflowId, opts) => {
+    if (!faultCaseKeys) throw new CaseKeyUnavailableError('Geen workerproces gestart: geen casussleutels');
+    return faultCaseKeys.store.keyFor(workflowId, opts);
+  },
+};
+export const faultDataConverter = () => casusDataConverter(FAULT_RING, faultKeySource);
 
 export interface WorkerTargets {
   temporalAddress: string;
@@ -79,6 +98,10 @@ export class WorkerProcess {
     this.healthPort = healthPort;
     this.metricsPort = metricsPort;
     const t = this.targets;
+    if (faultCaseKeys?.url !== t.databaseUrl) {
+      void faultCaseKeys?.store.close();
+      faultCaseKeys = { url: t.databaseUrl, store: caseKeyStoreFor(t.databaseUrl, FAULT_RING) };
+    }
     const child = spawn(process.execPath, [compiledWorker()], {
       cwd: PROJECT_ROOT,
       env: {

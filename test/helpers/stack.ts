@@ -2,7 +2,7 @@ import type { Worker } from '@temporalio/worker';
 import { createTransport } from '../../activities/mail/mailer';
 import { PROJECT_ROOT } from '../../domain/config';
 import { DEFAULT_TIMINGS, Timings } from '../../domain/timings';
-import { casusDataConverter, generateKeyEntry, parseKeyRing } from '../../worker/encryption';
+import { CaseKeyStore, casusDataConverter, generateKeyEntry, parseKeyRing } from '../../worker/encryption';
 import { createCasusWorker } from '../../worker/worker';
 import { startTestDatabase } from './db';
 import { startSmtpCatcher } from './smtp';
@@ -22,7 +22,9 @@ export async function startTestStack(opts: { timings?: Timings } = {}) {
   const keyEnv = { CASUS_ENCRYPTION_KEYS: generateKeyEntry('test1'), CASUS_ENCRYPTION_KEY_ID: 'test1' };
   const { ring } = parseKeyRing(keyEnv.CASUS_ENCRYPTION_KEYS, keyEnv.CASUS_ENCRYPTION_KEY_ID);
   if (!ring) throw new Error('test key ring');
-  const dataConverter = casusDataConverter(ring);
+  // Each case under its own data key in the records database, as in production (the CLI reads it there).
+  const caseKeys = new CaseKeyStore(() => db.pool, ring);
+  const dataConverter = casusDataConverter(ring, caseKeys);
   const namespace = env.namespace ?? 'default';
   const timings = opts.timings ?? DEFAULT_TIMINGS;
   const contactsFile = `${PROJECT_ROOT}/config/contacts.yaml`;
@@ -39,6 +41,7 @@ export async function startTestStack(opts: { timings?: Timings } = {}) {
       contactsFile,
       timings,
       dataConverter,
+      caseKeys,
     });
     running = worker.run();
   };
@@ -65,6 +68,7 @@ export async function startTestStack(opts: { timings?: Timings } = {}) {
       ...keyEnv,
       TEMPORAL_ADDRESS: env.address,
       TEMPORAL_NAMESPACE: namespace,
+      DATABASE_URL: db.url,
     }),
     async stop() {
       await stopWorker();

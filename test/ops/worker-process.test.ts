@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CasusClient } from '../../client/casus-client';
 import { parseKeyRing, PROJECT_ROOT } from '../../domain/config';
-import { casusDataConverter } from '../../worker/encryption';
+import { caseKeyStoreFor, casusDataConverter } from '../../worker/encryption';
 import { startTestDatabase } from '../helpers/db';
 import { eventually } from '../helpers/eventually';
 import { sampleReferral } from '../helpers/referral';
@@ -90,13 +90,17 @@ it('runs with health and metrics, and drains on SIGTERM: the in-flight activity 
 
   // The mail server takes the message but holds back its final answer: the activity is in flight.
   smtp.holdAt('data');
+  const ring = parseKeyRing(KEYS, 'p1').ring!;
+  const caseKeys = caseKeyStoreFor(db.url, ring);
   const client = await CasusClient.connect({
     address: env.address,
     namespace: env.namespace ?? 'default',
-    dataConverter: casusDataConverter(parseKeyRing(KEYS, 'p1').ring!),
+    // The worker keeps each case under its own data key in the database: the client reads it there.
+    dataConverter: casusDataConverter(ring, caseKeys),
   });
   await client.submitReferral(sampleReferral({ caseNumber: 'SIG-2027-0001' }));
   await client.close();
+  await caseKeys.close();
   await eventually(() => expect(smtp.heldCount).toBe(1), 30_000);
 
   const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();

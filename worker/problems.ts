@@ -1,0 +1,279 @@
+/**
+ * The problem watch (docs/operations.md, "Probleemmeldingen"): a loop in the worker process that
+ * looks, every PROBLEM_WATCH_INTERVAL, for running workflows that do not move on by themselves —
+ * a workflow task that keeps failing (the server's `TemporalReportedProblems`, or a pending
+ * workflow task at attempt ≥ 3) or an activity at attempt ≥ PROBLEM_ACTIVITY_ATTEMPTS — and
+ * reports them on /health, as a Prometheus gauge, in the log (ids and types only), and by one
+ * mail to the administrator (CASUS_BEHEERDER_EMAIL) per run and kind of problem: the mail's key
+ * goes through the exactly-once mailer, so a restart or a second worker does not mail again.
+ * A round never throws; a failed round is logged and tried again at the next interval.
+ */
+import type { Client } from '@temporalio/client';
+import { Runtime } from '@temporalio/worker';
+import type { MetricGauge } from '@temporalio/common';
+import type { Transporter } from 'nodemailer';
+import type { Pool } from 'pg';
+import type pino from 'pino';
+import { ExactlyOnceMailer } from '../activities/mail/mailer';
+import { escapeHtml } from '../activities/mail/templates';
+import { CaseRecords } from '../activities/records';
+import {
+  CaseProblem,
+  DEFAULT_ACTIVITY_ATTEMPTS,
+  describeProblem,
+  problemsOf,
+  REPORTED_PROBLEMS,
+  REPORTED_PROBLEMS_QUERY,
+} from '../domain/problems';
+
+export interface ProblemWatchOptions {
+  client: Client;
+  pool: Pool;
+  transport: Transporter;
+  mailFrom: string;
+  /** CASUS_BEHEERDER_EMAIL; unset: reported on /health, metrics and log only. */
+  adminEmail?: string;
+  /** PROBLEM_WATCH_INTERVAL in ms (1 s – 1 h). */
+  intervalMs: number;
+  /** PROBLEM_ACTIVITY_ATTEMPTS. */
+  activityAttempts?: number;
+  log: pino.Logger;
+  /** Describes at a time (bounded, so a round over many cases does not flood the server). */
+  concurrency?: number;
+}
+
+/** What /health shows: the current problems, when the watch last looked, and whether that worked. */
+export interface ProblemSnapshot {
+  checkedAt?: string;
+  watch: 'ok' | 'fout' | 'nog-niet';
+  problems: CaseProblem[];
+}
+
+/** The admin mail's kind in the notification log (not a case notification of the workflow). */
+export const ADMIN_PROBLEM_KIND = 'probleem-beheerder';
+
+export class ProblemWatcher {
+  private snapshot: ProblemSnapshot = { watch: 'nog-niet', problems: [] };
+  private readonly mailer: ExactlyOnceMailer;
+  private readonly records: CaseRecords;
+  /** Problems mailed (or refused for good) in this process: no database round trip each poll. */
+  private readonly mailed = new Set<string>();
+  /** Problems logged once when first seen. */
+  private readonly seen = new Set<string>();
+  private readonly gauge: MetricGauge;
+  private readonly watchGauge: MetricGauge;
+  private timer?: NodeJS.Timeout;
+  private round?: Promise<void>;
+  private stopped = false;
+
+  constructor(private readonly opts: ProblemWatchOptions) {
+    this.mailer = new ExactlyOnceMailer(opts.pool, opts.transport);
+    this.records = new CaseRecords(opts.pool);
+    const meter = Runtime.instance().metricMeter;
+    this.gauge = meter.createGauge(
+      'casusregie_problem_cases',
+      'int',
+      'cases',
+      'Lopende workflows met een probleem (soort: workflow_task of activity), volgens de probleemwacht',
+    );
+    this.watchGauge = meter.createGauge(
+      'casusregie_problem_watch_ok',
+      'int',
+      '',
+      '1 als de laatste ronde van de probleemwacht lukte, anders 0',
+    );
+  }
+
+  current(): ProblemSnapshot {
+    return this.snapshot;
+  }
+
+  /** Starts the loop: a first round now, then one per interval (never overlapping). */
+  start(): void {
+    if (!this.opts.adminEmail)
+      this.opts.log.info(
+        'CASUS_BEHEERDER_EMAIL is niet gezet: probleemmeldingen alleen op /health en /metrics',
+      );
+    const next = () => {
+      if (this.stopped) return;
+      this.round = this.poll().finally(() => {
+        if (!this.stopped) this.timer = setTimeout(next, this.opts.intervalMs);
+      });
+    };
+    next();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.round;
+  }
+
+  /** One round; never throws. */
+  async poll(): Promise<void> {
+    try {
+      const problems = await this.find();
+      this.snapshot = { checkedAt: new Date().toISOString(), watch: 'ok', problems };
+      this.gauge.set(problems.filter((p) => p.kind === 'workflowtaak').length, { kind: 'workflow_task' });
+      this.gauge.set(problems.filter((p) => p.kind === 'activiteit').length, { kind: 'activity' });
+      this.watchGauge.set(1);
+      const current = new Set(problems.map(problemKey));
+      for (const p of problems) {
+        const key = problemKey(p);
+        if (!this.seen.has(key)) {
+          this.seen.add(key);
+          this.opts.log.warn(
+            {
+              workflowId: p.workflowId,
+              runId: p.runId,
+              problem: p.kind,
+              attempts: p.attempts,
+              activity: p.activity,
+              cause: p.cause,
+            },
+            'probleem gevonden',
+          );
+        }
+        await this.mailOnce(p);
+      }
+      // A problem that went away is logged when it goes; it may come back (and is shown again, not mailed again).
+      for (const key of [...this.seen]) {
+        if (!current.has(key)) {
+          this.seen.delete(key);
+          const [problem, workflowId] = key.split('|');
+          this.opts.log.info({ problem, workflowId }, 'probleem verdwenen');
+        }
+      }
+    } catch (err) {
+      this.snapshot = { ...this.snapshot, watch: 'fout' };
+      this.watchGauge.set(0);
+      const e = err as { name?: string; code?: unknown };
+      this.opts.log.warn(
+        { error: e?.name ?? 'Error', code: typeof e?.code === 'number' ? e.code : undefined },
+        'probleemwacht: ronde mislukt; volgende ronde probeert het opnieuw',
+      );
+    }
+  }
+
+  /** The problems now: flagged by the server, or seen in the description of a running workflow. */
+  private async find(): Promise<CaseProblem[]> {
+    const { client } = this.opts;
+    const reported = new Map<string, string[]>();
+    for await (const wf of client.workflow.list({ query: REPORTED_PROBLEMS_QUERY })) {
+      reported.set(`${wf.workflowId}|${wf.runId}`, wf.typedSearchAttributes.get(REPORTED_PROBLEMS) ?? []);
+    }
+    const running: { workflowId: string; runId: string }[] = [];
+    for await (const wf of client.workflow.list({ query: `ExecutionStatus = 'Running'` })) {
+      running.push({ workflowId: wf.workflowId, runId: wf.runId });
+    }
+    const out: CaseProblem[] = [];
+    const attempts = this.opts.activityAttempts ?? DEFAULT_ACTIVITY_ATTEMPTS;
+    await forEachLimit(running, this.opts.concurrency ?? 4, async (run) => {
+      const id = `${run.workflowId}|${run.runId}`;
+      try {
+        const d = await client.workflow.getHandle(run.workflowId, run.runId).describe();
+        out.push(
+          ...problemsOf(
+            {
+              ...run,
+              reportedProblems: reported.get(id),
+              pendingWorkflowTask: d.raw.pendingWorkflowTask,
+              pendingActivities: d.raw.pendingActivities,
+            },
+            attempts,
+          ),
+        );
+      } catch {
+        // Ended or gone between the list and the describe: only the server's flag counts.
+        if (reported.has(id))
+          out.push(...problemsOf({ ...run, reportedProblems: reported.get(id) }, attempts));
+      }
+    });
+    return out.sort((a, b) => a.workflowId.localeCompare(b.workflowId) || a.kind.localeCompare(b.kind));
+  }
+
+  /** One mail per run and kind of problem, ever (the key goes through the exactly-once mailer). */
+  private async mailOnce(p: CaseProblem): Promise<void> {
+    const to = this.opts.adminEmail;
+    const key = `beheer:${p.workflowId}:${p.runId}:${p.kind}`;
+    if (!to || this.mailed.has(key)) return;
+    const caseNumber = p.caseNumber ?? p.workflowId;
+    const content = adminMail(p);
+    try {
+      const outcome = await this.mailer.sendOnce({
+        key,
+        caseNumber,
+        kind: ADMIN_PROBLEM_KIND,
+        from: this.opts.mailFrom,
+        to: [to],
+        ...content,
+      });
+      this.mailed.add(key);
+      if (outcome.status === 'sent' && !outcome.alreadySent && p.caseNumber) {
+        // The audit trail of the case, when it has one (a case whose intake was never recorded has not).
+        if (await this.records.getCase(p.caseNumber)) {
+          await this.records.appendAudit(`${key}:mail`, {
+            caseNumber: p.caseNumber,
+            kind: 'mail-verzonden',
+            at: new Date().toISOString(),
+            details: {
+              notification: ADMIN_PROBLEM_KIND,
+              problem: p.kind,
+              recipients: 1,
+              messageId: outcome.messageId,
+            },
+          });
+        }
+      }
+      if (outcome.status === 'rejected')
+        this.opts.log.error(
+          { workflowId: p.workflowId, problem: p.kind },
+          'probleemmelding geweigerd door de mailserver',
+        );
+    } catch (err) {
+      // Transient (mail server away, busy): the next round tries again.
+      this.opts.log.warn(
+        { workflowId: p.workflowId, problem: p.kind, error: (err as Error)?.name ?? 'Error' },
+        'probleemmelding nog niet verstuurd; volgende ronde opnieuw',
+      );
+    }
+  }
+}
+
+const problemKey = (p: CaseProblem) => `${p.kind}|${p.workflowId}|${p.runId}`;
+
+/** The administrator's mail: Dutch, ids and types only. */
+export function adminMail(p: CaseProblem): { subject: string; text: string; html: string } {
+  const what = p.caseNumber ? `casus ${p.caseNumber}` : `workflow ${p.workflowId}`;
+  const subject = `Probleem in Casusregie: ${what} ${p.kind === 'workflowtaak' ? 'loopt vast' : 'blijft een stap herhalen'}`;
+  const paragraphs = [
+    p.kind === 'workflowtaak'
+      ? `De workflowtaak van ${what} mislukt steeds opnieuw${p.attempts ? ` (poging ${p.attempts})` : ''}${p.cause ? `; oorzaak volgens Temporal: ${p.cause}` : ''}. Zolang dat zo is, gebeurt er in deze casus niets: geen herinneringen, geen e-mail, en opdrachten van de regisseur worden niet uitgevoerd.`
+      : `De stap ${p.activity ?? '(activiteit)'} van ${what} wordt steeds opnieuw geprobeerd (poging ${p.attempts}${p.cause ? `, fouttype ${p.cause}` : ''}). Zolang dat zo is, wachten de volgende stappen van de casus; na 24 uur geeft Casusregie het op, zet het in de status van de casus en meldt het aan de regisseur.`,
+    `Workflow-id: ${p.workflowId}\nRun-id: ${p.runId}`,
+    'Gevraagd: bekijk de workflow in de Temporal Web UI (bij een workflowtaak: het filter "Task Failures") en volg docs/operations.md, "Probleemmeldingen". Is het probleem opgelost, dan verdwijnt het vanzelf uit /health en de metrics.',
+    'Deze melding komt één keer per casus en soort probleem.',
+  ];
+  const notice =
+    'Deze e-mail is verstuurd door de probleemwacht van Casusregie en bevat bewust geen inhoudelijke gegevens over de jongere of het gezin.';
+  const text = [...paragraphs, '--', notice].join('\n\n');
+  const html = [
+    '<!doctype html><html lang="nl"><body>',
+    ...paragraphs.map((t) => `<p>${escapeHtml(t).replace(/\n/g, '<br>')}</p>`),
+    `<hr><p style="color:#666;font-size:small">${escapeHtml(notice)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject, text, html };
+}
+
+/** Dutch lines for /health and the log: one per problem. */
+export const problemLines = (s: ProblemSnapshot) => s.problems.map(describeProblem);
+
+async function forEachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
