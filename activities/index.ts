@@ -1,15 +1,13 @@
-import fs from 'node:fs';
 import { log as activityLog } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
-import YAML from 'yaml';
 import {
   Contacts,
   ContactsError,
   municipalityContacts,
   MunicipalityContacts,
-  parseContacts,
+  readContactsFile,
 } from '../domain/contacts';
 import type { CaseRecordEvent, NotificationRequest } from '../domain/contract';
 import type { Timings } from '../domain/timings';
@@ -71,13 +69,7 @@ export interface NotificationResult {
 
 /** Reads the contacts file on every call: contacts change during a 9-month case. */
 export function loadContacts(file: string): Contacts {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new Error(`Het contactenbestand ${file} is niet te lezen (zet CONTACTS_FILE)`);
-  }
-  return parseContacts(YAML.parse(text), file);
+  return readContactsFile(file);
 }
 
 export function createActivities(deps: ActivityDeps) {

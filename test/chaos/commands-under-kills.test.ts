@@ -97,7 +97,9 @@ if (!POSTGRES) console.warn('test/chaos: overgeslagen, zet TEST_POSTGRES_URL (zo
 maybe(
   `${CASES} cases, ${BURSTS} bursts of concurrent commands, ${KILLS} worker kills: every command once, every mail once, nothing stuck`,
   async () => {
+    // Two streams: the bursts are the same for a seed, whatever the kills do to the timing.
     const random = prng(SEED);
+    const killRandom = prng(SEED + 1);
     const targets = {
       temporalAddress: env.address,
       namespace: env.namespace ?? 'default',
@@ -120,16 +122,16 @@ maybe(
 
     // The killer: at random moments while the bursts run, SIGKILL and start a new worker.
     let kills = 0;
-    let bursting = true;
     const nondeterminism: string[] = [];
     const killer = (async () => {
-      while (bursting && kills < KILLS) {
-        await sleep(1_500 + random() * 4_000);
-        if (!bursting) break;
+      // Exactly KILLS kills, the first while the first bursts are under way; commands that wait
+      // meanwhile are given again until answered.
+      while (kills < KILLS) {
+        await sleep(1_500 + killRandom() * 4_000);
         await worker.kill();
         kills++;
         nondeterminism.push(...worker.output.split('\n').filter((l) => l.includes('TMPRL1100')));
-        await sleep(300 + random() * 2_500);
+        await sleep(300 + killRandom() * 2_500);
         worker = new WorkerProcess(targets);
         workers.push(worker);
         await worker.start();
@@ -148,7 +150,7 @@ maybe(
           return;
         } catch (err) {
           if (err instanceof CasusError && err.outcome === 'pending' && Date.now() < deadline) {
-            await sleep(500 + random() * 1_000);
+            await sleep(1_000 + killRandom() * 1_000);
             continue;
           }
           s.refused = err instanceof Error ? `${(err as CasusError).code ?? ''} ${err.message}` : String(err);
@@ -205,11 +207,9 @@ maybe(
           }
         }
       }
-      await sleep(random() * 1_500);
+      await sleep(1_000 + random() * 2_000);
     }
-    await Promise.all(inFlight);
-    bursting = false;
-    await killer;
+    await Promise.all([...inFlight, killer]);
     if (!worker.running) {
       worker = new WorkerProcess(targets);
       workers.push(worker);
