@@ -64,7 +64,7 @@ export class CasusError extends Error {
 }
 
 /**
- * The stable id of a command: the same command (case, kind, content) on the same day is the same
+ * The stable id of a command: the same command (case, kind, content, person) on the same day is the same
  * Temporal Update, so a retry after "wacht op de worker" or a lost answer is applied once. A
  * command given again on another day, or with other content, is a new one. `--opdracht-id`
  * (or `options.commandId`) sets it explicitly.
@@ -246,10 +246,12 @@ export class CasusClient {
     options: { commandId?: string } = {},
   ): Promise<R> {
     const handle = this.client.workflow.getHandle(caseWorkflowId(caseNumber));
-    const updateId = options.commandId ?? commandIdFor(caseNumber, def.name, payload);
+    // The person is part of the command: the same command given again by the same person is a retry.
+    const sent = withActor(payload);
+    const updateId = options.commandId ?? commandIdFor(caseNumber, def.name, sent);
     try {
       return await this.client.withDeadline(Date.now() + this.answerTimeoutMs, () =>
-        handle.executeUpdate(def, { args: [withActor(payload)] as [P], updateId }),
+        handle.executeUpdate(def, { args: [sent] as [P], updateId }),
       );
     } catch (err) {
       const explained = this.explainCommand(err, caseNumber, updateId);

@@ -255,8 +255,7 @@ function registerCommands(d: CaseData, ctx: () => Ctx, ready: () => boolean, onC
   const wire = <P>(update: UpdateDefinition<CommandResult, [P], string>, command: Command<never>) => {
     const cmd = command as unknown as Command<import('zod').ZodTypeAny>;
     const handle = (payload: P): Promise<CommandResult> => {
-      const checked = checkCommand(d, cmd, payload, ctx(), { inHandler: true });
-      if (!checked.ok) throw ApplicationFailure.nonRetryable(checked.refusal.message, checked.refusal.code);
+      const checked = validate(d, cmd, payload, ctx(), { inHandler: true });
       try {
         // The person who gave the command is recorded with what it changes (audit trail, timeline).
         const result = cmd.apply(d, checked.payload, { ...ctx(), actor: checked.actor });
@@ -304,10 +303,11 @@ function validate<S extends import('zod').ZodTypeAny>(
   cmd: Command<S>,
   payload: unknown,
   c: Ctx,
+  opts: { inHandler?: boolean } = {},
 ) {
-  const outcome = checkCommand(d, cmd, payload, c);
+  const outcome = checkCommand(d, cmd, payload, c, opts);
   if (!outcome.ok) throw ApplicationFailure.nonRetryable(outcome.refusal.message, outcome.refusal.code);
-  return outcome.payload;
+  return outcome;
 }
 
 /**
@@ -319,13 +319,13 @@ function commandsAnswered(): Promise<void> {
   return condition(allHandlersFinished);
 }
 
-/** Performs the queued mail and records; a mail that cannot be sent is kept in the status, the case goes on. */
 /** The versions performOutbox follows (see `version` in caseWorkflow). */
 interface OutboxVersion {
   recordsBatched: boolean;
   reportFailures: boolean;
 }
 
+/** Performs the queued mail and records; a mail that cannot be sent is kept in the status, the case goes on. */
 async function performOutbox(d: CaseData, v: OutboxVersion): Promise<void> {
   for (;;) {
     // Replay safety (docs/versioning.md): no command of the case's own before every Update that
