@@ -138,7 +138,7 @@ export const COMMANDS: CommandSpec[] = [
       'casus beoordelen BEV-2027-0003 aanhaken --regie-bij "Zorg- en Veiligheidshuis" --reden "Meervoudige justitiecontacten"',
     ],
     schema: contract.assessPayloadSchema,
-    update: contract.assessUpdate,
+    update: contract.updates.assess,
     payload: ([decision], o) =>
       defined({
         decision,
@@ -167,7 +167,7 @@ export const COMMANDS: CommandSpec[] = [
     ],
     examples: ['casus contact BEV-2027-0001 --soort huisbezoek --met jongere,ouders --op 14-03-2027'],
     schema: contract.contactPayloadSchema,
-    update: contract.logContactUpdate,
+    update: contract.updates.logContact,
     payload: (_a, o) =>
       defined({
         on: day(o.op, '--op') ?? today(),
@@ -195,7 +195,7 @@ export const COMMANDS: CommandSpec[] = [
       'casus uvo-plannen BEV-2027-0001 --annuleren --reden "Te weinig partners beschikbaar"',
     ],
     schema: contract.planUvoPayloadSchema,
-    update: contract.planUvoUpdate,
+    update: contract.updates.planUvo,
     payload: (_a, o) =>
       o.annuleren
         ? defined({ action: 'cancel', reason: str(o.reden) })
@@ -221,7 +221,7 @@ export const COMMANDS: CommandSpec[] = [
     ],
     examples: ['casus uvo-verslag BEV-2027-0001 --bestand verslag-uvo-1.yaml'],
     schema: contract.uvoReportPayloadSchema,
-    update: contract.recordUvoReportUpdate,
+    update: contract.updates.recordUvoReport,
     payload: (_a, o) =>
       defined({
         heldAt: dateTime(o.gehoudenOp, '--gehouden-op'),
@@ -247,7 +247,7 @@ export const COMMANDS: CommandSpec[] = [
     ],
     examples: ['casus opschalen BEV-2027-0001 --naar beleid --reden "Geen passende plek beschikbaar"'],
     schema: contract.escalatePayloadSchema,
-    update: contract.escalateUpdate,
+    update: contract.updates.escalate,
     payload: (_a, o) =>
       defined({ target: str(o.naar), reason: str(o.reden), skipReason: str(o.overslaanReden) }),
   },
@@ -262,7 +262,7 @@ export const COMMANDS: CommandSpec[] = [
     ],
     examples: ['casus opschaling-afronden BEV-2027-0001 E1 --tekst "Plek geregeld via het MT"'],
     schema: contract.resolveEscalationPayloadSchema,
-    update: contract.resolveEscalationUpdate,
+    update: contract.updates.resolveEscalation,
     payload: ([id], o) => defined({ id, text: str(o.tekst), outcome: o.reactie ? 'reactie' : undefined }),
   },
   {
@@ -276,7 +276,7 @@ export const COMMANDS: CommandSpec[] = [
     ],
     examples: ['casus ave BEV-2027-0001 4 --redenen veiligheid-in-geding,maatschappelijke-onrust'],
     schema: contract.avePayloadSchema,
-    update: contract.setAvePhaseUpdate,
+    update: contract.updates.setAvePhase,
     payload: ([phase], o) =>
       defined({ phase: int(phase, 'fase'), reasons: aveReasons(o.redenen), note: str(o.notitie) }),
   },
@@ -296,7 +296,7 @@ export const COMMANDS: CommandSpec[] = [
       'casus verlengen BEV-2027-0001 --maanden 2 --reden "Plaatsing loopt" --besloten-door "Gezamenlijk MT"',
     ],
     schema: contract.limitDecisionPayloadSchema,
-    update: contract.decideLimitUpdate,
+    update: contract.updates.decideLimit,
     payload: (_a, o) =>
       defined({
         decision: str(o.besluit) ?? 'verlengen',
@@ -326,7 +326,7 @@ export const COMMANDS: CommandSpec[] = [
       'casus partner-toevoegen BEV-2027-0001 --id veilig-thuis --organisatie "Veilig Thuis" --contact "J. Bakker" --email j.bakker@vt.example --grondslag convenant-jeugd-veiligheid --reden "Zorgen over veiligheid thuis"',
     ],
     schema: contract.addPartnerPayloadSchema,
-    update: contract.addPartnerUpdate,
+    update: contract.updates.addPartner,
     payload: (_a, o) =>
       defined({
         partner: defined({
@@ -350,7 +350,7 @@ export const COMMANDS: CommandSpec[] = [
       'casus partner-verwijderen BEV-2027-0001 leerplicht --reden "Jongere staat weer ingeschreven"',
     ],
     schema: contract.removePartnerPayloadSchema,
-    update: contract.removePartnerUpdate,
+    update: contract.updates.removePartner,
     payload: ([partnerId], o) => defined({ partnerId, reason: str(o.reden) }),
   },
   {
@@ -363,7 +363,7 @@ export const COMMANDS: CommandSpec[] = [
       'casus actie-afronden BEV-2027-0001 C3 --notitie "Geregistreerd in de VIR"',
     ],
     schema: contract.completeActionPayloadSchema,
-    update: contract.completeActionUpdate,
+    update: contract.updates.completeAction,
     payload: ([id], o) => defined({ id, note: str(o.notitie) }),
   },
   {
@@ -378,7 +378,7 @@ export const COMMANDS: CommandSpec[] = [
     ],
     examples: ['casus afschalen BEV-2027-0001 --bestand afschaalformulier.yaml'],
     schema: contract.proposeDeescalationPayloadSchema,
-    update: contract.proposeDeescalationUpdate,
+    update: contract.updates.proposeDeescalation,
     payload: () => ({}),
   },
   {
@@ -391,7 +391,7 @@ export const COMMANDS: CommandSpec[] = [
       'casus akkoord BEV-2027-0001 leerplicht --bezwaar "Verzuim is nog niet opgelost"',
     ],
     schema: contract.deescalationVotePayloadSchema,
-    update: contract.recordDeescalationVoteUpdate,
+    update: contract.updates.recordDeescalationVote,
     payload: ([partnerId], o) =>
       defined({ partnerId, vote: o.bezwaar ? 'bezwaar' : 'akkoord', reason: str(o.bezwaar) }),
   },
@@ -407,7 +407,7 @@ export const COMMANDS: CommandSpec[] = [
     ],
     examples: ['casus afsluiten BEV-2027-0001 --bestand afsluitformulier.yaml'],
     schema: contract.closePayloadSchema,
-    update: contract.closeCaseUpdate,
+    update: contract.updates.closeCase,
     payload: () => ({}),
   },
 ];

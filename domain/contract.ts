@@ -4,26 +4,27 @@
  * (documented in docs/contract.md).
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
 import type { LegalBasis, Referral } from './referral';
 import type { Timings } from './timings';
 import type { CaseMemory, CaseStatus } from './lifecycle/state';
 import type { CommandResult } from './lifecycle/commands';
-import type {
-  AddPartnerPayload,
-  AssessPayload,
-  AvePayload,
-  ClosePayload,
-  CompleteActionPayload,
-  ContactPayload,
-  DeescalationVotePayload,
-  EscalatePayload,
-  LimitDecisionPayload,
-  PlanUvoPayload,
-  ProposeDeescalationPayload,
-  RemovePartnerPayload,
-  ResolveEscalationPayload,
-  UvoReportPayload,
+import {
+  addPartnerPayloadSchema,
+  assessPayloadSchema,
+  avePayloadSchema,
+  closePayloadSchema,
+  completeActionPayloadSchema,
+  contactPayloadSchema,
+  deescalationVotePayloadSchema,
+  escalatePayloadSchema,
+  limitDecisionPayloadSchema,
+  planUvoPayloadSchema,
+  proposeDeescalationPayloadSchema,
+  removePartnerPayloadSchema,
+  resolveEscalationPayloadSchema,
+  uvoReportPayloadSchema,
 } from './lifecycle/schemas';
 
 // The payload schemas of every command live in lifecycle/schemas.ts; this module is where
@@ -130,52 +131,49 @@ export interface CaseInput {
 }
 
 /** The full case status (SPEC §4). */
-export const statusQuery = defineQuery<CaseStatus>('status');
+export const statusQuery = { type: 'query', name: 'status' } as QueryDefinition<CaseStatus, [], 'status'>;
 
 /**
- * The regisseur's commands as Temporal Updates. Each is validated synchronously: refused with
- * an ApplicationFailure whose `type` is an ErrorCode and whose message is Dutch, or accepted
- * and confirmed with a CommandResult. The Dutch CLI command of each is in COMMAND_CLI.
+ * The regisseur's commands as Temporal Updates, each defined once in this table: its Update
+ * name (the key), the `casus` CLI command that sends it (SPEC §4) and its payload schema. The
+ * workflow, the typed client and the CLI all read this table. Each Update is validated
+ * synchronously: refused with an ApplicationFailure whose `type` is an ErrorCode and whose
+ * message is Dutch, or accepted and confirmed with a CommandResult.
  */
-export const assessUpdate = defineUpdate<CommandResult, [AssessPayload]>('assess');
-export const logContactUpdate = defineUpdate<CommandResult, [ContactPayload]>('logContact');
-export const planUvoUpdate = defineUpdate<CommandResult, [PlanUvoPayload]>('planUvo');
-export const recordUvoReportUpdate = defineUpdate<CommandResult, [UvoReportPayload]>('recordUvoReport');
-export const escalateUpdate = defineUpdate<CommandResult, [EscalatePayload]>('escalate');
-export const resolveEscalationUpdate = defineUpdate<CommandResult, [ResolveEscalationPayload]>(
-  'resolveEscalation',
-);
-export const setAvePhaseUpdate = defineUpdate<CommandResult, [AvePayload]>('setAvePhase');
-export const decideLimitUpdate = defineUpdate<CommandResult, [LimitDecisionPayload]>('decideLimit');
-export const addPartnerUpdate = defineUpdate<CommandResult, [AddPartnerPayload]>('addPartner');
-export const removePartnerUpdate = defineUpdate<CommandResult, [RemovePartnerPayload]>('removePartner');
-export const completeActionUpdate = defineUpdate<CommandResult, [CompleteActionPayload]>('completeAction');
-export const proposeDeescalationUpdate = defineUpdate<CommandResult, [ProposeDeescalationPayload]>(
-  'proposeDeescalation',
-);
-export const recordDeescalationVoteUpdate = defineUpdate<CommandResult, [DeescalationVotePayload]>(
-  'recordDeescalationVote',
-);
-export const closeCaseUpdate = defineUpdate<CommandResult, [ClosePayload]>('closeCase');
+export const UPDATES = {
+  assess: { cli: 'beoordelen', schema: assessPayloadSchema },
+  logContact: { cli: 'contact', schema: contactPayloadSchema },
+  planUvo: { cli: 'uvo-plannen', schema: planUvoPayloadSchema },
+  recordUvoReport: { cli: 'uvo-verslag', schema: uvoReportPayloadSchema },
+  escalate: { cli: 'opschalen', schema: escalatePayloadSchema },
+  resolveEscalation: { cli: 'opschaling-afronden', schema: resolveEscalationPayloadSchema },
+  setAvePhase: { cli: 'ave', schema: avePayloadSchema },
+  decideLimit: { cli: 'verlengen', schema: limitDecisionPayloadSchema },
+  addPartner: { cli: 'partner-toevoegen', schema: addPartnerPayloadSchema },
+  removePartner: { cli: 'partner-verwijderen', schema: removePartnerPayloadSchema },
+  completeAction: { cli: 'actie-afronden', schema: completeActionPayloadSchema },
+  proposeDeescalation: { cli: 'afschalen', schema: proposeDeescalationPayloadSchema },
+  recordDeescalationVote: { cli: 'akkoord', schema: deescalationVotePayloadSchema },
+  closeCase: { cli: 'afsluiten', schema: closePayloadSchema },
+} as const satisfies Record<string, { cli: string; schema: z.ZodTypeAny }>;
 
-/** Update name → the `casus` CLI command that sends it (SPEC §4). */
-export const COMMAND_CLI = {
-  assess: 'beoordelen',
-  logContact: 'contact',
-  planUvo: 'uvo-plannen',
-  recordUvoReport: 'uvo-verslag',
-  escalate: 'opschalen',
-  resolveEscalation: 'opschaling-afronden',
-  setAvePhase: 'ave',
-  decideLimit: 'verlengen',
-  addPartner: 'partner-toevoegen',
-  removePartner: 'partner-verwijderen',
-  completeAction: 'actie-afronden',
-  proposeDeescalation: 'afschalen',
-  recordDeescalationVote: 'akkoord',
-  closeCase: 'afsluiten',
-} as const;
-export type UpdateName = keyof typeof COMMAND_CLI;
+export type UpdateName = keyof typeof UPDATES;
+export const UPDATE_NAMES = Object.keys(UPDATES) as UpdateName[];
+/** The payload schema of an Update. */
+export type UpdateSchema<N extends UpdateName> = (typeof UPDATES)[N]['schema'];
+/** What a client sends with an Update (before defaults are filled in). */
+export type UpdatePayload<N extends UpdateName> = z.input<UpdateSchema<N>>;
+export type UpdateDefinitionOf<N extends UpdateName> = UpdateDefinition<CommandResult, [UpdatePayload<N>], N>;
+
+/** The Temporal Update definition of each command (`updates.assess`, …), made from the table. */
+export const updates = Object.fromEntries(
+  UPDATE_NAMES.map((name) => [name, { type: 'update', name }]),
+) as unknown as { [N in UpdateName]: UpdateDefinitionOf<N> };
+
+/** Update name → the `casus` CLI command that sends it. */
+export function cliCommandOf(name: UpdateName): string {
+  return UPDATES[name].cli;
+}
 
 /**
  * Kinds of notification the workflow requests; one Dutch template each (activities/mail).

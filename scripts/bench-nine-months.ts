@@ -10,16 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import {
-  closeCaseUpdate,
-  completeActionUpdate,
-  decideLimitUpdate,
-  escalateUpdate,
-  planUvoUpdate,
-  proposeDeescalationUpdate,
-  recordUvoReportUpdate,
-  resolveEscalationUpdate,
-} from '../domain/contract';
+import { updates } from '../domain/contract';
 import { DAY, WEEK } from '../domain/duration';
 import {
   accept,
@@ -66,14 +57,14 @@ async function main() {
   let uvo = acceptedAt + 4 * WEEK;
   let n = 0;
   while (uvo < limit - WEEK) {
-    await command(handle, planUvoUpdate, {
+    await command(handle, updates.planUvo, {
       action: 'plan',
       start: new Date(uvo).toISOString(),
       location: 'Stadhuis',
     });
     await h.env.sleep(uvo + 2 * 3600_000 - (await h.now()));
     n += 1;
-    await command(handle, recordUvoReportUpdate, {
+    await command(handle, updates.recordUvoReport, {
       attendees: ['politie', 'cjg'],
       summary: `UVO ${n}`,
       ...(n === 1
@@ -83,20 +74,20 @@ async function main() {
         { description: `Actie na UVO ${n}`, owner: n % 2 ? 'cjg' : 'politie', due: dayAfter(uvo, 14) },
       ],
     });
-    if (n % 2 === 0) await command(handle, completeActionUpdate, { id: `A${n}` });
-    if (n === 2) await command(handle, escalateUpdate, { target: 'beleid', reason: 'Wachtlijst' });
-    if (n === 3) await command(handle, resolveEscalationUpdate, { id: 'E1', text: 'Plek gevonden' });
+    if (n % 2 === 0) await command(handle, updates.completeAction, { id: `A${n}` });
+    if (n === 2) await command(handle, updates.escalate, { target: 'beleid', reason: 'Wachtlijst' });
+    if (n === 3) await command(handle, updates.resolveEscalation, { id: 'E1', text: 'Plek gevonden' });
     uvo += 5 * WEEK;
   }
   // The limit: termijnsignaal, a week of reminders, then an extension of 1 month.
   await h.env.sleep(limit + WEEK + 3600_000 - (await h.now()));
-  await command(handle, decideLimitUpdate, {
+  await command(handle, updates.decideLimit, {
     decision: 'verlengen',
     months: 1,
     reason: 'Afronding',
     decidedBy: 'Gezamenlijk MT',
   });
-  await command(handle, proposeDeescalationUpdate, {
+  await command(handle, updates.proposeDeescalation, {
     breakthrough: 'Hulp loopt',
     regieTo: 'cjg',
     regieToOrganisation: 'CJG',
@@ -106,13 +97,13 @@ async function main() {
     askByEmail: false,
   });
   const last = (await h.now()) + 2 * WEEK;
-  await command(handle, planUvoUpdate, {
+  await command(handle, updates.planUvo, {
     action: 'plan',
     start: new Date(last).toISOString(),
     location: 'Stadhuis',
   });
   await h.env.sleep(last + 3600_000 - (await h.now()));
-  await command(handle, recordUvoReportUpdate, {
+  await command(handle, updates.recordUvoReport, {
     attendees: ['politie', 'cjg'],
     summary: 'Afschaling',
     deescalationVotes: [
@@ -120,7 +111,7 @@ async function main() {
       { partnerId: 'cjg', vote: 'akkoord' },
     ],
   });
-  await command(handle, closeCaseUpdate, {
+  await command(handle, updates.closeCase, {
     kind: 'doorbraak',
     reason: 'Doorbraak bereikt',
     remainingRisks: { content: 'a', context: 'b', process: 'c' },

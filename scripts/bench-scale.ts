@@ -10,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { CasusClient } from '../client/casus-client';
-import { assessUpdate, caseWorkflowId } from '../domain/contract';
+import { caseWorkflowId, updates } from '../domain/contract';
 import { sampleReferral } from '../test/helpers/referral';
 import { faultDataConverter, mapLimit } from '../test/faults/kit';
 import { machineLoad, mib, startBenchStack } from './bench-kit';
@@ -80,7 +80,7 @@ async function main() {
             await new Promise((r) => setTimeout(r, 50));
           }
         }
-        await casus.command(caseNumber, assessUpdate, {
+        await casus.command(caseNumber, updates.assess, {
           decision: 'accepteren',
           referrerDiscussed: { on: today },
           avePhase: 3,

@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { CasusClient } from '../client/casus-client';
-import { assessUpdate, caseWorkflowId } from '../domain/contract';
+import { caseWorkflowId, updates } from '../domain/contract';
 import { sampleReferral } from '../test/helpers/referral';
 import { faultDataConverter, mapLimit } from '../test/faults/kit';
 import { machineLoad, startBenchStack } from './bench-kit';
@@ -198,7 +198,7 @@ async function runCases(casus: CasusClient, n: number, prefix: string): Promise<
       // Straight on: the case takes commands from its first moment (its handlers are in place
       // before it reads its timings), as a regisseur who assesses at once would.
       const u0 = performance.now();
-      await casus.command(caseNumber, assessUpdate, {
+      await casus.command(caseNumber, updates.assess, {
         decision: 'accepteren',
         referrerDiscussed: { on: today },
         avePhase: 3,

@@ -8,7 +8,7 @@
 import crypto from 'node:crypto';
 import { CasusClient } from '../client/casus-client';
 import { sampleReferral } from '../test/helpers/referral';
-import { assessUpdate, planUvoUpdate } from '../domain/contract';
+import { updates } from '../domain/contract';
 import { faultDataConverter, mapLimit } from '../test/faults/kit';
 import { machineLoad, startBenchStack } from './bench-kit';
 import { machineLine, percentile, writeSection } from './bench-report';
@@ -40,7 +40,7 @@ async function main() {
           await new Promise((r) => setTimeout(r, 50));
         }
       }
-      await casus.command(caseNumber, assessUpdate, {
+      await casus.command(caseNumber, updates.assess, {
         decision: 'accepteren',
         referrerDiscussed: { on: today },
         avePhase: 3,
@@ -60,7 +60,7 @@ async function main() {
     await mapLimit(cases, 8, async (cn, i) => {
       const at = base + Math.round((i * SPREAD) / N);
       due.set(cn, at);
-      await casus.command(cn, planUvoUpdate, {
+      await casus.command(cn, updates.planUvo, {
         action: 'plan',
         start: new Date(at + BEFORE).toISOString(),
         location: 'Stadhuis',

@@ -31,26 +31,14 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities } from '../activities';
 import {
-  addPartnerUpdate,
-  assessUpdate,
   CaseInput,
   CaseState,
-  closeCaseUpdate,
-  COMMAND_CLI,
-  completeActionUpdate,
-  decideLimitUpdate,
+  cliCommandOf,
+  UpdateName,
   ErrorCode,
-  escalateUpdate,
-  logContactUpdate,
-  planUvoUpdate,
-  proposeDeescalationUpdate,
-  recordDeescalationVoteUpdate,
-  recordUvoReportUpdate,
-  removePartnerUpdate,
-  resolveEscalationUpdate,
   SEARCH_ATTRIBUTES,
-  setAvePhaseUpdate,
   statusQuery,
+  updates,
 } from '../domain/contract';
 import { checkReferral } from '../domain/referral';
 import { Command, CommandResult, COMMANDS } from '../domain/lifecycle/commands';
@@ -277,24 +265,24 @@ function registerCommands(d: CaseData, ctx: () => Ctx, ready: () => boolean, onC
       (payload: P) => (ready() ? handle(payload) : condition(ready).then(() => handle(payload))),
       {
         validator: (payload: P) => void (ready() && validate(d, cmd, payload, ctx())),
-        description: `Opdracht van de regisseur: casus ${COMMAND_CLI[update.name as keyof typeof COMMAND_CLI]}`,
+        description: `Opdracht van de regisseur: casus ${cliCommandOf(update.name as UpdateName)}`,
       },
     );
   };
-  wire(assessUpdate, COMMANDS.assess as Command<never>);
-  wire(logContactUpdate, COMMANDS.logContact as Command<never>);
-  wire(planUvoUpdate, COMMANDS.planUvo as Command<never>);
-  wire(recordUvoReportUpdate, COMMANDS.recordUvoReport as Command<never>);
-  wire(escalateUpdate, COMMANDS.escalate as Command<never>);
-  wire(resolveEscalationUpdate, COMMANDS.resolveEscalation as Command<never>);
-  wire(setAvePhaseUpdate, COMMANDS.setAvePhase as Command<never>);
-  wire(decideLimitUpdate, COMMANDS.decideLimit as Command<never>);
-  wire(addPartnerUpdate, COMMANDS.addPartner as Command<never>);
-  wire(removePartnerUpdate, COMMANDS.removePartner as Command<never>);
-  wire(completeActionUpdate, COMMANDS.completeAction as Command<never>);
-  wire(proposeDeescalationUpdate, COMMANDS.proposeDeescalation as Command<never>);
-  wire(recordDeescalationVoteUpdate, COMMANDS.recordDeescalationVote as Command<never>);
-  wire(closeCaseUpdate, COMMANDS.closeCase as Command<never>);
+  wire(updates.assess, COMMANDS.assess as Command<never>);
+  wire(updates.logContact, COMMANDS.logContact as Command<never>);
+  wire(updates.planUvo, COMMANDS.planUvo as Command<never>);
+  wire(updates.recordUvoReport, COMMANDS.recordUvoReport as Command<never>);
+  wire(updates.escalate, COMMANDS.escalate as Command<never>);
+  wire(updates.resolveEscalation, COMMANDS.resolveEscalation as Command<never>);
+  wire(updates.setAvePhase, COMMANDS.setAvePhase as Command<never>);
+  wire(updates.decideLimit, COMMANDS.decideLimit as Command<never>);
+  wire(updates.addPartner, COMMANDS.addPartner as Command<never>);
+  wire(updates.removePartner, COMMANDS.removePartner as Command<never>);
+  wire(updates.completeAction, COMMANDS.completeAction as Command<never>);
+  wire(updates.proposeDeescalation, COMMANDS.proposeDeescalation as Command<never>);
+  wire(updates.recordDeescalationVote, COMMANDS.recordDeescalationVote as Command<never>);
+  wire(updates.closeCase, COMMANDS.closeCase as Command<never>);
 }
 
 /** Parses and checks a command; a refusal becomes an ApplicationFailure with its stable code. */

@@ -15,7 +15,7 @@ import { CaseRecords } from '../../activities/records';
 import { CasusClient, CasusError } from '../../client/casus-client';
 import { formatTimeline } from '../../client/format';
 import { PROJECT_ROOT } from '../../domain/config';
-import { assessUpdate, caseWorkflowId, escalateUpdate, logContactUpdate } from '../../domain/contract';
+import { caseWorkflowId, updates } from '../../domain/contract';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
 import { createCasusWorker } from '../../worker/worker';
 import { startTestDatabase } from '../helpers/db';
@@ -74,7 +74,7 @@ async function yesterday(): Promise<string> {
 
 async function acceptedCase(caseNumber: string): Promise<void> {
   await client.submitReferral(personalReferral(caseNumber));
-  await client.command(caseNumber, assessUpdate, {
+  await client.command(caseNumber, updates.assess, {
     decision: 'accepteren',
     referrerDiscussed: { on: await yesterday() },
     avePhase: 3,
@@ -106,7 +106,7 @@ describe('free text in mail (SPEC §6)', () => {
     await acceptedCase(cn);
 
     const refused = await client
-      .command(cn, escalateUpdate, {
+      .command(cn, updates.escalate, {
         target: 'beleid',
         reason: 'Jozefien Brandsma-Oudeweg wordt geronseld en de jeugdhulp start niet',
       })
@@ -123,7 +123,7 @@ describe('free text in mail (SPEC §6)', () => {
     expect(refusal.message).not.toMatch(/jozefien|brandsma|oudeweg/i);
     expect((await client.status(cn)).escalations).toEqual([]);
 
-    const accepted = await client.command(cn, escalateUpdate, {
+    const accepted = await client.command(cn, updates.escalate, {
       target: 'beleid',
       reason: 'De jeugdhulp start niet en de partners komen er samen niet uit',
     });
@@ -167,7 +167,7 @@ describe('who gave the command', () => {
   it('the configured regisseur identity is in the timeline and in the audit trail; what Casusregie did itself is "systeem"; no mail and no search attribute carries it', async () => {
     const cn = 'PRV-2027-0002';
     await acceptedCase(cn);
-    await client.command(cn, logContactUpdate, {
+    await client.command(cn, updates.logContact, {
       on: await yesterday(),
       kind: 'huisbezoek',
       with: ['jongere', 'ouders'],

@@ -17,13 +17,7 @@
  */
 import { Worker } from '@temporalio/worker';
 import { CasusClient, CasusError } from '../../client/casus-client';
-import {
-  addPartnerUpdate,
-  caseWorkflowId,
-  logContactUpdate,
-  setAvePhaseUpdate,
-  type CommandResult,
-} from '../../domain/contract';
+import { caseWorkflowId, type CommandResult, updates } from '../../domain/contract';
 import { startTestDatabase } from '../helpers/db';
 import { eventually } from '../helpers/eventually';
 import { startSmtpCatcher } from '../helpers/smtp';
@@ -169,12 +163,12 @@ maybe(
           if (r < 0.7) {
             s = { caseNumber: cn, kind: 'contact', mark: `chaos ${i}`, commandId: `chaos-${i}`, attempts: 0 };
             const payload = { on: today, kind: 'telefonisch', with: ['ouders'], note: s.mark };
-            inFlight.push(give(s, logContactUpdate as never, payload));
+            inFlight.push(give(s, updates.logContact as never, payload));
           } else if (r < 0.85) {
             const phase = 3 + (i % 2);
             s = { caseNumber: cn, kind: 'ave', mark: `fase ${i}`, commandId: `chaos-${i}`, attempts: 0 };
             const payload = { phase, reasons: { helpIneffective: true }, note: s.mark };
-            inFlight.push(give(s, setAvePhaseUpdate as never, payload));
+            inFlight.push(give(s, updates.setAvePhase as never, payload));
           } else {
             s = {
               caseNumber: cn,
@@ -193,7 +187,7 @@ maybe(
               },
               reason: 'betrokken bij de aanpak',
             };
-            inFlight.push(give(s, addPartnerUpdate as never, payload));
+            inFlight.push(give(s, updates.addPartner as never, payload));
           }
           sent.push(s);
           // Sometimes the regisseur gives the very same command again at once (a retry).
@@ -203,7 +197,7 @@ maybe(
               s.kind === 'contact'
                 ? { on: today, kind: 'telefonisch', with: ['ouders'], note: s.mark }
                 : undefined;
-            if (payload) inFlight.push(give(twin, logContactUpdate as never, payload));
+            if (payload) inFlight.push(give(twin, updates.logContact as never, payload));
           }
         }
       }

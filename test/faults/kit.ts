@@ -14,7 +14,7 @@ import type { Client } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
 import { CasusClient } from '../../client/casus-client';
 import { parseKeyRing, PROJECT_ROOT } from '../../domain/config';
-import { assessUpdate, caseWorkflowId, planUvoUpdate, statusQuery } from '../../domain/contract';
+import { caseWorkflowId, statusQuery, updates } from '../../domain/contract';
 import {
   caseKeyStoreFor,
   CaseKeySource,
@@ -191,7 +191,7 @@ export const today = () => new Date().toISOString().slice(0, 10);
 export async function startAcceptedCase(client: CasusClient, caseNumber: string): Promise<void> {
   await client.submitReferral(sampleReferral({ caseNumber, referralDate: today() }));
   await ready(client, caseNumber);
-  await client.command(caseNumber, assessUpdate, {
+  await client.command(caseNumber, updates.assess, {
     decision: 'accepteren',
     referrerDiscussed: { on: today() },
     avePhase: 3,
@@ -210,7 +210,7 @@ export async function ready(client: CasusClient, caseNumber: string): Promise<vo
 
 /** Plans the first UVO of an active case at `start` (ms). */
 export async function planUvoAt(client: CasusClient, caseNumber: string, start: number): Promise<void> {
-  await client.command(caseNumber, planUvoUpdate, {
+  await client.command(caseNumber, updates.planUvo, {
     action: 'plan',
     start: new Date(start).toISOString(),
     location: 'Stadhuis Beverwijk',

@@ -12,7 +12,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTransport } from '../../activities/mail/mailer';
 import { PROJECT_ROOT } from '../../domain/config';
-import { logContactUpdate, SEARCH_ATTRIBUTES } from '../../domain/contract';
+import { SEARCH_ATTRIBUTES, updates } from '../../domain/contract';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
 import { executableFor, findBinaries } from '../../scripts/tools';
 import { createCasusWorker } from '../../worker/worker';
@@ -134,7 +134,7 @@ it('the dev server is killed and restarted on its database: cases continue, time
 
   // The cases continue: each takes a new command and has no stuck or failed task.
   await mapLimit(cases, 5, (cn) =>
-    client!.command(cn, logContactUpdate, { on: today(), kind: 'telefonisch', with: ['ouders'] }),
+    client!.command(cn, updates.logContact, { on: today(), kind: 'telefonisch', with: ['ouders'] }),
   );
   await eventually(async () => expect(await stuckCases(client!.client, cases)).toEqual([]), 60_000, 1_000);
   expect(exactlyOnceProblems(await notificationRows(db.pool), smtp.received)).toEqual([]);

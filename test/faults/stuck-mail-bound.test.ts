@@ -10,13 +10,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  assessUpdate,
-  caseWorkflowId,
-  NotificationRequest,
-  statusQuery,
-  TASK_QUEUE,
-} from '../../domain/contract';
+import { caseWorkflowId, NotificationRequest, statusQuery, TASK_QUEUE, updates } from '../../domain/contract';
 import { checkReferral } from '../../domain/referral';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
 import { recordingActivities } from '../helpers/recording-activities';
@@ -84,7 +78,7 @@ it('a mail that keeps failing is given up after 24 hours, shown and told once; a
     args: [{ referral: checked.referral, timings: DEFAULT_TIMINGS }],
   });
   const today = new Date(await env.currentTimeMs()).toISOString().slice(0, 10);
-  await handle.executeUpdate(assessUpdate, {
+  await handle.executeUpdate(updates.assess, {
     args: [{ decision: 'accepteren', referrerDiscussed: { on: today }, avePhase: 3 }],
   });
   const acceptedAt = await env.currentTimeMs();

@@ -19,7 +19,7 @@ import { createTransport } from '../../activities/mail/mailer';
 import { CasusClient } from '../../client/casus-client';
 import { formatStatus } from '../../client/format';
 import { PROJECT_ROOT } from '../../domain/config';
-import { assessUpdate, caseWorkflowId, CaseRecordEvent, TASK_QUEUE } from '../../domain/contract';
+import { caseWorkflowId, CaseRecordEvent, TASK_QUEUE, updates } from '../../domain/contract';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
 import { startTestDatabase } from '../helpers/db';
 import { eventually } from '../helpers/eventually';
@@ -111,7 +111,7 @@ it('a NUL that reaches the records database: shown in the status, told to the re
     }),
   );
   await eventually(() => client.status(CASE), 30_000, 200);
-  await client.command(CASE, assessUpdate, {
+  await client.command(CASE, updates.assess, {
     decision: 'accepteren',
     referrerDiscussed: { on: today },
     avePhase: 3,

@@ -15,7 +15,6 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import {
-  assessUpdate,
   AssessPayload,
   caseWorkflowId,
   CaseInput,
@@ -24,6 +23,7 @@ import {
   NotificationRequest,
   statusQuery,
   TASK_QUEUE,
+  updates,
 } from '../../domain/contract';
 import { DAY } from '../../domain/duration';
 import { checkReferral, ReferralInput } from '../../domain/referral';
@@ -188,7 +188,7 @@ export async function accept(
   handle: WorkflowHandle,
   extra: Partial<Extract<AssessPayload, { decision: 'accepteren' }>> = {},
 ) {
-  return command(handle, assessUpdate, {
+  return command(handle, updates.assess, {
     decision: 'accepteren',
     referrerDiscussed: { on: await yesterdayOrToday(h) },
     avePhase: 3,

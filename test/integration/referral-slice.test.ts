@@ -5,7 +5,7 @@
 import { CaseRecords } from '../../activities/records';
 import { CasusClient, CasusError } from '../../client/casus-client';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { assessUpdate, caseWorkflowId, SEARCH_ATTRIBUTES, TASK_QUEUE } from '../../domain/contract';
+import { caseWorkflowId, SEARCH_ATTRIBUTES, TASK_QUEUE, updates } from '../../domain/contract';
 import { checkReferral } from '../../domain/referral';
 import { caseWorkflow } from '../../workflows';
 import { eventually } from '../helpers/eventually';
@@ -71,7 +71,7 @@ describe('referral slice on the dev server, SMTP and database', () => {
       workflowIdConflictPolicy: 'FAIL',
     });
     // Update-with-start delivers the command in the case's very first workflow task.
-    const result = await client.client.workflow.executeUpdateWithStart(assessUpdate, {
+    const result = await client.client.workflow.executeUpdateWithStart(updates.assess, {
       args: [{ decision: 'accepteren', referrerDiscussed: { on: today }, avePhase: 3 }],
       startWorkflowOperation: start,
     });

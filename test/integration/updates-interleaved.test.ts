@@ -13,13 +13,7 @@
  */
 import { Worker } from '@temporalio/worker';
 import { CasusClient, CasusError } from '../../client/casus-client';
-import {
-  addPartnerUpdate,
-  assessUpdate,
-  caseWorkflowId,
-  logContactUpdate,
-  setAvePhaseUpdate,
-} from '../../domain/contract';
+import { caseWorkflowId, updates } from '../../domain/contract';
 import { eventually } from '../helpers/eventually';
 import { sampleReferral } from '../helpers/referral';
 import { startTestStack } from '../helpers/stack';
@@ -51,7 +45,7 @@ afterAll(async () => {
 async function acceptedCase(caseNumber: string): Promise<void> {
   await client.submitReferral(sampleReferral({ caseNumber, referralDate: today() }));
   await eventually(() => client.status(caseNumber), 30_000, 100);
-  await client.command(caseNumber, assessUpdate, {
+  await client.command(caseNumber, updates.assess, {
     decision: 'accepteren',
     referrerDiscussed: { on: today() },
     avePhase: 3,
@@ -104,14 +98,14 @@ it('commands queued while the worker is down are answered in one task, and the c
   // The record of that contact comes back in a workflow task of its own, with nothing to do (the
   // shape of the incident's history before the commands).
   await atRest(cn);
-  await client.command(cn, logContactUpdate, contact('kennismaking'));
+  await client.command(cn, updates.logContact, contact('kennismaking'));
   await atRest(cn, true);
   await stack.stopWorker();
   // The regisseur gives three commands while no worker runs: each waits (never "refused").
   const waiting = await Promise.allSettled([
-    impatient.command(cn, logContactUpdate, contact('eerste belafspraak')),
-    impatient.command(cn, logContactUpdate, contact('tweede belafspraak')),
-    impatient.command(cn, setAvePhaseUpdate, { phase: 4, reasons: { totalEscalationThreatening: true } }),
+    impatient.command(cn, updates.logContact, contact('eerste belafspraak')),
+    impatient.command(cn, updates.logContact, contact('tweede belafspraak')),
+    impatient.command(cn, updates.setAvePhase, { phase: 4, reasons: { totalEscalationThreatening: true } }),
   ]);
   for (const w of waiting) {
     expect(w.status).toBe('rejected');
@@ -123,7 +117,7 @@ it('commands queued while the worker is down are answered in one task, and the c
   await eventually(async () => expect((await client.status(cn)).contacts).toHaveLength(3), 30_000, 200);
   await stack.stopWorker();
   await stack.startWorker(); // and replayed once more, from the start
-  const after = await client.command(cn, logContactUpdate, contact('derde belafspraak'));
+  const after = await client.command(cn, updates.logContact, contact('derde belafspraak'));
   expect(after.message).toBeTruthy();
   const st = await client.status(cn);
   expect(st.contacts.map((c) => c.note).sort()).toEqual([
@@ -141,8 +135,8 @@ it('a burst of concurrent commands to one case replays after a restart, each app
   await acceptedCase(cn);
   const notes = Array.from({ length: 8 }, (_, i) => `gesprek ${i + 1}`);
   await Promise.all([
-    ...notes.map((n) => client.command(cn, logContactUpdate, contact(n))),
-    client.command(cn, addPartnerUpdate, {
+    ...notes.map((n) => client.command(cn, updates.logContact, contact(n))),
+    client.command(cn, updates.addPartner, {
       partner: {
         id: 'jongerenwerk',
         organisation: 'Jongerenwerk',
@@ -153,11 +147,11 @@ it('a burst of concurrent commands to one case replays after a restart, each app
       reason: 'kent de jongere van de buurt',
     }),
     // The same command twice at once (a retry): one Update, one entry.
-    ...[1, 2].map(() => client.command(cn, logContactUpdate, contact('dubbel gegeven'))),
+    ...[1, 2].map(() => client.command(cn, updates.logContact, contact('dubbel gegeven'))),
   ]);
   await stack.stopWorker();
   await stack.startWorker();
-  await client.command(cn, logContactUpdate, contact('na de herstart'));
+  await client.command(cn, updates.logContact, contact('na de herstart'));
   const st = await client.status(cn);
   expect(st.contacts.map((c) => c.note).sort()).toEqual(
     [...notes, 'dubbel gegeven', 'na de herstart'].sort(),

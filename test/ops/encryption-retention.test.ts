@@ -13,13 +13,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTransport } from '../../activities/mail/mailer';
 import { CasusClient } from '../../client/casus-client';
 import { parseKeyRing, PROJECT_ROOT } from '../../domain/config';
-import {
-  assessUpdate,
-  caseWorkflowId,
-  closeCaseUpdate,
-  proposeDeescalationUpdate,
-  recordUvoReportUpdate,
-} from '../../domain/contract';
+import { caseWorkflowId, updates } from '../../domain/contract';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
 import { startCodecServer, RunningCodecServer } from '../../worker/codec-server';
 import { AesGcmPayloadCodec, CaseKeyStore, casusDataConverter } from '../../worker/encryption';
@@ -182,7 +176,7 @@ describe('retention', () => {
     const handle = client.client.workflow.getHandle(caseWorkflowId(caseNumber));
     // As a regisseur would: assess once the referral has arrived.
     await eventually(() => client.status(caseNumber));
-    await handle.executeUpdate(assessUpdate, {
+    await handle.executeUpdate(updates.assess, {
       args: [
         {
           decision: 'afwijzen',
@@ -201,7 +195,7 @@ describe('retention', () => {
     await client.submitReferral(sampleReferral({ caseNumber }));
     const handle = client.client.workflow.getHandle(caseWorkflowId(caseNumber));
     await eventually(() => client.status(caseNumber));
-    await handle.executeUpdate(assessUpdate, {
+    await handle.executeUpdate(updates.assess, {
       args: [
         {
           decision: 'accepteren',
@@ -212,7 +206,7 @@ describe('retention', () => {
       ],
     });
     await new Promise((r) => setTimeout(r, 1100)); // the UVO is held after the acceptance
-    await handle.executeUpdate(recordUvoReportUpdate, {
+    await handle.executeUpdate(updates.recordUvoReport, {
       args: [
         {
           heldAt: new Date().toISOString(),
@@ -241,7 +235,7 @@ describe('retention', () => {
         },
       ] as never,
     });
-    await handle.executeUpdate(proposeDeescalationUpdate, {
+    await handle.executeUpdate(updates.proposeDeescalation, {
       args: [
         {
           breakthrough: 'Hulp loopt, geen incidenten',
@@ -255,7 +249,7 @@ describe('retention', () => {
         },
       ] as never,
     });
-    await handle.executeUpdate(closeCaseUpdate, {
+    await handle.executeUpdate(updates.closeCase, {
       args: [
         {
           kind: 'doorbraak',

@@ -7,7 +7,7 @@
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { caseWorkflowId, logContactUpdate } from '../../domain/contract';
+import { caseWorkflowId, updates } from '../../domain/contract';
 import { applyRepair, planRepair } from '../../worker/repair';
 import { eventually } from '../helpers/eventually';
 import { createDevServerEnv } from '../helpers/temporal';
@@ -53,9 +53,9 @@ it('a case stuck on a history that no longer replays is reset to the last task t
   });
   // A worker without a cache replays the case for every task: after the first command, it is stuck.
   const noCache = await runWorker(0);
-  await handle.executeUpdate(logContactUpdate, { args: [contact('eerste')], updateId: 'c-eerste' });
+  await handle.executeUpdate(updates.logContact, { args: [contact('eerste')], updateId: 'c-eerste' });
   const waiting = env.client.withDeadline(Date.now() + 3_000, () =>
-    handle.executeUpdate(logContactUpdate, { args: [contact('tweede')], updateId: 'c-tweede' }),
+    handle.executeUpdate(updates.logContact, { args: [contact('tweede')], updateId: 'c-tweede' }),
   );
   await expect(waiting).rejects.toThrow();
   await eventually(async () => {
@@ -79,7 +79,7 @@ it('a case stuck on a history that no longer replays is reset to the last task t
     // The command that was waiting, given again with its id: carried out once, on the new run.
     await env.client.workflow
       .getHandle(caseWorkflowId(cn))
-      .executeUpdate(logContactUpdate, { args: [contact('tweede')], updateId: 'c-tweede' });
+      .executeUpdate(updates.logContact, { args: [contact('tweede')], updateId: 'c-tweede' });
     const current = env.client.workflow.getHandle(caseWorkflowId(cn));
     expect(await current.query(notesQuery)).toEqual(['eerste', 'tweede']);
     const events = (await current.fetchHistory()).events ?? [];

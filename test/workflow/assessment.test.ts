@@ -3,13 +3,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import {
-  assessUpdate,
-  caseWorkflowId,
-  completeActionUpdate,
-  logContactUpdate,
-  TASK_QUEUE,
-} from '../../domain/contract';
+import { caseWorkflowId, TASK_QUEUE, updates } from '../../domain/contract';
 import { DAY } from '../../domain/duration';
 import { checkReferral } from '../../domain/referral';
 import { caseWorkflow } from '../../workflows';
@@ -38,7 +32,7 @@ describe('assessment', () => {
   it('R4: declined with reason and advice: the referrer is told, the case ends afgewezen, no more reminders', async () => {
     const cn = 'TST-ASSESS-1';
     const handle = await h.startCase(cn);
-    const result = await command(handle, assessUpdate, {
+    const result = await command(handle, updates.assess, {
       decision: 'afwijzen',
       referrerDiscussed: { on: await today(h), note: 'telefonisch' },
       consulted: ['zvh'],
@@ -63,7 +57,7 @@ describe('assessment', () => {
   it('R4: aanhaken: the regie stays with the named organisation; the case ends aangehaakt', async () => {
     const cn = 'TST-ASSESS-2';
     const handle = await h.startCase(cn);
-    await command(handle, assessUpdate, {
+    await command(handle, updates.assess, {
       decision: 'aanhaken',
       referrerDiscussed: { on: await today(h) },
       knownInOverleg: 'Casusoverleg ZVH',
@@ -116,13 +110,13 @@ describe('assessment', () => {
     expect(st.checklist.map((c) => c.id)).toEqual(['C1', 'C2']);
 
     // R19: contacts between UVOs, with a short note only; the checklist follows.
-    await command(handle, logContactUpdate, {
+    await command(handle, updates.logContact, {
       on: await today(h),
       kind: 'huisbezoek',
       with: ['jongere', 'ouders'],
       note: 'samen met wijkagent',
     });
-    await command(handle, logContactUpdate, { on: await today(h), kind: 'telefonisch', with: ['ouders'] });
+    await command(handle, updates.logContact, { on: await today(h), kind: 'telefonisch', with: ['ouders'] });
     st = await status(handle);
     expect(st.contacts.map((c) => [c.kind, c.with.join('+')])).toEqual([
       ['huisbezoek', 'jongere+ouders'],
@@ -130,7 +124,7 @@ describe('assessment', () => {
     ]);
     expect(st.checklist.every((c) => c.doneAt)).toBe(true);
     // The checklist items can also be ticked by hand.
-    expect((await command(handle, completeActionUpdate, { id: 'C1' }).catch((e) => e.cause)).type).toBe(
+    expect((await command(handle, updates.completeAction, { id: 'C1' }).catch((e) => e.cause)).type).toBe(
       'ALREADY_DONE',
     );
     await stop(handle);
@@ -149,7 +143,7 @@ describe('assessment', () => {
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
     await expect(again()).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
-    await command(handle, assessUpdate, {
+    await command(handle, updates.assess, {
       decision: 'afwijzen',
       referrerDiscussed: { on: await today(h) },
       reason: 'x',

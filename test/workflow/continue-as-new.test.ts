@@ -2,15 +2,7 @@
  * Bounded history: a long case continues as new, carrying its state, and keeps its timers.
  */
 import { defaultPayloadConverter } from '@temporalio/common';
-import {
-  CaseInput,
-  CaseStatus,
-  completeActionUpdate,
-  planUvoUpdate,
-  recordUvoReportUpdate,
-  SEARCH_ATTRIBUTES,
-  statusQuery,
-} from '../../domain/contract';
+import { CaseInput, CaseStatus, SEARCH_ATTRIBUTES, statusQuery, updates } from '../../domain/contract';
 import { DAY, WEEK } from '../../domain/duration';
 import {
   accept,
@@ -52,14 +44,14 @@ describe('long life', () => {
     await accept(h, handle);
     const acceptedAt = Date.parse((await status(handle)).dates.acceptedAt!);
     const uvo = acceptedAt + 2 * WEEK;
-    await command(handle, planUvoUpdate, {
+    await command(handle, updates.planUvo, {
       action: 'plan',
       start: new Date(uvo).toISOString(),
       location: 'Stadhuis',
     });
     await h.env.sleep(uvo + HOUR - (await h.now()));
     const due = new Date(uvo + 10 * DAY).toISOString().slice(0, 10);
-    await command(handle, recordUvoReportUpdate, {
+    await command(handle, updates.recordUvoReport, {
       attendees: ['politie'],
       summary: 'Eerste UVO',
       plan: samplePlan(),
@@ -94,7 +86,7 @@ describe('long life', () => {
         .map((s) => s.to[0])
         .sort(),
     ).toEqual(['politie', 'regisseur']);
-    await command(latest, completeActionUpdate, { id: 'A1' });
+    await command(latest, updates.completeAction, { id: 'A1' });
     const desc = await latest.describe();
     expect(desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.state)).toBe('actief');
     expect(desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.nextUvoDue)?.toISOString()).toBe(

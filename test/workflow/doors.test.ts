@@ -5,7 +5,7 @@
  */
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { caseWorkflowId, escalateUpdate, TASK_QUEUE, WORKFLOW_TYPE } from '../../domain/contract';
+import { caseWorkflowId, TASK_QUEUE, WORKFLOW_TYPE, updates } from '../../domain/contract';
 import type { Referral } from '../../domain/referral';
 import { accept, dayAfter, Harness, startHarness, stop } from '../helpers/case-harness';
 import { sampleReferral } from '../helpers/referral';
@@ -53,7 +53,7 @@ describe('the workflow checks its input again', () => {
     const handle = await h.startCase('TST-DEUR-3');
     await accept(h, handle);
     const err = await handle
-      .executeUpdate(escalateUpdate, { args: [{ target: 'beleid', reason: 'Geen plek \u202eblaat' }] })
+      .executeUpdate(updates.escalate, { args: [{ target: 'beleid', reason: 'Geen plek \u202eblaat' }] })
       .catch((e) => e);
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
     const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;

@@ -1,12 +1,7 @@
 /**
  * Escalation over an impasse (R12, R13) and the AVE phase (R14) on the time-skipping server.
  */
-import {
-  escalateUpdate,
-  resolveEscalationUpdate,
-  SEARCH_ATTRIBUTES,
-  setAvePhaseUpdate,
-} from '../../domain/contract';
+import { SEARCH_ATTRIBUTES, updates } from '../../domain/contract';
 import { WEEK } from '../../domain/duration';
 import {
   accept,
@@ -36,10 +31,12 @@ describe('escalation', () => {
     await accept(h, handle);
 
     // Skipping beleid needs a reason.
-    expect(await refusal(handle, escalateUpdate, { target: 'management', reason: 'Impasse' })).toMatchObject({
+    expect(
+      await refusal(handle, updates.escalate, { target: 'management', reason: 'Impasse' }),
+    ).toMatchObject({
       code: 'SKIP_NEEDS_REASON',
     });
-    const e1 = await command(handle, escalateUpdate, { target: 'beleid', reason: 'Jeugdhulp start niet' });
+    const e1 = await command(handle, updates.escalate, { target: 'beleid', reason: 'Jeugdhulp start niet' });
     expect(e1.id).toBe('E1');
     const t1 = await h.now();
     const raised = await waitForSent(h, cn, (s) => s.kind === 'opschaling', 2);
@@ -50,7 +47,7 @@ describe('escalation', () => {
       reason: 'Jeugdhulp start niet',
       respondBy: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
     });
-    expect(await refusal(handle, escalateUpdate, { target: 'beleid', reason: 'nogmaals' })).toMatchObject({
+    expect(await refusal(handle, updates.escalate, { target: 'beleid', reason: 'nogmaals' })).toMatchObject({
       code: 'ALREADY_ESCALATED',
     });
     expect((await handle.describe()).typedSearchAttributes.get(SEARCH_ATTRIBUTES.escalationLevel)).toBe(
@@ -66,7 +63,7 @@ describe('escalation', () => {
     expect(reminders[0].request.data.advice).toBe('Overweeg op te schalen naar management.');
 
     // One level up: the beleid step is taken over (and told), management is asked.
-    const e2 = await command(handle, escalateUpdate, {
+    const e2 = await command(handle, updates.escalate, {
       target: 'management',
       reason: 'Beleid kreeg het niet los',
     });
@@ -80,11 +77,11 @@ describe('escalation', () => {
     );
 
     // An integral table runs alongside the ladder.
-    await command(handle, escalateUpdate, { target: 'doorbraaktafel', reason: 'Integraal doorbreken' });
+    await command(handle, updates.escalate, { target: 'doorbraaktafel', reason: 'Integraal doorbreken' });
 
     // A recorded response stops the reminders; the resolution informs the level.
     const t2 = await h.now();
-    await command(handle, resolveEscalationUpdate, {
+    await command(handle, updates.resolveEscalation, {
       id: e2.id!,
       outcome: 'reactie',
       text: 'MT pakt het op',
@@ -100,7 +97,7 @@ describe('escalation', () => {
     expect(tableReminder).toHaveLength(1);
     expect(near(tableReminder[0].at, t2 + 2 * WEEK, HOUR)).toBe(true);
 
-    await command(handle, resolveEscalationUpdate, { id: e2.id!, text: 'Jeugdhulp gestart na besluit MT' });
+    await command(handle, updates.resolveEscalation, { id: e2.id!, text: 'Jeugdhulp gestart na besluit MT' });
     const [informed] = await waitForSent(
       h,
       cn,
@@ -115,7 +112,7 @@ describe('escalation', () => {
     expect((await handle.describe()).typedSearchAttributes.get(SEARCH_ATTRIBUTES.escalationLevel)).toBe(
       'doorbraaktafel',
     );
-    expect(await refusal(handle, resolveEscalationUpdate, { id: e2.id!, text: 'nogmaals' })).toMatchObject({
+    expect(await refusal(handle, updates.resolveEscalation, { id: e2.id!, text: 'nogmaals' })).toMatchObject({
       code: 'ALREADY_DONE',
     });
     await stop(handle);
@@ -125,7 +122,7 @@ describe('escalation', () => {
     const cn = 'TST-ESC-2';
     const handle = await h.startCase(cn);
     await accept(h, handle);
-    await command(handle, escalateUpdate, {
+    await command(handle, updates.escalate, {
       target: 'bestuur',
       reason: 'Maatschappelijke onrust',
       skipReason: 'Acute onrust in de wijk',
@@ -140,13 +137,13 @@ describe('escalation', () => {
     const cn = 'TST-ESC-3';
     const handle = await h.startCase(cn);
     await accept(h, handle, { avePhase: 3 });
-    await command(handle, setAvePhaseUpdate, {
+    await command(handle, updates.setAvePhase, {
       phase: 4,
       reasons: { totalEscalationThreatening: true, publicUnrest: true, mediaAttention: true },
     });
     const [prompt] = await waitForSent(h, cn, (s) => s.kind === 'ave-fase-4');
     expect(prompt.to).toEqual(['regisseur']);
-    await command(handle, setAvePhaseUpdate, {
+    await command(handle, updates.setAvePhase, {
       phase: 3,
       reasons: { safetyAtStake: true },
       note: 'Onrust geluwd',

@@ -2,15 +2,7 @@
  * The happy path of a case on the time-skipping server: referral → accept → UVOs every ≤ 6
  * weeks with the plan van aanpak → afschaling agreed by every partner in a UVO → close.
  */
-import {
-  caseWorkflowId,
-  closeCaseUpdate,
-  completeActionUpdate,
-  planUvoUpdate,
-  proposeDeescalationUpdate,
-  recordUvoReportUpdate,
-  SEARCH_ATTRIBUTES,
-} from '../../domain/contract';
+import { caseWorkflowId, SEARCH_ATTRIBUTES, updates } from '../../domain/contract';
 import { WEEK } from '../../domain/duration';
 import {
   accept,
@@ -77,7 +69,7 @@ describe('the lifecycle of a case (happy path)', () => {
 
     // UVO 1 after 4 weeks: planned, invited with a calendar event, reminded, reported with the plan.
     const uvo1 = acceptedAt + 4 * WEEK;
-    const planned = await command(handle, planUvoUpdate, {
+    const planned = await command(handle, updates.planUvo, {
       action: 'plan',
       start: new Date(uvo1).toISOString(),
       location: 'Stadhuis',
@@ -93,7 +85,7 @@ describe('the lifecycle of a case (happy path)', () => {
     const reminders = await waitForSent(h, cn, (s) => s.kind === 'uvo-herinnering', 3);
     expect(reminders.every((s) => near(s.at, workHourAround(uvo1, -2)))).toBe(true); // 2 calendar days before, 08:30
 
-    const report1 = await command(handle, recordUvoReportUpdate, {
+    const report1 = await command(handle, updates.recordUvoReport, {
       attendees: ['politie', 'cjg'],
       summary: 'Plan van aanpak vastgesteld',
       actions: [{ description: 'Intake plannen', owner: 'cjg', due: dayAfter(uvo1, 14) }],
@@ -105,24 +97,24 @@ describe('the lifecycle of a case (happy path)', () => {
     expect(st.plan.current?.version).toBe(1);
     expect(st.plan.current?.change).toBe('vastgesteld');
     expect(Date.parse(st.dates.nextUvoDue!)).toBe(uvo1 + 6 * WEEK);
-    await command(handle, completeActionUpdate, { id: 'A1' });
+    await command(handle, updates.completeAction, { id: 'A1' });
 
     // UVO 2 five weeks later, before the 6-week limit: no plan reminder, no termijnsignaal.
     const uvo2 = uvo1 + 5 * WEEK;
-    await command(handle, planUvoUpdate, {
+    await command(handle, updates.planUvo, {
       action: 'plan',
       start: new Date(uvo2).toISOString(),
       location: 'Stadhuis',
     });
     await h.env.sleep(uvo2 + HOUR - (await h.now()));
-    await command(handle, recordUvoReportUpdate, {
+    await command(handle, updates.recordUvoReport, {
       attendees: ['politie', 'cjg'],
       summary: 'Doorbraak bereikt',
       progress: [{ interventionId: 'I1', progress: 'Geen incidenten meer', result: 'behaald' }],
     });
 
     // R16: afschaling proposed after talking to the referrer; agreed by every partner in UVO 3.
-    const proposal = await command(handle, proposeDeescalationUpdate, {
+    const proposal = await command(handle, updates.proposeDeescalation, {
       breakthrough: 'Hulp loopt, geen incidenten',
       regieTo: 'cjg',
       regieToOrganisation: 'CJG',
@@ -133,13 +125,13 @@ describe('the lifecycle of a case (happy path)', () => {
     });
     expect(proposal.state).toBe('afschaling');
     const uvo3 = uvo2 + 3 * WEEK;
-    await command(handle, planUvoUpdate, {
+    await command(handle, updates.planUvo, {
       action: 'plan',
       start: new Date(uvo3).toISOString(),
       location: 'Stadhuis',
     });
     await h.env.sleep(uvo3 + HOUR - (await h.now()));
-    await command(handle, recordUvoReportUpdate, {
+    await command(handle, updates.recordUvoReport, {
       attendees: ['politie', 'cjg'],
       summary: 'Afschaalformulier besproken',
       deescalationVotes: [
@@ -157,7 +149,7 @@ describe('the lifecycle of a case (happy path)', () => {
     });
 
     // R17: close with the afsluitformulier; referrer and every partner are told; the workflow completes.
-    const closed = await command(handle, closeCaseUpdate, {
+    const closed = await command(handle, updates.closeCase, {
       kind: 'doorbraak',
       reason: 'Doorbraak bereikt en afgeschaald',
       remainingRisks: {

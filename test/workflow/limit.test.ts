@@ -4,7 +4,7 @@
  */
 import { addMonths } from 'date-fns';
 import { tz, TZDate } from '@date-fns/tz';
-import { closeCaseUpdate, decideLimitUpdate, SEARCH_ATTRIBUTES } from '../../domain/contract';
+import { SEARCH_ATTRIBUTES, updates } from '../../domain/contract';
 import { DAY, WEEK } from '../../domain/duration';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
 import {
@@ -88,7 +88,7 @@ describe('the 9-month limit', () => {
 
     // R22: at most 3 months on.
     expect(
-      await refusal(handle, decideLimitUpdate, {
+      await refusal(handle, updates.decideLimit, {
         decision: 'verlengen',
         months: 4,
         reason: 'x',
@@ -97,7 +97,7 @@ describe('the 9-month limit', () => {
     ).toMatchObject({
       code: 'EXTENSION_TOO_LONG',
     });
-    const extended = await command(handle, decideLimitUpdate, {
+    const extended = await command(handle, updates.decideLimit, {
       decision: 'verlengen',
       months: 2,
       reason: 'Doorbraak in zicht',
@@ -126,7 +126,7 @@ describe('the 9-month limit', () => {
     expect(near(after[after.length - 1].at, newLimit + WEEK)).toBe(true);
 
     // The case closes (no breakthrough, so with an explanation); nothing fires afterwards.
-    await command(handle, closeCaseUpdate, {
+    await command(handle, updates.closeCase, {
       kind: 'termijn',
       reason: 'Trajectduur verstreken',
       explanation: 'Gezamenlijk MT besloot af te sluiten; regie naar CJG',

@@ -1,14 +1,7 @@
 /**
  * Partners coming and going (R18, R21) and afschaling by consensus (R16) on the time-skipping server.
  */
-import {
-  addPartnerUpdate,
-  planUvoUpdate,
-  proposeDeescalationUpdate,
-  recordDeescalationVoteUpdate,
-  recordUvoReportUpdate,
-  removePartnerUpdate,
-} from '../../domain/contract';
+import { updates } from '../../domain/contract';
 import { DAY, WEEK } from '../../domain/duration';
 import {
   accept,
@@ -46,13 +39,13 @@ describe('partners', () => {
     await accept(h, handle);
     const acceptedAt = Date.parse((await status(handle)).dates.acceptedAt!);
     const uvo1 = acceptedAt + 2 * WEEK;
-    await command(handle, planUvoUpdate, {
+    await command(handle, updates.planUvo, {
       action: 'plan',
       start: new Date(uvo1).toISOString(),
       location: 'Stadhuis',
     });
     await h.env.sleep(uvo1 + HOUR - (await h.now()));
-    await command(handle, recordUvoReportUpdate, {
+    await command(handle, updates.recordUvoReport, {
       attendees: ['politie', 'cjg'],
       summary: 'Start',
       plan: samplePlan('cjg'),
@@ -65,7 +58,7 @@ describe('partners', () => {
       ],
     });
     const uvo2 = uvo1 + 5 * WEEK;
-    await command(handle, planUvoUpdate, {
+    await command(handle, updates.planUvo, {
       action: 'plan',
       start: new Date(uvo2).toISOString(),
       location: 'Stadhuis',
@@ -75,7 +68,7 @@ describe('partners', () => {
     const { legalBasis: _omit, ...withoutBasis } = LEERPLICHT;
     void _omit;
     expect(
-      await refusal(handle, addPartnerUpdate, {
+      await refusal(handle, updates.addPartner, {
         partner: withoutBasis as typeof LEERPLICHT,
         reason: 'verzuim',
       }),
@@ -84,17 +77,17 @@ describe('partners', () => {
       message: expect.stringMatching(/grondslag/),
     });
     expect(
-      await refusal(handle, addPartnerUpdate, {
+      await refusal(handle, updates.addPartner, {
         partner: { ...LEERPLICHT, legalBasis: { ground: 'anders' } } as never,
         reason: 'verzuim',
       }),
     ).toMatchObject({ code: 'LEGAL_BASIS_REQUIRED' });
-    expect(await refusal(handle, addPartnerUpdate, { partner: CJG, reason: 'dubbel' })).toMatchObject({
+    expect(await refusal(handle, updates.addPartner, { partner: CJG, reason: 'dubbel' })).toMatchObject({
       code: 'PARTNER_EXISTS',
     });
 
     // R18: added mid-case: the open action list, and the invitation to the UVO already planned.
-    await command(handle, addPartnerUpdate, { partner: LEERPLICHT, reason: 'Schoolverzuim speelt mee' });
+    await command(handle, updates.addPartner, { partner: LEERPLICHT, reason: 'Schoolverzuim speelt mee' });
     const joined = await waitForSent(h, cn, (s) => s.to[0] === 'leerplicht', 2);
     expect(joined.map((s) => s.kind).sort()).toEqual(['partner-toegevoegd', 'uvo-uitnodiging']);
     const welcome = joined.find((s) => s.kind === 'partner-toegevoegd')!;
@@ -108,7 +101,10 @@ describe('partners', () => {
     // R18: removed: the invitation to the planned UVO is withdrawn (a calendar cancellation of
     // the same event), no reminder of this UVO, no invitation to the next.
     expect(
-      await command(handle, removePartnerUpdate, { partnerId: 'politie', reason: 'Geen politiezorgen meer' }),
+      await command(handle, updates.removePartner, {
+        partnerId: 'politie',
+        reason: 'Geen politiezorgen meer',
+      }),
     ).toMatchObject({ message: 'Partner politie verwijderd. De uitnodiging voor UVO U2 is ingetrokken.' });
     const [withdrawn] = await waitForSent(h, cn, (s) => s.kind === 'uvo-afgemeld');
     expect(withdrawn.to).toEqual(['politie']);
@@ -120,7 +116,7 @@ describe('partners', () => {
     });
     expect(h.sent(cn).filter((s) => s.kind === 'uvo-afgemeld')).toHaveLength(1);
     expect(
-      await refusal(handle, removePartnerUpdate, { partnerId: 'politie', reason: 'nogmaals' }),
+      await refusal(handle, updates.removePartner, { partnerId: 'politie', reason: 'nogmaals' }),
     ).toMatchObject({ code: 'UNKNOWN_PARTNER' });
     await h.env.sleep(uvo2 + HOUR - (await h.now()));
     const reminded = h
@@ -129,8 +125,11 @@ describe('partners', () => {
       .map((s) => s.to[0])
       .sort();
     expect(reminded).toEqual(['cjg', 'leerplicht', 'regisseur']);
-    await command(handle, recordUvoReportUpdate, { attendees: ['cjg', 'leerplicht'], summary: 'Tweede UVO' });
-    await command(handle, planUvoUpdate, {
+    await command(handle, updates.recordUvoReport, {
+      attendees: ['cjg', 'leerplicht'],
+      summary: 'Tweede UVO',
+    });
+    await command(handle, updates.planUvo, {
       action: 'plan',
       start: new Date(uvo2 + 4 * WEEK).toISOString(),
       location: 'Stadhuis',
@@ -160,7 +159,7 @@ describe('afschaling', () => {
     await accept(h, handle);
     const acceptedAt = Date.parse((await status(handle)).dates.acceptedAt!);
 
-    const proposal = await command(handle, proposeDeescalationUpdate, {
+    const proposal = await command(handle, updates.proposeDeescalation, {
       breakthrough: 'Dagbesteding gevonden',
       regieTo: 'natuurlijke-regisseur',
       regieToOrganisation: 'CJG',
@@ -174,7 +173,7 @@ describe('afschaling', () => {
     const t0 = asked[0].at;
 
     await h.env.sleep(DAY);
-    await command(handle, recordDeescalationVoteUpdate, { partnerId: 'politie', vote: 'akkoord' });
+    await command(handle, updates.recordDeescalationVote, { partnerId: 'politie', vote: 'akkoord' });
     await h.env.sleep(acceptedAt + 6 * WEEK + HOUR - (await h.now()));
 
     const reminders = h.sent(cn).filter((s) => s.kind === 'afschaling-herinnering');
@@ -193,9 +192,9 @@ describe('afschaling', () => {
 
     // A bezwaar needs a reason; with it, the proposal ends.
     expect(
-      await refusal(handle, recordDeescalationVoteUpdate, { partnerId: 'cjg', vote: 'bezwaar' }),
+      await refusal(handle, updates.recordDeescalationVote, { partnerId: 'cjg', vote: 'bezwaar' }),
     ).toMatchObject({ code: 'INVALID_PAYLOAD' });
-    const objected = await command(handle, recordDeescalationVoteUpdate, {
+    const objected = await command(handle, updates.recordDeescalationVote, {
       partnerId: 'cjg',
       vote: 'bezwaar',
       reason: 'Dagbesteding nog niet gestart',
@@ -213,7 +212,7 @@ describe('afschaling', () => {
     });
     // No more reminders or votes on the ended proposal.
     expect(
-      await refusal(handle, recordDeescalationVoteUpdate, { partnerId: 'cjg', vote: 'akkoord' }),
+      await refusal(handle, updates.recordDeescalationVote, { partnerId: 'cjg', vote: 'akkoord' }),
     ).toMatchObject({ code: 'WRONG_STATE' });
     await stop(handle);
   });

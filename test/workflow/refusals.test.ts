@@ -4,22 +4,7 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import {
-  addPartnerUpdate,
-  assessUpdate,
-  closeCaseUpdate,
-  completeActionUpdate,
-  decideLimitUpdate,
-  escalateUpdate,
-  logContactUpdate,
-  planUvoUpdate,
-  proposeDeescalationUpdate,
-  recordDeescalationVoteUpdate,
-  recordUvoReportUpdate,
-  removePartnerUpdate,
-  resolveEscalationUpdate,
-  setAvePhaseUpdate,
-} from '../../domain/contract';
+import { updates } from '../../domain/contract';
 import { DAY } from '../../domain/duration';
 import {
   accept,
@@ -78,32 +63,32 @@ describe('refused commands', () => {
     const wrongState: [string, Promise<{ code: string; message: string }>][] = [
       [
         'contact',
-        refusal(handle, logContactUpdate, { on: '2020-01-01', kind: 'gesprek', with: ['jongere'] }),
+        refusal(handle, updates.logContact, { on: '2020-01-01', kind: 'gesprek', with: ['jongere'] }),
       ],
       [
         'uvo-plannen',
-        refusal(handle, planUvoUpdate, { action: 'plan', start: '2099-01-01T10:00:00Z', location: 'x' }),
+        refusal(handle, updates.planUvo, { action: 'plan', start: '2099-01-01T10:00:00Z', location: 'x' }),
       ],
       [
         'uvo-verslag',
-        refusal(handle, recordUvoReportUpdate, { heldAt: '2020-01-01T10:00:00Z', summary: 'x' }),
+        refusal(handle, updates.recordUvoReport, { heldAt: '2020-01-01T10:00:00Z', summary: 'x' }),
       ],
-      ['opschalen', refusal(handle, escalateUpdate, { target: 'beleid', reason: 'x' })],
-      ['opschaling-afronden', refusal(handle, resolveEscalationUpdate, { id: 'E1', text: 'x' })],
-      ['ave', refusal(handle, setAvePhaseUpdate, { phase: 3 })],
+      ['opschalen', refusal(handle, updates.escalate, { target: 'beleid', reason: 'x' })],
+      ['opschaling-afronden', refusal(handle, updates.resolveEscalation, { id: 'E1', text: 'x' })],
+      ['ave', refusal(handle, updates.setAvePhase, { phase: 3 })],
       [
         'verlengen',
-        refusal(handle, decideLimitUpdate, {
+        refusal(handle, updates.decideLimit, {
           decision: 'verlengen',
           months: 1,
           reason: 'x',
           decidedBy: 'MT',
         }),
       ],
-      ['actie-afronden', refusal(handle, completeActionUpdate, { id: 'A1' })],
-      ['afschalen', refusal(handle, proposeDeescalationUpdate, PROPOSAL)],
-      ['akkoord', refusal(handle, recordDeescalationVoteUpdate, { partnerId: 'politie', vote: 'akkoord' })],
-      ['afsluiten', refusal(handle, closeCaseUpdate, CLOSE)],
+      ['actie-afronden', refusal(handle, updates.completeAction, { id: 'A1' })],
+      ['afschalen', refusal(handle, updates.proposeDeescalation, PROPOSAL)],
+      ['akkoord', refusal(handle, updates.recordDeescalationVote, { partnerId: 'politie', vote: 'akkoord' })],
+      ['afsluiten', refusal(handle, updates.closeCase, CLOSE)],
     ];
     for (const [name, pending] of wrongState) {
       const r = await pending;
@@ -111,12 +96,12 @@ describe('refused commands', () => {
       expect(r.message).toMatch(/casus TST-REFUSE-1 is aangemeld en wacht op beoordeling/);
     }
 
-    const bad = await refusal(handle, assessUpdate, { decision: 'misschien' } as never);
+    const bad = await refusal(handle, updates.assess, { decision: 'misschien' } as never);
     expect(bad).toMatchObject({
       code: 'INVALID_PAYLOAD',
       message: expect.stringContaining('kies "accepteren", "afwijzen" of "aanhaken"'),
     });
-    const missing = await refusal(handle, assessUpdate, {
+    const missing = await refusal(handle, updates.assess, {
       decision: 'afwijzen',
       referrerDiscussed: { on: await today(h) },
       reason: 'x',
@@ -125,13 +110,13 @@ describe('refused commands', () => {
       code: 'INVALID_PAYLOAD',
       message: 'Ongeldige opdracht: advies: ontbreekt',
     });
-    const future = await refusal(handle, assessUpdate, {
+    const future = await refusal(handle, updates.assess, {
       decision: 'accepteren',
       referrerDiscussed: { on: dayAfter(await h.now(), 3) },
       avePhase: 3,
     });
     expect(future.code).toBe('DATE_OUT_OF_RANGE');
-    const noReferrerTalk = await refusal(handle, assessUpdate, {
+    const noReferrerTalk = await refusal(handle, updates.assess, {
       decision: 'accepteren',
       avePhase: 3,
     } as never);
@@ -144,7 +129,7 @@ describe('refused commands', () => {
     expect(h.sent(cn).filter((s) => s.kind === 'beoordeling-herinnering')).toHaveLength(1);
     await accept(h, handle);
     expect(
-      await refusal(handle, assessUpdate, {
+      await refusal(handle, updates.assess, {
         decision: 'accepteren',
         referrerDiscussed: { on: await today(h) },
         avePhase: 3,
@@ -164,7 +149,7 @@ describe('refused commands', () => {
     const cases: [string, Promise<{ code: string; message: string }>][] = [
       [
         'report without plan',
-        refusal(handle, recordUvoReportUpdate, {
+        refusal(handle, updates.recordUvoReport, {
           heldAt: new Date(now - 60_000).toISOString(),
           attendees: ['politie'],
           summary: 'x',
@@ -172,7 +157,7 @@ describe('refused commands', () => {
       ],
       [
         'report by unknown partner',
-        refusal(handle, recordUvoReportUpdate, {
+        refusal(handle, updates.recordUvoReport, {
           heldAt: new Date(now - 60_000).toISOString(),
           attendees: ['brandweer'],
           summary: 'x',
@@ -181,7 +166,7 @@ describe('refused commands', () => {
       ],
       [
         'report of a UVO not yet held',
-        refusal(handle, recordUvoReportUpdate, {
+        refusal(handle, updates.recordUvoReport, {
           heldAt: '2099-01-01T10:00:00Z',
           summary: 'x',
           plan: samplePlan(),
@@ -189,7 +174,7 @@ describe('refused commands', () => {
       ],
       [
         'report without plan domains',
-        refusal(handle, recordUvoReportUpdate, {
+        refusal(handle, updates.recordUvoReport, {
           heldAt: new Date(now - 60_000).toISOString(),
           summary: 'x',
           plan: { goals: [samplePlan().goals[0]] },
@@ -197,26 +182,26 @@ describe('refused commands', () => {
       ],
       [
         'UVO in the past',
-        refusal(handle, planUvoUpdate, { action: 'plan', start: '2020-01-01T10:00:00Z', location: 'x' }),
+        refusal(handle, updates.planUvo, { action: 'plan', start: '2020-01-01T10:00:00Z', location: 'x' }),
       ],
       [
         'UVO without time zone',
-        refusal(handle, planUvoUpdate, { action: 'plan', start: '2099-01-01 10:00', location: 'x' }),
+        refusal(handle, updates.planUvo, { action: 'plan', start: '2099-01-01 10:00', location: 'x' }),
       ],
       [
         'replan nothing',
-        refusal(handle, planUvoUpdate, { action: 'replan', start: '2099-01-01T10:00:00Z', location: 'x' }),
+        refusal(handle, updates.planUvo, { action: 'replan', start: '2099-01-01T10:00:00Z', location: 'x' }),
       ],
-      ['unknown action', refusal(handle, completeActionUpdate, { id: 'A9' })],
-      ['unknown escalation', refusal(handle, resolveEscalationUpdate, { id: 'E9', text: 'x' })],
-      ['unknown table', refusal(handle, escalateUpdate, { target: 'gemeenteraad', reason: 'x' } as never)],
+      ['unknown action', refusal(handle, updates.completeAction, { id: 'A9' })],
+      ['unknown escalation', refusal(handle, updates.resolveEscalation, { id: 'E9', text: 'x' })],
+      ['unknown table', refusal(handle, updates.escalate, { target: 'gemeenteraad', reason: 'x' } as never)],
       [
         'decision before the limit',
-        refusal(handle, decideLimitUpdate, { decision: 'afsluiten', reason: 'x', decidedBy: 'MT' }),
+        refusal(handle, updates.decideLimit, { decision: 'afsluiten', reason: 'x', decidedBy: 'MT' }),
       ],
       [
         'extension by months and date',
-        refusal(handle, decideLimitUpdate, {
+        refusal(handle, updates.decideLimit, {
           decision: 'verlengen',
           months: 1,
           until: '2099-01-01',
@@ -224,14 +209,14 @@ describe('refused commands', () => {
           decidedBy: 'MT',
         }),
       ],
-      ['close as doorbraak without afschaling', refusal(handle, closeCaseUpdate, CLOSE)],
+      ['close as doorbraak without afschaling', refusal(handle, updates.closeCase, CLOSE)],
       [
         'close otherwise without explanation',
-        refusal(handle, closeCaseUpdate, { ...CLOSE, kind: 'verhuisd' }),
+        refusal(handle, updates.closeCase, { ...CLOSE, kind: 'verhuisd' }),
       ],
       [
         'close without informing the referrer',
-        refusal(handle, closeCaseUpdate, {
+        refusal(handle, updates.closeCase, {
           ...CLOSE,
           kind: 'verhuisd',
           explanation: 'x',
@@ -240,27 +225,27 @@ describe('refused commands', () => {
       ],
       [
         'vote without proposal',
-        refusal(handle, recordDeescalationVoteUpdate, { partnerId: 'politie', vote: 'akkoord' }),
+        refusal(handle, updates.recordDeescalationVote, { partnerId: 'politie', vote: 'akkoord' }),
       ],
       [
         'remove unknown partner',
-        refusal(handle, removePartnerUpdate, { partnerId: 'brandweer', reason: 'x' }),
+        refusal(handle, updates.removePartner, { partnerId: 'brandweer', reason: 'x' }),
       ],
       [
         'contact in the future',
-        refusal(handle, logContactUpdate, { on: '2099-01-01', kind: 'gesprek', with: ['jongere'] }),
+        refusal(handle, updates.logContact, { on: '2099-01-01', kind: 'gesprek', with: ['jongere'] }),
       ],
-      ['AVE phase 5', refusal(handle, setAvePhaseUpdate, { phase: 5 })],
+      ['AVE phase 5', refusal(handle, updates.setAvePhase, { phase: 5 })],
       [
         'proposal with unknown voter',
-        refusal(handle, proposeDeescalationUpdate, {
+        refusal(handle, updates.proposeDeescalation, {
           ...PROPOSAL,
           votes: [{ partnerId: 'brandweer', vote: 'akkoord' }],
         }),
       ],
       [
         'partner with a bad e-mail',
-        refusal(handle, addPartnerUpdate, {
+        refusal(handle, updates.addPartner, {
           partner: {
             organisation: 'X',
             contactName: 'Y',
@@ -270,7 +255,7 @@ describe('refused commands', () => {
           reason: 'r',
         }),
       ],
-      ['no payload at all', refusal(handle, escalateUpdate, undefined as never)],
+      ['no payload at all', refusal(handle, updates.escalate, undefined as never)],
     ];
     const codes: Record<string, string> = {};
     for (const [name, pending] of cases) {

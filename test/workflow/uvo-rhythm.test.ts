@@ -2,12 +2,7 @@
  * The UVO rhythm (R6–R11) on the time-skipping server: reminders and signals at the moments
  * the rules name, in workflow time.
  */
-import {
-  completeActionUpdate,
-  planUvoUpdate,
-  recordUvoReportUpdate,
-  SEARCH_ATTRIBUTES,
-} from '../../domain/contract';
+import { SEARCH_ATTRIBUTES, updates } from '../../domain/contract';
 import { DAY, WEEK } from '../../domain/duration';
 import {
   accept,
@@ -40,13 +35,13 @@ async function firstUvo(cn: string, after: number) {
   await accept(h, handle);
   const acceptedAt = Date.parse((await status(handle)).dates.acceptedAt!);
   const start = acceptedAt + after;
-  await command(handle, planUvoUpdate, {
+  await command(handle, updates.planUvo, {
     action: 'plan',
     start: new Date(start).toISOString(),
     location: 'Stadhuis',
   });
   await h.env.sleep(start + HOUR - (await h.now()));
-  await command(handle, recordUvoReportUpdate, {
+  await command(handle, updates.recordUvoReport, {
     attendees: ['politie'],
     summary: 'Eerste UVO',
     plan: samplePlan(),
@@ -96,7 +91,7 @@ describe('UVO rhythm', () => {
 
     // The next UVO clears the flag and closes the signal; beleid is told.
     const heldLate = (await h.now()) - HOUR;
-    await command(handle, recordUvoReportUpdate, {
+    await command(handle, updates.recordUvoReport, {
       heldAt: new Date(heldLate).toISOString(),
       attendees: ['politie'],
       summary: 'Tweede UVO',
@@ -131,7 +126,7 @@ describe('UVO rhythm', () => {
     expect(st.referrerInvolved).toBe(true);
     const acceptedAt = Date.parse(st.dates.acceptedAt!);
     expect(Date.parse(st.dates.nextUvoDue!)).toBe(acceptedAt + 1 * WEEK);
-    await command(handle, planUvoUpdate, {
+    await command(handle, updates.planUvo, {
       action: 'plan',
       start: new Date(acceptedAt + 5 * DAY).toISOString(),
       location: 'Politiebureau',
@@ -148,12 +143,12 @@ describe('UVO rhythm', () => {
     const acceptedAt = Date.parse((await status(handle)).dates.acceptedAt!);
     const first = acceptedAt + 3 * WEEK;
     const moved = acceptedAt + 4 * WEEK;
-    await command(handle, planUvoUpdate, {
+    await command(handle, updates.planUvo, {
       action: 'plan',
       start: new Date(first).toISOString(),
       location: 'Stadhuis',
     });
-    await command(handle, planUvoUpdate, {
+    await command(handle, updates.planUvo, {
       action: 'replan',
       start: new Date(moved).toISOString(),
       durationMinutes: 60,
@@ -161,7 +156,7 @@ describe('UVO rhythm', () => {
     });
     await h.env.sleep(moved - DAY - (await h.now()));
     await waitForSent(h, cn, (s) => s.kind === 'uvo-herinnering', 2);
-    await command(handle, planUvoUpdate, { action: 'cancel', reason: 'Ziekte' });
+    await command(handle, updates.planUvo, { action: 'cancel', reason: 'Ziekte' });
     await waitForSent(h, cn, (s) => s.kind === 'uvo-geannuleerd', 2);
 
     const uvoMails = h.sent(cn).filter((s) => s.kind.startsWith('uvo-') && s.to[0] === 'politie');
@@ -188,7 +183,7 @@ describe('UVO rhythm', () => {
     await h.env.sleep(5 * DAY);
     expect(h.sent(cn).filter((s) => s.kind === 'uvo-verslag-herinnering')).toEqual([]);
     // Re-planning without a planned UVO is refused.
-    expect(await refusal(handle, planUvoUpdate, { action: 'cancel', reason: 'x' })).toMatchObject({
+    expect(await refusal(handle, updates.planUvo, { action: 'cancel', reason: 'x' })).toMatchObject({
       code: 'UVO_NOT_PLANNED',
     });
     await stop(handle);
@@ -200,7 +195,7 @@ describe('UVO rhythm', () => {
     await accept(h, handle);
     const acceptedAt = Date.parse((await status(handle)).dates.acceptedAt!);
     const start = acceptedAt + 2 * WEEK;
-    await command(handle, planUvoUpdate, {
+    await command(handle, updates.planUvo, {
       action: 'plan',
       start: new Date(start).toISOString(),
       location: 'Stadhuis',
@@ -209,7 +204,7 @@ describe('UVO rhythm', () => {
     const [reminder] = await waitForSent(h, cn, (s) => s.kind === 'uvo-verslag-herinnering');
     expect(reminder.to).toEqual(['regisseur']);
     expect(near(reminder.at, workHourAround(start, 2))).toBe(true);
-    const result = await command(handle, recordUvoReportUpdate, {
+    const result = await command(handle, updates.recordUvoReport, {
       attendees: ['politie'],
       summary: 'Laat verslag',
       plan: samplePlan(),
@@ -225,7 +220,7 @@ describe('UVO rhythm', () => {
     const cn = 'TST-UVO-5';
     const { handle, heldAt } = await firstUvo(cn, 1 * WEEK);
     const due = dayAfter(heldAt, 10);
-    await command(handle, recordUvoReportUpdate, {
+    await command(handle, updates.recordUvoReport, {
       heldAt: new Date(heldAt + 30 * 60_000).toISOString(),
       attendees: ['politie'],
       summary: 'Extra overleg',
@@ -246,7 +241,7 @@ describe('UVO rhythm', () => {
       `A2: Schoolverzuim nagaan — Politie — uiterlijk ${due}`,
     ]);
     // A2 is done in time: no reminder, no overdue report for it.
-    await command(handle, completeActionUpdate, { id: 'A2' });
+    await command(handle, updates.completeAction, { id: 'A2' });
     // Reminder on the second day before the due date at 08:30; overdue report the day after it
     // at 08:30 (not at midnight): due 2027-04-20 → 2027-04-18 08:30 and 2027-04-21 08:30.
     const remindAt = workHourAround(`${due}T12:00:00Z`, -2);
@@ -267,7 +262,7 @@ describe('UVO rhythm', () => {
     const st = await status(handle);
     expect(st.overdue.actions).toEqual(['A1']);
     expect(st.actions.find((a) => a.id === 'A1')?.overdue).toBe(true);
-    await command(handle, completeActionUpdate, { id: 'A1', note: 'alsnog gedaan' });
+    await command(handle, updates.completeAction, { id: 'A1', note: 'alsnog gedaan' });
     expect((await status(handle)).overdue.actions).toEqual([]);
     await stop(handle);
   });

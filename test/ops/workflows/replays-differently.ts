@@ -5,14 +5,14 @@
  * Deliberately nondeterministic; never use this shape in real workflow code.
  */
 import { condition, defineQuery, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import { logContactUpdate } from '../../../domain/contract';
+import { updates } from '../../../domain/contract';
 
 export const notesQuery = defineQuery<string[]>('notes');
 
 export async function caseWorkflow(): Promise<void> {
   const notes: string[] = [];
   setHandler(notesQuery, () => notes);
-  setHandler(logContactUpdate, async (p) => {
+  setHandler(updates.logContact, async (p) => {
     if (workflowInfo().unsafe.isReplaying) await sleep(10);
     notes.push(String(p.note));
     return { message: 'Contact vastgelegd.', state: 'actief' as const };
