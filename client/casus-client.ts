@@ -16,6 +16,7 @@ import {
 import {
   CaseInput,
   CaseStatus,
+  caseNumberOfWorkflowId,
   caseWorkflowId,
   ErrorCode,
   SEARCH_ATTRIBUTES,
@@ -317,7 +318,7 @@ export class CasusClient {
       const sa = wf.typedSearchAttributes;
       const date = (d: Date | undefined) => (d ? d.toISOString() : undefined);
       items.push({
-        caseNumber: wf.workflowId.replace(/^casus-/, ''),
+        caseNumber: caseNumberOfWorkflowId(wf.workflowId) ?? wf.workflowId,
         municipality: sa.get(SEARCH_ATTRIBUTES.municipality),
         state: sa.get(SEARCH_ATTRIBUTES.state),
         avePhase: sa.get(SEARCH_ATTRIBUTES.avePhase),

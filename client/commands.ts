@@ -1,12 +1,11 @@
 /**
- * The regisseur's commands: per command its Dutch name, help, example, options, and how
- * the options (and an optional --bestand with the full payload) become the Update's payload.
- * The payload is checked with the contract's zod schema before it is sent, so every wrong
- * field is named at once; the workflow checks it again.
+ * How the `casus` CLI gives the regisseur's commands: per Update of the contract its help,
+ * examples, options, and how the options (and an optional --bestand with the full payload)
+ * become the Update's payload. The Dutch command name and the payload schema are the contract's
+ * (`UPDATES`): the payload is checked with that schema before it is sent, so every wrong field
+ * is named at once; the workflow checks it again.
  */
-import type { UpdateDefinition } from '@temporalio/common';
-import type { z } from 'zod';
-import * as contract from '../domain/contract';
+import type { UpdateName } from '../domain/contract';
 import { CasusError } from './casus-client';
 import { YEAR_RANGE } from '../domain/validation';
 import { DateProblem, readDutchDate, readDutchDateTime } from './dates';
@@ -19,16 +18,11 @@ export interface OptionSpec {
 }
 
 export interface CommandSpec {
-  name: string;
   description: string;
   /** Positional arguments after the case number, e.g. ["<partner>"]. */
   args?: { name: string; description: string }[];
   options: OptionSpec[];
   examples: string[];
-  schema: z.ZodTypeAny;
-  // The payload was checked with `schema`, which is the update's own payload schema.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  update: UpdateDefinition<contract.CommandResult, [any]>;
   /** Builds the payload from positional arguments and options (file data merged underneath). */
   payload(args: string[], o: Options): Record<string, unknown>;
 }
@@ -109,9 +103,9 @@ const FILE_OPTION: OptionSpec = {
   description: 'de volledige invoer als JSON- of YAML-bestand (opties gaan voor)',
 };
 
-export const COMMANDS: CommandSpec[] = [
-  {
-    name: 'beoordelen',
+/** How the CLI gives each command of the contract's Update table (its name there: `UPDATES[name].cli`). */
+export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
+  assess: {
     description: 'leg de beoordeling van een aanmelding vast: accepteren, afwijzen of aanhaken (R4, R5)',
     args: [{ name: '<besluit>', description: 'accepteren, afwijzen of aanhaken' }],
     options: [
@@ -137,8 +131,6 @@ export const COMMANDS: CommandSpec[] = [
       'casus beoordelen BEV-2027-0002 afwijzen --reden "Natuurlijke regisseur kan verder" --advies "Pak op met het CJG"',
       'casus beoordelen BEV-2027-0003 aanhaken --regie-bij "Zorg- en Veiligheidshuis" --reden "Meervoudige justitiecontacten"',
     ],
-    schema: contract.assessPayloadSchema,
-    update: contract.updates.assess,
     payload: ([decision], o) =>
       defined({
         decision,
@@ -155,8 +147,7 @@ export const COMMANDS: CommandSpec[] = [
         regieHeldBy: str(o.regieBij),
       }),
   },
-  {
-    name: 'contact',
+  logContact: {
     description: 'leg een contact met de jongere en/of ouders vast (R19)',
     options: [
       { flags: '--op <datum>', description: 'datum van het contact (standaard vandaag)' },
@@ -166,8 +157,6 @@ export const COMMANDS: CommandSpec[] = [
       FILE_OPTION,
     ],
     examples: ['casus contact BEV-2027-0001 --soort huisbezoek --met jongere,ouders --op 14-03-2027'],
-    schema: contract.contactPayloadSchema,
-    update: contract.updates.logContact,
     payload: (_a, o) =>
       defined({
         on: day(o.op, '--op') ?? today(),
@@ -176,8 +165,7 @@ export const COMMANDS: CommandSpec[] = [
         note: str(o.notitie),
       }),
   },
-  {
-    name: 'uvo-plannen',
+  planUvo: {
     description:
       'plan een UVO, verplaats hem (--wijzigen) of annuleer hem (--annuleren); alle partners krijgen een agenda-uitnodiging (R8)',
     options: [
@@ -194,8 +182,6 @@ export const COMMANDS: CommandSpec[] = [
       'casus uvo-plannen BEV-2027-0001 --wijzigen --op "13-03-2027 10:00" --locatie "Stadhuis Beverwijk"',
       'casus uvo-plannen BEV-2027-0001 --annuleren --reden "Te weinig partners beschikbaar"',
     ],
-    schema: contract.planUvoPayloadSchema,
-    update: contract.updates.planUvo,
     payload: (_a, o) =>
       o.annuleren
         ? defined({ action: 'cancel', reason: str(o.reden) })
@@ -206,8 +192,7 @@ export const COMMANDS: CommandSpec[] = [
             durationMinutes: int(o.duur, '--duur'),
           }),
   },
-  {
-    name: 'uvo-verslag',
+  recordUvoReport: {
     description:
       'leg het verslag van een UVO vast: aanwezigen, samenvatting, acties, plan van aanpak (R10, R20)',
     options: [
@@ -220,8 +205,6 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--samenvatting <tekst>', description: 'korte samenvatting' },
     ],
     examples: ['casus uvo-verslag BEV-2027-0001 --bestand verslag-uvo-1.yaml'],
-    schema: contract.uvoReportPayloadSchema,
-    update: contract.updates.recordUvoReport,
     payload: (_a, o) =>
       defined({
         heldAt: dateTime(o.gehoudenOp, '--gehouden-op'),
@@ -229,8 +212,7 @@ export const COMMANDS: CommandSpec[] = [
         summary: str(o.samenvatting),
       }),
   },
-  {
-    name: 'opschalen',
+  escalate: {
     description:
       'schaal op bij een impasse: beleid → management → bestuur, of naar een integrale tafel (R12)',
     options: [
@@ -246,13 +228,10 @@ export const COMMANDS: CommandSpec[] = [
       FILE_OPTION,
     ],
     examples: ['casus opschalen BEV-2027-0001 --naar beleid --reden "Geen passende plek beschikbaar"'],
-    schema: contract.escalatePayloadSchema,
-    update: contract.updates.escalate,
     payload: (_a, o) =>
       defined({ target: str(o.naar), reason: str(o.reden), skipReason: str(o.overslaanReden) }),
   },
-  {
-    name: 'opschaling-afronden',
+  resolveEscalation: {
     description: 'leg de reactie op of de afronding van een opschaling of termijnsignaal vast (R13)',
     args: [{ name: '<id>', description: 'de opschaling of het termijnsignaal, zoals E1 (zie casus status)' }],
     options: [
@@ -261,12 +240,9 @@ export const COMMANDS: CommandSpec[] = [
       FILE_OPTION,
     ],
     examples: ['casus opschaling-afronden BEV-2027-0001 E1 --tekst "Plek geregeld via het MT"'],
-    schema: contract.resolveEscalationPayloadSchema,
-    update: contract.updates.resolveEscalation,
     payload: ([id], o) => defined({ id, text: str(o.tekst), outcome: o.reactie ? 'reactie' : undefined }),
   },
-  {
-    name: 'ave',
+  setAvePhase: {
     description: 'leg de AVE-fase (1 groen … 4 donkerrood) vast met de redenen (R14)',
     args: [{ name: '<fase>', description: '1, 2, 3 of 4' }],
     options: [
@@ -275,13 +251,10 @@ export const COMMANDS: CommandSpec[] = [
       FILE_OPTION,
     ],
     examples: ['casus ave BEV-2027-0001 4 --redenen veiligheid-in-geding,maatschappelijke-onrust'],
-    schema: contract.avePayloadSchema,
-    update: contract.updates.setAvePhase,
     payload: ([phase], o) =>
       defined({ phase: int(phase, 'fase'), reasons: aveReasons(o.redenen), note: str(o.notitie) }),
   },
-  {
-    name: 'verlengen',
+  decideLimit: {
     description:
       'leg het besluit van het Gezamenlijk MT over de 9-maandentermijn vast: verlengen (standaard), afsluiten of afschalen (R22)',
     options: [
@@ -295,8 +268,6 @@ export const COMMANDS: CommandSpec[] = [
     examples: [
       'casus verlengen BEV-2027-0001 --maanden 2 --reden "Plaatsing loopt" --besloten-door "Gezamenlijk MT"',
     ],
-    schema: contract.limitDecisionPayloadSchema,
-    update: contract.updates.decideLimit,
     payload: (_a, o) =>
       defined({
         decision: str(o.besluit) ?? 'verlengen',
@@ -306,8 +277,7 @@ export const COMMANDS: CommandSpec[] = [
         decidedBy: str(o.beslotenDoor),
       }),
   },
-  {
-    name: 'partner-toevoegen',
+  addPartner: {
     description: 'voeg een ketenpartner toe, met de grondslag voor het delen van gegevens (R18, R21)',
     options: [
       { flags: '--id <id>', description: 'korte id, zoals veilig-thuis' },
@@ -325,8 +295,6 @@ export const COMMANDS: CommandSpec[] = [
     examples: [
       'casus partner-toevoegen BEV-2027-0001 --id veilig-thuis --organisatie "Veilig Thuis" --contact "J. Bakker" --email j.bakker@vt.example --grondslag convenant-jeugd-veiligheid --reden "Zorgen over veiligheid thuis"',
     ],
-    schema: contract.addPartnerPayloadSchema,
-    update: contract.updates.addPartner,
     payload: (_a, o) =>
       defined({
         partner: defined({
@@ -341,20 +309,16 @@ export const COMMANDS: CommandSpec[] = [
         reason: str(o.reden),
       }),
   },
-  {
-    name: 'partner-verwijderen',
+  removePartner: {
     description: 'haal een ketenpartner uit de casus (R18)',
     args: [{ name: '<partner>', description: 'de id van de partner' }],
     options: [{ flags: '--reden <tekst>', description: 'waarom' }],
     examples: [
       'casus partner-verwijderen BEV-2027-0001 leerplicht --reden "Jongere staat weer ingeschreven"',
     ],
-    schema: contract.removePartnerPayloadSchema,
-    update: contract.updates.removePartner,
     payload: ([partnerId], o) => defined({ partnerId, reason: str(o.reden) }),
   },
-  {
-    name: 'actie-afronden',
+  completeAction: {
     description: 'rond een actie (A1, A2 …) of een punt van de checklist (C1 …) af (R10, R5)',
     args: [{ name: '<id>', description: 'de actie of het checklistpunt (zie casus status)' }],
     options: [{ flags: '--notitie <tekst>', description: 'korte notitie' }],
@@ -362,12 +326,9 @@ export const COMMANDS: CommandSpec[] = [
       'casus actie-afronden BEV-2027-0001 A2',
       'casus actie-afronden BEV-2027-0001 C3 --notitie "Geregistreerd in de VIR"',
     ],
-    schema: contract.completeActionPayloadSchema,
-    update: contract.updates.completeAction,
     payload: ([id], o) => defined({ id, note: str(o.notitie) }),
   },
-  {
-    name: 'afschalen',
+  proposeDeescalation: {
     description:
       'stel afschaling voor met het afschaalformulier; partners die niet aanwezig waren krijgen een akkoordverzoek per e-mail (R16)',
     options: [
@@ -377,12 +338,9 @@ export const COMMANDS: CommandSpec[] = [
       },
     ],
     examples: ['casus afschalen BEV-2027-0001 --bestand afschaalformulier.yaml'],
-    schema: contract.proposeDeescalationPayloadSchema,
-    update: contract.updates.proposeDeescalation,
     payload: () => ({}),
   },
-  {
-    name: 'akkoord',
+  recordDeescalationVote: {
     description: 'leg het akkoord (of het bezwaar) van een partner op de afschaling vast (R16)',
     args: [{ name: '<partner>', description: 'de id van de partner' }],
     options: [{ flags: '--bezwaar <reden>', description: 'geen akkoord maar bezwaar, met de reden' }],
@@ -390,13 +348,10 @@ export const COMMANDS: CommandSpec[] = [
       'casus akkoord BEV-2027-0001 politie',
       'casus akkoord BEV-2027-0001 leerplicht --bezwaar "Verzuim is nog niet opgelost"',
     ],
-    schema: contract.deescalationVotePayloadSchema,
-    update: contract.updates.recordDeescalationVote,
     payload: ([partnerId], o) =>
       defined({ partnerId, vote: o.bezwaar ? 'bezwaar' : 'akkoord', reason: str(o.bezwaar) }),
   },
-  {
-    name: 'afsluiten',
+  closeCase: {
     description:
       'sluit de casus af met het afsluitformulier; de aanmelder en alle partners worden gemaild (R17)',
     options: [
@@ -406,8 +361,6 @@ export const COMMANDS: CommandSpec[] = [
       },
     ],
     examples: ['casus afsluiten BEV-2027-0001 --bestand afsluitformulier.yaml'],
-    schema: contract.closePayloadSchema,
-    update: contract.updates.closeCase,
     payload: () => ({}),
   },
-];
+};

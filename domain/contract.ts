@@ -6,50 +6,43 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import type { LegalBasis, Referral } from './referral';
+import type { Referral } from './referral';
 import type { Timings } from './timings';
-import type { CaseMemory, CaseStatus } from './lifecycle/state';
-import type { CommandResult } from './lifecycle/commands';
-import {
-  addPartnerPayloadSchema,
-  assessPayloadSchema,
-  avePayloadSchema,
-  closePayloadSchema,
-  completeActionPayloadSchema,
-  contactPayloadSchema,
-  deescalationVotePayloadSchema,
-  escalatePayloadSchema,
-  limitDecisionPayloadSchema,
-  planUvoPayloadSchema,
-  proposeDeescalationPayloadSchema,
-  removePartnerPayloadSchema,
-  resolveEscalationPayloadSchema,
-  uvoReportPayloadSchema,
-} from './lifecycle/schemas';
+import { RUNNING, type CaseState, type CommandResult } from './case/terms';
+import type { CaseMemory, CaseStatus } from './case/state';
+import { assessPayloadSchema } from './chapters/assessment';
+import { completeActionPayloadSchema, contactPayloadSchema } from './chapters/actions';
+import { avePayloadSchema } from './chapters/ave';
+import { closePayloadSchema } from './chapters/closing';
+import { deescalationVotePayloadSchema, proposeDeescalationPayloadSchema } from './chapters/deescalation';
+import { escalatePayloadSchema, resolveEscalationPayloadSchema } from './chapters/escalation';
+import { limitDecisionPayloadSchema } from './chapters/limit';
+import { addPartnerPayloadSchema, removePartnerPayloadSchema } from './chapters/partners';
+import { planUvoPayloadSchema } from './chapters/uvo';
+import { uvoReportPayloadSchema } from './chapters/uvo-report';
 
-// The payload schemas of every command live in lifecycle/schemas.ts; this module is where
-// integrators find them.
-export * from './lifecycle/schemas';
-export type * from './lifecycle/state';
-export type { CommandResult } from './lifecycle/commands';
+// The words of the case (states, error codes, levels, notifications, records) and the types of
+// its status, defined in the case core. Each payload schema is defined in its chapter and read
+// here from the Update table (`UPDATES.assess.schema`, `UpdatePayload<'assess'>`).
+export * from './case/terms';
+export type * from './case/state';
+export { PAYLOAD_LABELS } from './case/labels';
 
 export const TASK_QUEUE = 'casusregie';
 export const WORKFLOW_TYPE = 'caseWorkflow';
 
 /** Workflow id of a case: `casus-<caseNumber>` (the case number carries no personal data). */
 export function caseWorkflowId(caseNumber: string): string {
-  return `casus-${caseNumber}`;
+  return `${CASE_WORKFLOW_ID_PREFIX}${caseNumber}`;
 }
+const CASE_WORKFLOW_ID_PREFIX = 'casus-';
 
-export const CASE_STATES = [
-  'aangemeld',
-  'afgewezen',
-  'aangehaakt',
-  'actief',
-  'afschaling',
-  'afgesloten',
-] as const;
-export type CaseState = (typeof CASE_STATES)[number];
+/** The case number in a case's workflow id (the inverse of `caseWorkflowId`); undefined for another workflow. */
+export function caseNumberOfWorkflowId(workflowId: string): string | undefined {
+  return workflowId.startsWith(CASE_WORKFLOW_ID_PREFIX) && workflowId.length > CASE_WORKFLOW_ID_PREFIX.length
+    ? workflowId.slice(CASE_WORKFLOW_ID_PREFIX.length)
+    : undefined;
+}
 
 /**
  * Custom search attributes (SPEC §4) for the Temporal Web UI and `casus lijst`. Dutch names,
@@ -65,53 +58,6 @@ export const SEARCH_ATTRIBUTES = {
   municipality: defineSearchAttributeKey('CasusGemeente', SearchAttributeType.KEYWORD),
   overdue: defineSearchAttributeKey('CasusTermijnVerlopen', SearchAttributeType.BOOL),
 } as const;
-
-/** Stable error codes of refusals (the `type` of the ApplicationFailure). */
-export const ErrorCode = {
-  INVALID_REFERRAL: 'INVALID_REFERRAL',
-  INVALID_PAYLOAD: 'INVALID_PAYLOAD',
-  WRONG_STATE: 'WRONG_STATE',
-  UNKNOWN_PARTNER: 'UNKNOWN_PARTNER',
-  CASE_EXISTS: 'CASE_EXISTS',
-  CASE_NOT_FOUND: 'CASE_NOT_FOUND',
-  /** R18: a partner with this id already takes part. */
-  PARTNER_EXISTS: 'PARTNER_EXISTS',
-  /** R21: a partner without a legal basis for sharing case data. */
-  LEGAL_BASIS_REQUIRED: 'LEGAL_BASIS_REQUIRED',
-  /** R10, R5: no action item or checklist item with this id. */
-  UNKNOWN_ACTION: 'UNKNOWN_ACTION',
-  /** R13: no escalation or termijnsignaal with this id. */
-  UNKNOWN_ESCALATION: 'UNKNOWN_ESCALATION',
-  /** R20: no intervention with this id in the plan van aanpak. */
-  UNKNOWN_INTERVENTION: 'UNKNOWN_INTERVENTION',
-  /** Already completed or resolved. */
-  ALREADY_DONE: 'ALREADY_DONE',
-  /** R12: skipping a step of the ladder needs a reason. */
-  SKIP_NEEDS_REASON: 'SKIP_NEEDS_REASON',
-  /** R12: an escalation to this level (or higher) or table is still open. */
-  ALREADY_ESCALATED: 'ALREADY_ESCALATED',
-  /** R20: the first UVO report must set the plan van aanpak. */
-  PLAN_REQUIRED: 'PLAN_REQUIRED',
-  /** R8: re-plan or cancel without a planned UVO. */
-  UVO_NOT_PLANNED: 'UVO_NOT_PLANNED',
-  /** R8: plan while one is planned (use re-plan). */
-  UVO_ALREADY_PLANNED: 'UVO_ALREADY_PLANNED',
-  /** A date in the future where a past one is needed, or the other way round. */
-  DATE_OUT_OF_RANGE: 'DATE_OUT_OF_RANGE',
-  /** R22: an extension beyond the maximum (3 months). */
-  EXTENSION_TOO_LONG: 'EXTENSION_TOO_LONG',
-  /** R16, R17: a close as `doorbraak` without an afschaling agreed by every partner. */
-  NO_AGREEMENT: 'NO_AGREEMENT',
-  /** R22: a decision to close or de-escalate before the limit is reached. */
-  DECISION_NOT_DUE: 'DECISION_NOT_DUE',
-  /** A fault in the workflow itself; the case keeps running and the command changed nothing. */
-  INTERNAL_ERROR: 'INTERNAL_ERROR',
-  /** SPEC §6: a text that would leave by mail holds personal data of the case (a name, date of birth, address, phone number or e-mail address). */
-  PERSONAL_DATA_IN_TEXT: 'PERSONAL_DATA_IN_TEXT',
-  /** The `actor` of a command (who gave it) is not a short name of letters, digits, space and . _ - @. */
-  INVALID_ACTOR: 'INVALID_ACTOR',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** What the workflow is started with. */
 export interface CaseInput {
@@ -135,27 +81,36 @@ export const statusQuery = { type: 'query', name: 'status' } as QueryDefinition<
 
 /**
  * The regisseur's commands as Temporal Updates, each defined once in this table: its Update
- * name (the key), the `casus` CLI command that sends it (SPEC §4) and its payload schema. The
+ * name (the key), the `casus` CLI command that sends it (SPEC §4), its payload schema (from its
+ * chapter) and the states of the case in which it may be given. The
  * workflow, the typed client and the CLI all read this table. Each Update is validated
  * synchronously: refused with an ApplicationFailure whose `type` is an ErrorCode and whose
  * message is Dutch, or accepted and confirmed with a CommandResult.
  */
 export const UPDATES = {
-  assess: { cli: 'beoordelen', schema: assessPayloadSchema },
-  logContact: { cli: 'contact', schema: contactPayloadSchema },
-  planUvo: { cli: 'uvo-plannen', schema: planUvoPayloadSchema },
-  recordUvoReport: { cli: 'uvo-verslag', schema: uvoReportPayloadSchema },
-  escalate: { cli: 'opschalen', schema: escalatePayloadSchema },
-  resolveEscalation: { cli: 'opschaling-afronden', schema: resolveEscalationPayloadSchema },
-  setAvePhase: { cli: 'ave', schema: avePayloadSchema },
-  decideLimit: { cli: 'verlengen', schema: limitDecisionPayloadSchema },
-  addPartner: { cli: 'partner-toevoegen', schema: addPartnerPayloadSchema },
-  removePartner: { cli: 'partner-verwijderen', schema: removePartnerPayloadSchema },
-  completeAction: { cli: 'actie-afronden', schema: completeActionPayloadSchema },
-  proposeDeescalation: { cli: 'afschalen', schema: proposeDeescalationPayloadSchema },
-  recordDeescalationVote: { cli: 'akkoord', schema: deescalationVotePayloadSchema },
-  closeCase: { cli: 'afsluiten', schema: closePayloadSchema },
-} as const satisfies Record<string, { cli: string; schema: z.ZodTypeAny }>;
+  assess: { cli: 'beoordelen', schema: assessPayloadSchema, states: ['aangemeld'] },
+  logContact: { cli: 'contact', schema: contactPayloadSchema, states: RUNNING },
+  planUvo: { cli: 'uvo-plannen', schema: planUvoPayloadSchema, states: RUNNING },
+  recordUvoReport: { cli: 'uvo-verslag', schema: uvoReportPayloadSchema, states: RUNNING },
+  escalate: { cli: 'opschalen', schema: escalatePayloadSchema, states: RUNNING },
+  resolveEscalation: { cli: 'opschaling-afronden', schema: resolveEscalationPayloadSchema, states: RUNNING },
+  setAvePhase: { cli: 'ave', schema: avePayloadSchema, states: RUNNING },
+  decideLimit: { cli: 'verlengen', schema: limitDecisionPayloadSchema, states: RUNNING },
+  addPartner: {
+    cli: 'partner-toevoegen',
+    schema: addPartnerPayloadSchema,
+    states: ['aangemeld', ...RUNNING],
+  },
+  removePartner: {
+    cli: 'partner-verwijderen',
+    schema: removePartnerPayloadSchema,
+    states: ['aangemeld', ...RUNNING],
+  },
+  completeAction: { cli: 'actie-afronden', schema: completeActionPayloadSchema, states: RUNNING },
+  proposeDeescalation: { cli: 'afschalen', schema: proposeDeescalationPayloadSchema, states: ['actief'] },
+  recordDeescalationVote: { cli: 'akkoord', schema: deescalationVotePayloadSchema, states: ['afschaling'] },
+  closeCase: { cli: 'afsluiten', schema: closePayloadSchema, states: RUNNING },
+} as const satisfies Record<string, { cli: string; schema: z.ZodTypeAny; states: readonly CaseState[] }>;
 
 export type UpdateName = keyof typeof UPDATES;
 export const UPDATE_NAMES = Object.keys(UPDATES) as UpdateName[];
@@ -173,119 +128,4 @@ export const updates = Object.fromEntries(
 /** Update name → the `casus` CLI command that sends it. */
 export function cliCommandOf(name: UpdateName): string {
   return UPDATES[name].cli;
-}
-
-/**
- * Kinds of notification the workflow requests; one Dutch template each (activities/mail).
- * The rule that asks for it is in the comment.
- */
-export const NOTIFICATION_KINDS = [
-  'aanmelding-ontvangen', // R3 → regisseur
-  'beoordeling-herinnering', // R3 → regisseur, every 5 days without a decision
-  'aanmelding-aangenomen', // R5 → aanmelder
-  'casus-aangenomen-partner', // R5 → each referred partner with a legal basis
-  'ouderbrief', // R5 → parents (and a young adult of 18+), with the letter as PDF
-  'ouderbrief-per-post', // R5 → regisseur: the letter to post where no e-mail is known
-  'aanmelding-afgewezen', // R4 → aanmelder, with reason and advice
-  'aanmelding-aangehaakt', // R4 → aanmelder, naming who keeps the regie
-  'uvo-plannen-herinnering', // R7 → regisseur, 2 weeks before a UVO is due with none planned
-  'uvo-uitnodiging', // R8 → partners, regisseur (and aanmelder when involved), .ics REQUEST
-  'uvo-gewijzigd', // R8 → same, .ics REQUEST with a higher SEQUENCE
-  'uvo-geannuleerd', // R8 → same, .ics CANCEL
-  'uvo-afgemeld', // R18 → a partner removed while a UVO is planned, .ics CANCEL for that partner
-  'uvo-herinnering', // R8 → attendees, 2 days before
-  'uvo-verslag-herinnering', // R9 → regisseur, 2 days after a UVO without report
-  'actielijst', // R10 → attendees; R18 → a partner added mid-case
-  'actie-herinnering', // R10 → action owner, 2 days before due
-  'actie-verlopen', // R10 → action owner and regisseur
-  'termijnsignaal', // R11, R15 → level (beleid / management) and regisseur
-  'termijnsignaal-herinnering', // R13 → level and regisseur, without response after 2 weeks
-  'opschaling', // R12, R13 → level or table and regisseur
-  'opschaling-herinnering', // R13 → level and regisseur (advice: one level up)
-  'opschaling-afgerond', // R13 → level: the resolution
-  'ave-fase-4', // R14 → regisseur: consider informing bestuur
-  'termijn-waarschuwing', // R15, R22 → regisseur: 6 and 8 months, 1 month before an extended limit
-  'termijn-besluit-herinnering', // R15 → regisseur, weekly until the MT's decision
-  'afschaling-akkoord-gevraagd', // R16 → each partner not present at the UVO
-  'afschaling-herinnering', // R16 → partner, after 1 week without answer
-  'afschaling-bezwaar', // R16 → regisseur: the objection and its reason
-  'afschaling-akkoord', // R16 → regisseur: every partner agreed
-  'casus-afgesloten', // R17 → aanmelder and all partners
-  'partner-toegevoegd', // R18 → the new partner (with the open action list)
-  'verwerking-mislukt', // a mail or record that failed for good → regisseur, one per failed effect (docs/operations.md)
-] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-
-export const ESCALATION_LEVELS = ['beleid', 'management', 'bestuur'] as const;
-export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
-export const INTEGRAL_TABLES = ['doorbraaktafel', 'beschermingstafel', 'zvh-procesregie'] as const;
-export type IntegralTable = (typeof INTEGRAL_TABLES)[number];
-
-/**
- * Who a notification goes to. Professionals of the case travel with their address and the
- * legal basis of the share (R21); the regisseur and the escalation levels and tables are
- * looked up in the contacts file when the mail is sent (R12: contacts change).
- */
-export type Recipient =
-  | { role: 'regisseur' }
-  | { role: 'aanmelder'; email: string; name: string }
-  | { role: 'partner'; partnerId: string; email: string; name: string; legalBasis: LegalBasis }
-  | { role: 'ouders'; email: string; name: string }
-  | { role: 'niveau'; level: EscalationLevel | IntegralTable };
-
-/** A UVO as a calendar event (R8): the same UID across invitation, re-plan and cancel. */
-export interface CalendarEvent {
-  uid: string;
-  /** Raised by one on every re-plan, so calendars replace the event. */
-  sequence: number;
-  method: 'REQUEST' | 'CANCEL';
-  /** ISO timestamps. */
-  start: string;
-  end: string;
-  location: string;
-}
-
-export interface NotificationRequest {
-  /** Idempotency key: the same key is never mailed twice. */
-  key: string;
-  kind: NotificationKind;
-  caseNumber: string;
-  municipality: string;
-  to: Recipient[];
-  /** Only what SPEC §6 allows: initials and what is asked of the recipient (dates, reasons, actions). */
-  data: { initials: string } & Record<string, string | number | boolean | string[] | undefined>;
-  /** UVO mails carry the meeting as an .ics event. */
-  calendar?: CalendarEvent;
-  /** R5: the parents' letter, rendered as PDF, stored with the case and attached. */
-  letter?: { addressee: string; youngAdult: boolean };
-}
-
-export interface CaseRecordEvent {
-  caseNumber: string;
-  municipality: string;
-  state: CaseState;
-  /** Kind of audit event, e.g. "aanmelding-ontvangen". */
-  kind: string;
-  /** ISO timestamp of the event in workflow time. */
-  at: string;
-  details: Record<string, unknown>;
-  /** Case fields to store with the case record (only those that changed). Dates are ISO. */
-  fields?: Partial<{
-    referral: Referral;
-    referralDate: string;
-    acute: boolean;
-    acceptedAt: string;
-    limitDate: string;
-    avePhase: number;
-    escalationLevel: string | null;
-    nextUvoDue: string | null;
-    overdue: boolean;
-    closedAt: string;
-    closeKind: string;
-  }>;
-  /**
-   * Who did it: the person who gave the command (their configured identity or user name;
-   * "regisseur" for a command that carried none), "systeem" for a timer.
-   */
-  actor?: string;
 }

@@ -1,4 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { caseNumberOfWorkflowId } from './contract';
 
 /**
  * A case that does not move on by itself (docs/operations.md, "Probleemmeldingen"): its workflow
@@ -63,14 +64,16 @@ export interface DescribedRun {
     | null;
 }
 
-export const caseNumberOf = (workflowId: string): string | undefined => /^casus-(.+)$/.exec(workflowId)?.[1];
-
 /** The problems of one running workflow (at most one of each kind: the worst activity). */
 export function problemsOf(
   run: DescribedRun,
   activityAttempts: number = DEFAULT_ACTIVITY_ATTEMPTS,
 ): CaseProblem[] {
-  const base = { workflowId: run.workflowId, runId: run.runId, caseNumber: caseNumberOf(run.workflowId) };
+  const base = {
+    workflowId: run.workflowId,
+    runId: run.runId,
+    caseNumber: caseNumberOfWorkflowId(run.workflowId),
+  };
   const out: CaseProblem[] = [];
   const reported = (run.reportedProblems ?? []).filter((p) => WORKFLOW_TASK_PROBLEMS.includes(p));
   const wftAttempt = run.pendingWorkflowTask?.attempt ?? 0;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dayOf } from './lifecycle/time';
+import { dayOf } from './case/time';
 import {
   boundedList,
   describeIssues,
@@ -290,24 +290,10 @@ export function partnerId(p: { id?: string; organisation: string }): string {
   return slug || 'partner';
 }
 
-const PARTICLES = new Set([
-  'van',
-  'de',
-  'der',
-  'den',
-  'het',
-  "'t",
-  'ter',
-  'ten',
-  'te',
-  'in',
-  'op',
-  'la',
-  'le',
-  'du',
-  'da',
-  'di',
-]);
+/** Particles of Dutch (and common foreign) surnames: never a name, nor an initial, on their own. */
+export const SURNAME_PARTICLES: ReadonlySet<string> = new Set(
+  "van de der den het 't t ter ten te in op aan la le du da di del von el al bin ben y".split(' '),
+);
 
 /**
  * The only identifying detail e-mail may carry (SPEC §6): initials, like "J.B." for
@@ -322,7 +308,7 @@ export function initialsOf(person: { firstName: string; lastName: string }): str
     .map(firstLetter)
     .filter((c): c is string => c !== undefined);
   const last = words(person.lastName, /\s+/u)
-    .filter((w) => !PARTICLES.has(w.toLowerCase()))
+    .filter((w) => !SURNAME_PARTICLES.has(w.toLowerCase()))
     .map(firstLetter)
     .filter((c): c is string => c !== undefined);
   return [...first, ...(last.length ? [last[0]] : [])].map((c) => `${c}.`).join('');

@@ -1,16 +1,19 @@
 /**
  * One case (casus) from referral to its end, as one long-lived workflow.
  *
- * The story: a referral arrives (R1–R3) → the regisseur assesses it (R4): declined or
- * aangehaakt ends the case; accepted (R5) starts the trajectory of at most 9 months, with a
- * UVO at least every 6 weeks (R6–R11, R20), escalations (R12–R14), partners coming and
- * going (R18, R21), the limit (R15, R22), afschaling by consensus (R16) and the close (R17).
+ * The story, as `caseWorkflow` tells it: a referral arrives and is checked (R1, R2); the case is
+ * recorded and the regisseur is told, and reminded until the referral is assessed (R3). The
+ * assessment (R4) declines it or hands it to an existing overleg — the case ends there — or
+ * accepts it (R5): the trajectory of at most 9 months starts, with a UVO at least every 6 weeks
+ * (R6–R11, R20), action items (R10), escalations and termijnsignalen (R12–R14), partners coming
+ * and going (R18, R21), the limit (R15, R22), afschaling by consensus (R16) and the close (R17).
  *
- * The rules themselves are pure functions in domain/lifecycle: commands change the case and
- * queue mail and records in an outbox; `dueTimers` says which reminder or signal is due when.
- * This file only wires them to Temporal: Updates with validators, one durable wait for the
- * earliest due moment, the activities that empty the outbox, search attributes, and
- * continue-as-new. Deterministic code only: time is workflow time.
+ * The rules are pure functions, one module per chapter of the case (domain/chapters); the case
+ * core (domain/case) holds the state, the outbox, the command registry and the timers. This file
+ * wires them to Temporal: first the messages (the status query and one Update per command, from
+ * the contract's table), then the life of the case: perform what the rules asked (mail and
+ * records, through activities), fire what is due, wait durably for the next moment, and continue
+ * as new when the history grows long. Deterministic code only: time is workflow time.
  */
 import {
   allHandlersFinished,
@@ -29,26 +32,29 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
+import type { ZodTypeAny } from 'zod';
 import type { CaseActivities } from '../activities';
 import {
   CaseInput,
   CaseState,
-  cliCommandOf,
-  UpdateName,
   ErrorCode,
   SEARCH_ATTRIBUTES,
   statusQuery,
+  UPDATE_NAMES,
+  UpdateName,
+  UPDATES,
   updates,
 } from '../domain/contract';
-import { checkReferral } from '../domain/referral';
-import { Command, CommandResult, COMMANDS } from '../domain/lifecycle/commands';
-import { Ctx, log, newCase, notify, REGISSEUR } from '../domain/lifecycle/effects';
-import { checkCommand } from '../domain/lifecycle/refusals';
+import { checkCommand, type RegisteredCommand } from '../domain/case/command';
+import { Ctx, notify, onTimeline, REGISSEUR } from '../domain/case/outbox';
+import { COMMANDS, earliest, fireDue } from '../domain/case/registry';
+import type { CaseData, Effect } from '../domain/case/state';
+import { isEnded } from '../domain/case/state';
+import type { CommandResult } from '../domain/case/terms';
+import { detailsText, VisibleValues, visibleValues } from '../domain/case/web-ui';
+import { newCase, receiveReferral } from '../domain/chapters/intake';
+import { checkReferral, type Referral } from '../domain/referral';
 import type { Timings } from '../domain/timings';
-import type { CaseData, Effect } from '../domain/lifecycle/state';
-import { isEnded } from '../domain/lifecycle/state';
-import { earliest, fireDue } from '../domain/lifecycle/timers';
-import { detailsText, VisibleValues, visibleValues } from '../domain/lifecycle/visibility';
 
 /**
  * Bounded retries (docs/operations.md, "Probleemmeldingen"): an activity fails at once on what
@@ -99,115 +105,149 @@ export const DEFAULT_HISTORY_EVENT_LIMIT = 2000;
 
 export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   // R1: the referral is checked again here, with the schema the client used at the door.
-  const check = checkReferral(input.referral);
-  if (!check.ok) {
-    throw ApplicationFailure.nonRetryable(
-      `Ongeldige aanmelding: ${check.problems.join('; ')}`,
-      ErrorCode.INVALID_REFERRAL,
-    );
-  }
+  const referral = checkedReferral(input.referral);
   const version = {
     timingsLocal: patched(TIMINGS_LOCAL),
     recordsBatched: patched(RECORDS_BATCHED),
     withdrawInvitation: patched(WITHDRAW_INVITATION),
     release202612: patched(RELEASE_2026_12),
   };
-  const outbox = { recordsBatched: version.recordsBatched, reportFailures: version.release202612 };
   // R1: a referral date after the day the case starts (workflow time, so a replay decides the same).
-  if (version.release202612 && !input.resume) {
-    const onStart = checkReferral(input.referral, { now: Date.now() });
-    if (!onStart.ok)
-      throw ApplicationFailure.nonRetryable(
-        `Ongeldige aanmelding: ${onStart.problems.join('; ')}`,
-        ErrorCode.INVALID_REFERRAL,
-      );
-  }
-  const old: Ctx['old'] = {
+  if (version.release202612 && !input.resume) checkedReferral(input.referral, Date.now());
+  const kept: Ctx['kept'] = {
     keepInvitationOfRemovedPartner: !version.withdrawInvitation,
     daysAs24Hours: !version.release202612,
     formsOnlyInHistory: !version.release202612,
     mailTextUnchecked: !version.release202612,
   };
-  const d: CaseData = input.resume
-    ? { referral: check.referral, ...input.resume }
-    : newCase(check.referral, Date.now());
-  // Handlers are in place before the first await: a command that arrives with the start of
-  // the case (e.g. update-with-start) waits for the timings instead of being rejected.
+  const outbox = { recordsBatched: version.recordsBatched, reportFailures: version.release202612 };
+  const d: CaseData = input.resume ? { referral, ...input.resume } : newCase(referral, Date.now());
   let timings: Timings | undefined = input.timings;
-  const ready = () => timings !== undefined;
-  const ctx = (): Ctx => ({ now: Date.now(), timings: timings!, old });
+  const ctx = (): Ctx => ({ now: Date.now(), timings: timings!, kept });
   let changed = false;
   let shown: VisibleValues | undefined;
   const show = () => (shown = showCase(d, timings!, shown));
 
+  // ——— Messages. In place before the first await: a command that arrives with the start of the
+  // case (update-with-start) waits for the timings instead of being rejected.
   setHandler(statusQuery, () => d.status);
-  registerCommands(d, ctx, ready, () => {
-    changed = true;
-    show(); // the Web UI shows the change as soon as the command is confirmed
-  });
+  for (const name of UPDATE_NAMES) {
+    handleCommand(
+      name,
+      d,
+      ctx,
+      () => timings !== undefined,
+      () => {
+        changed = true;
+        show(); // the Web UI shows the change as soon as the command is confirmed
+      },
+    );
+  }
+
+  // ——— The case.
   timings ??= version.timingsLocal
     ? await local.caseTimings.executeWithOptions({ summary: 'Termijnen ophalen' }, [])
     : await caseTimings.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: 'Termijnen ophalen' }, []);
 
-  if (!input.resume) {
-    // Intake: record the case and tell the regisseur (R3).
-    const r = d.referral;
-    log(
-      d,
-      ctx(),
-      'aanmelding-ontvangen',
-      `Aanmelding ontvangen via route ${r.route}${r.acute ? ' (acuut)' : ''}`,
-    );
-    d.memory.outbox.push({
-      type: 'record',
-      key: `${workflowInfo().workflowId}:aanmelding`,
-      event: {
-        caseNumber: d.status.caseNumber,
-        municipality: d.status.municipality,
-        state: d.status.state,
-        kind: 'aanmelding-ontvangen',
-        at: new Date().toISOString(),
-        details: { route: r.route, acute: r.acute, flags: d.status.assessmentFlags.length },
-        fields: { referral: r, referralDate: r.referralDate, acute: r.acute },
-        actor: 'systeem',
-      },
-    });
-    notify(d, {
-      key: `${d.status.caseNumber}:aanmelding-ontvangen`,
-      kind: 'aanmelding-ontvangen',
-      to: [REGISSEUR],
-      data: { acute: r.acute },
-    });
-  } else {
-    log(d, ctx(), 'doorgezet', 'Workflowgeschiedenis afgesloten en voortgezet (continue-as-new)');
-  }
+  // R2, R3: the referral is received: recorded, and the regisseur told.
+  if (!input.resume) receiveReferral(d, ctx(), workflowInfo().workflowId);
+  else onTimeline(d, ctx(), 'doorgezet', 'Workflowgeschiedenis afgesloten en voortgezet (continue-as-new)');
 
-  // The life of the case: perform what is asked, fire what is due, wait for the next moment.
+  /**
+   * Lives the case until `done`: performs what the rules asked, fires what is due, and waits for
+   * the next moment, a command or an effect to perform; continues as new when the history is long.
+   */
   const alarm = new Alarm();
-  for (;;) {
-    await performOutbox(d, outbox);
-    show();
-    if (isEnded(d.status)) break;
-    if (historyTooLong(input)) {
-      await condition(allHandlersFinished);
+  const liveUntil = async (done: () => boolean): Promise<void> => {
+    for (;;) {
       await performOutbox(d, outbox);
-      return continueAsNew<typeof caseWorkflow>({
-        ...input,
-        timings,
-        resume: { status: d.status, memory: d.memory },
-      });
+      show();
+      if (done()) return;
+      if (historyTooLong(input)) {
+        await commandsAnswered();
+        await performOutbox(d, outbox);
+        return continueAsNew<typeof caseWorkflow>({
+          ...input,
+          timings,
+          resume: { status: d.status, memory: d.memory },
+        });
+      }
+      const c = ctx();
+      if (fireDue(d, c).length > 0) continue;
+      const next = earliest(d, c);
+      if (next) alarm.setFor(next.at, next.name);
+      changed = false;
+      await condition(() => changed || alarm.wentOff() || d.memory.outbox.length > 0);
     }
-    const c = ctx();
-    if (fireDue(d, c).length > 0) continue;
-    const next = earliest(d, c);
-    if (next) alarm.setFor(next.at, next.name);
-    changed = false;
-    await condition(() => changed || alarm.rang() || d.memory.outbox.length > 0);
-  }
-  // Ended (afgewezen, aangehaakt, afgesloten): nothing is due any more; let running updates finish.
-  await condition(allHandlersFinished);
+  };
+
+  // R3, R4: waiting for the assessment, reminded every 5 days. Declined (afgewezen) or handed to
+  // an existing overleg (aangehaakt), the case ends here; accepted (R5), its trajectory starts.
+  await liveUntil(() => d.status.state !== 'aangemeld');
+  // R6–R22: the trajectory — UVOs, actions, escalations, partners, the limit, afschaling — until
+  // the case is closed (R17).
+  await liveUntil(() => isEnded(d.status));
+  // Ended: nothing is due any more; let running commands finish and perform what they asked.
+  await commandsAnswered();
   await performOutbox(d, outbox);
   return d.status.state;
+}
+
+/** R1: the referral as the workflow accepts it, or the case fails with the refusal. */
+function checkedReferral(input: Referral, now?: number): Referral {
+  const check = checkReferral(input, now === undefined ? {} : { now });
+  if (!check.ok)
+    throw ApplicationFailure.nonRetryable(
+      `Ongeldige aanmelding: ${check.problems.join('; ')}`,
+      ErrorCode.INVALID_REFERRAL,
+    );
+  return check.referral;
+}
+
+/**
+ * One command as its Update: the validator checks it (payload, state, the command's own rule,
+ * mailed text) and refuses with a stable code; the handler checks it again and applies it.
+ */
+function handleCommand(
+  name: UpdateName,
+  d: CaseData,
+  ctx: () => Ctx,
+  ready: () => boolean,
+  onChange: () => void,
+): void {
+  const command: RegisteredCommand<ZodTypeAny> = COMMANDS[name];
+  const update: UpdateDefinition<CommandResult, [unknown]> = updates[name];
+  const checked = (payload: unknown, inHandler: boolean) => {
+    const outcome = checkCommand(d, command, payload, ctx(), { inHandler });
+    if (!outcome.ok) throw ApplicationFailure.nonRetryable(outcome.refusal.message, outcome.refusal.code);
+    return outcome;
+  };
+  const handle = (payload: unknown): Promise<CommandResult> => {
+    const accepted = checked(payload, true);
+    try {
+      // The person who gave the command is recorded with what it changes (audit trail, timeline).
+      const result = command.apply(d, accepted.payload, { ...ctx(), actor: accepted.actor });
+      onChange();
+      return Promise.resolve(result);
+    } catch (err) {
+      // Never let an unexpected error fail the workflow task: that would stall the case.
+      if (err instanceof ApplicationFailure || isCancellation(err)) throw err;
+      throw ApplicationFailure.nonRetryable(
+        `Interne fout bij het verwerken van de opdracht: ${err instanceof Error ? err.message : String(err)}`,
+        ErrorCode.INTERNAL_ERROR,
+      );
+    }
+  };
+  setHandler(
+    update,
+    // Before the case has its timings (its first moments), the command waits for them and is
+    // checked then; afterwards it is checked by the validator and applied at once.
+    (payload) => (ready() ? handle(payload) : condition(ready).then(() => handle(payload))),
+    {
+      validator: (payload) => void (ready() && checked(payload, false)),
+      description: `Opdracht van de regisseur: casus ${UPDATES[name].cli}`,
+    },
+  );
 }
 
 /**
@@ -230,72 +270,12 @@ class Alarm {
     });
   }
 
-  /** Whether a timer fired since the last call. */
-  rang(): boolean {
+  /** Whether a timer went off since the last call. */
+  wentOff(): boolean {
     const woke = this.woke;
     this.woke = false;
     return woke;
   }
-}
-
-/** Wires every command to its Update: validator = payload schema + state check; handler = apply. */
-function registerCommands(d: CaseData, ctx: () => Ctx, ready: () => boolean, onChange: () => void): void {
-  const wire = <P>(update: UpdateDefinition<CommandResult, [P], string>, command: Command<never>) => {
-    const cmd = command as unknown as Command<import('zod').ZodTypeAny>;
-    const handle = (payload: P): Promise<CommandResult> => {
-      const checked = validate(d, cmd, payload, ctx(), { inHandler: true });
-      try {
-        // The person who gave the command is recorded with what it changes (audit trail, timeline).
-        const result = cmd.apply(d, checked.payload, { ...ctx(), actor: checked.actor });
-        onChange();
-        return Promise.resolve(result);
-      } catch (err) {
-        // Never let an unexpected error fail the workflow task: that would stall the case.
-        if (err instanceof ApplicationFailure || isCancellation(err)) throw err;
-        throw ApplicationFailure.nonRetryable(
-          `Interne fout bij het verwerken van de opdracht: ${err instanceof Error ? err.message : String(err)}`,
-          ErrorCode.INTERNAL_ERROR,
-        );
-      }
-    };
-    setHandler(
-      update,
-      // Before the case has its timings (its first moments), the command waits for them and
-      // is checked then; afterwards it is checked by the validator and applied at once.
-      (payload: P) => (ready() ? handle(payload) : condition(ready).then(() => handle(payload))),
-      {
-        validator: (payload: P) => void (ready() && validate(d, cmd, payload, ctx())),
-        description: `Opdracht van de regisseur: casus ${cliCommandOf(update.name as UpdateName)}`,
-      },
-    );
-  };
-  wire(updates.assess, COMMANDS.assess as Command<never>);
-  wire(updates.logContact, COMMANDS.logContact as Command<never>);
-  wire(updates.planUvo, COMMANDS.planUvo as Command<never>);
-  wire(updates.recordUvoReport, COMMANDS.recordUvoReport as Command<never>);
-  wire(updates.escalate, COMMANDS.escalate as Command<never>);
-  wire(updates.resolveEscalation, COMMANDS.resolveEscalation as Command<never>);
-  wire(updates.setAvePhase, COMMANDS.setAvePhase as Command<never>);
-  wire(updates.decideLimit, COMMANDS.decideLimit as Command<never>);
-  wire(updates.addPartner, COMMANDS.addPartner as Command<never>);
-  wire(updates.removePartner, COMMANDS.removePartner as Command<never>);
-  wire(updates.completeAction, COMMANDS.completeAction as Command<never>);
-  wire(updates.proposeDeescalation, COMMANDS.proposeDeescalation as Command<never>);
-  wire(updates.recordDeescalationVote, COMMANDS.recordDeescalationVote as Command<never>);
-  wire(updates.closeCase, COMMANDS.closeCase as Command<never>);
-}
-
-/** Parses and checks a command; a refusal becomes an ApplicationFailure with its stable code. */
-function validate<S extends import('zod').ZodTypeAny>(
-  d: CaseData,
-  cmd: Command<S>,
-  payload: unknown,
-  c: Ctx,
-  opts: { inHandler?: boolean } = {},
-) {
-  const outcome = checkCommand(d, cmd, payload, c, opts);
-  if (!outcome.ok) throw ApplicationFailure.nonRetryable(outcome.refusal.message, outcome.refusal.code);
-  return outcome;
 }
 
 /**

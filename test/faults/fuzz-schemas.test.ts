@@ -9,11 +9,11 @@ import fc from 'fast-check';
 import { ErrorCode, PAYLOAD_LABELS, UPDATE_NAMES, UpdateName } from '../../domain/contract';
 import { checkReferral } from '../../domain/referral';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
-import { COMMANDS } from '../../domain/lifecycle/commands';
-import { newCase } from '../../domain/lifecycle/effects';
-import { checkCommand } from '../../domain/lifecycle/refusals';
-import type { CaseData } from '../../domain/lifecycle/state';
-import { sampleReferral } from '../helpers/referral';
+import { COMMANDS } from '../../domain/case/registry';
+import { newCase } from '../../domain/chapters/intake';
+import { checkCommand } from '../../domain/case/command';
+import type { CaseData } from '../../domain/case/state';
+import { sampleReferral } from '../../kit/referral';
 import {
   inputsFrom,
   stringsIn,
@@ -123,7 +123,7 @@ describe('every command payload: checkCommand (the Update validators)', () => {
         { numRuns: RUNS },
       );
       expect(refusedAsPayload).toBeGreaterThan(RUNS / 2);
-      // Every field a refusal names has a Dutch label in PAYLOAD_LABELS (domain/lifecycle/schemas.ts).
+      // Every field a refusal names has a Dutch label in PAYLOAD_LABELS (domain/case/labels.ts).
       expect([...unlabelled].sort()).toEqual([]);
     },
   );

@@ -11,7 +11,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import * as contract from '../../domain/contract';
 import { ErrorCode, UPDATE_NAMES, UpdateName } from '../../domain/contract';
-import { accept, Harness, startHarness, status } from '../helpers/case-harness';
+import { accept, Harness, startHarness, status } from '../../kit/case-harness';
 import { inputsFrom, validPayloads } from './fuzz-inputs';
 
 jest.setTimeout(3 * 60_000);

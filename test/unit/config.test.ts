@@ -1,4 +1,4 @@
-import { ConfigError, connectionTargets, loadConfig } from '../../domain/config';
+import { ConfigError, connectionTargets, loadConfig } from '../../runtime/config';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
 
 describe('configuration', () => {

@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { generateKeyEntry } from '../../worker/encryption';
-import { casus } from '../helpers/cli';
-import { sampleReferral } from '../helpers/referral';
+import { generateKeyEntry } from '../../runtime';
+import { casus } from '../../kit/cli';
+import { sampleReferral } from '../../kit/referral';
 
 /** No Temporal server here: a connection attempt would answer "Temporal is niet bereikbaar". */
 const NO_SERVER = {

@@ -6,15 +6,13 @@
 import { CasusError, checkReferralAtDoor } from '../../client/casus-client';
 import { readDutchDate, readDutchDateTime } from '../../client/dates';
 import { PAYLOAD_LABELS } from '../../domain/contract';
-import { COMMANDS } from '../../domain/lifecycle/commands';
-import {
-  addPartnerPayloadSchema,
-  planUvoPayloadSchema,
-  uvoReportPayloadSchema,
-} from '../../domain/lifecycle/schemas';
+import { COMMANDS } from '../../domain/case/registry';
+import { addPartnerPayloadSchema } from '../../domain/chapters/partners';
+import { planUvoPayloadSchema } from '../../domain/chapters/uvo';
+import { uvoReportPayloadSchema } from '../../domain/chapters/uvo-report';
 import { checkReferral, initialsOf, type ReferralInput } from '../../domain/referral';
 import { describeIssues, LIST_LIMITS, TEXT_LIMITS } from '../../domain/validation';
-import { PARTNERS, sampleReferral } from '../helpers/referral';
+import { PARTNERS, sampleReferral } from '../../kit/referral';
 
 const NOW = Date.parse('2026-12-01T10:00:00Z');
 

@@ -4,15 +4,16 @@
  */
 import { ErrorCode } from '../../domain/contract';
 import { DAY, WEEK } from '../../domain/duration';
-import { COMMANDS } from '../../domain/lifecycle/commands';
-import { Ctx, newCase } from '../../domain/lifecycle/effects';
-import { checkCommand } from '../../domain/lifecycle/refusals';
-import type { CaseData } from '../../domain/lifecycle/state';
-import { dueTimers, fireDue } from '../../domain/lifecycle/timers';
-import { detailsText, visibleValues } from '../../domain/lifecycle/visibility';
+import { COMMANDS } from '../../domain/case/registry';
+import type { Ctx } from '../../domain/case/outbox';
+import { newCase } from '../../domain/chapters/intake';
+import { checkCommand } from '../../domain/case/command';
+import type { CaseData } from '../../domain/case/state';
+import { dueTimers, fireDue } from '../../domain/case/registry';
+import { detailsText, visibleValues } from '../../domain/case/web-ui';
 import { checkReferral } from '../../domain/referral';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
-import { sampleReferral } from '../helpers/referral';
+import { sampleReferral } from '../../kit/referral';
 
 const T0 = Date.parse('2027-01-31T09:00:00Z');
 const ctxAt = (now: number): Ctx => ({ now, timings: DEFAULT_TIMINGS });

@@ -3,13 +3,14 @@
  * retention): no key holds an address or a name, and the forms and UVO reports go to the records
  * database as documents — for cases started since `documenten-bewaren` (docs/versioning.md).
  */
-import { COMMANDS } from '../../domain/lifecycle/commands';
-import { Ctx, newCase, opaqueId, recipientId } from '../../domain/lifecycle/effects';
-import { checkCommand } from '../../domain/lifecycle/refusals';
-import type { CaseData, Effect } from '../../domain/lifecycle/state';
+import { COMMANDS } from '../../domain/case/registry';
+import { Ctx, opaqueId, recipientId } from '../../domain/case/outbox';
+import { newCase } from '../../domain/chapters/intake';
+import { checkCommand } from '../../domain/case/command';
+import type { CaseData, Effect } from '../../domain/case/state';
 import { checkReferral } from '../../domain/referral';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
-import { sampleReferral } from '../helpers/referral';
+import { sampleReferral } from '../../kit/referral';
 
 const T0 = Date.parse('2027-01-31T09:00:00Z');
 const HOUR = 3_600_000;
@@ -26,7 +27,7 @@ function keysOf(outbox: Effect[]): string[] {
 }
 
 /** A case from intake to a close with a breakthrough; every effect it asked for. */
-function trajectory(old?: Ctx['old']): Effect[] {
+function trajectory(old?: Ctx['kept']): Effect[] {
   const r = checkReferral(
     sampleReferral({
       referralDate: '2027-01-30',
@@ -40,7 +41,7 @@ function trajectory(old?: Ctx['old']): Effect[] {
   const d = newCase(r.referral, T0);
   const all: Effect[] = [];
   const step = (name: keyof typeof COMMANDS, payload: unknown, at: number) => {
-    run(d, name, payload, { now: at, timings: DEFAULT_TIMINGS, ...(old ? { old } : {}) });
+    run(d, name, payload, { now: at, timings: DEFAULT_TIMINGS, ...(old ? { kept: old } : {}) });
     all.push(...d.memory.outbox.splice(0));
   };
   step('assess', { decision: 'accepteren', referrerDiscussed: { on: '2027-01-30' }, avePhase: 3 }, T0);

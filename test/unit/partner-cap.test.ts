@@ -3,13 +3,14 @@
  * "Invoer aan de deur"), and `partner-toevoegen` cannot push a case past that number either.
  */
 import { ErrorCode } from '../../domain/contract';
-import { COMMANDS } from '../../domain/lifecycle/commands';
-import { Ctx, newCase } from '../../domain/lifecycle/effects';
-import { checkCommand } from '../../domain/lifecycle/refusals';
+import { COMMANDS } from '../../domain/case/registry';
+import type { Ctx } from '../../domain/case/outbox';
+import { newCase } from '../../domain/chapters/intake';
+import { checkCommand } from '../../domain/case/command';
 import { checkReferral } from '../../domain/referral';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
 import { LIST_LIMITS } from '../../domain/validation';
-import { sampleReferral } from '../helpers/referral';
+import { sampleReferral } from '../../kit/referral';
 
 const T0 = Date.parse('2027-01-31T09:00:00Z');
 const ctx: Ctx = { now: T0, timings: DEFAULT_TIMINGS };

@@ -5,16 +5,17 @@
  */
 import { withActor } from '../../client/actor';
 import { checkActor } from '../../domain/actor';
-import { commandActor, ConfigError, loadConfig } from '../../domain/config';
+import { commandActor, ConfigError, loadConfig } from '../../runtime/config';
 import { ErrorCode } from '../../domain/contract';
-import { COMMANDS } from '../../domain/lifecycle/commands';
-import { Ctx, newCase } from '../../domain/lifecycle/effects';
-import { checkCommand } from '../../domain/lifecycle/refusals';
-import type { CaseData, Effect } from '../../domain/lifecycle/state';
-import { fireDue } from '../../domain/lifecycle/timers';
+import { COMMANDS } from '../../domain/case/registry';
+import type { Ctx } from '../../domain/case/outbox';
+import { newCase } from '../../domain/chapters/intake';
+import { checkCommand } from '../../domain/case/command';
+import type { CaseData, Effect } from '../../domain/case/state';
+import { fireDue } from '../../domain/case/registry';
 import { checkReferral } from '../../domain/referral';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
-import { sampleReferral } from '../helpers/referral';
+import { sampleReferral } from '../../kit/referral';
 
 const T0 = Date.parse('2027-01-31T09:00:00Z');
 const ctx: Ctx = { now: T0, timings: DEFAULT_TIMINGS };

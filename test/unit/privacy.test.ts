@@ -4,14 +4,15 @@
  * field, without repeating what was found; ordinary Dutch text passes.
  */
 import { ErrorCode } from '../../domain/contract';
-import { COMMANDS } from '../../domain/lifecycle/commands';
-import { Ctx, newCase } from '../../domain/lifecycle/effects';
-import { findPersonalData, mailedTexts, PersonalDataSource } from '../../domain/lifecycle/privacy';
-import { checkCommand } from '../../domain/lifecycle/refusals';
-import type { CaseData } from '../../domain/lifecycle/state';
+import { COMMANDS } from '../../domain/case/registry';
+import type { Ctx } from '../../domain/case/outbox';
+import { newCase } from '../../domain/chapters/intake';
+import { findPersonalData, PersonalDataSource } from '../../domain/case/privacy';
+import { checkCommand } from '../../domain/case/command';
+import type { CaseData } from '../../domain/case/state';
 import { checkReferral, ReferralInput } from '../../domain/referral';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
-import { sampleReferral } from '../helpers/referral';
+import { sampleReferral } from '../../kit/referral';
 
 /** Jozefien Brandsma-Oudeweg and her mother, as in the mail tests (test/activities/fixtures.ts). */
 const FAMILY: PersonalDataSource = {
@@ -380,7 +381,7 @@ describe('texts that do not leave by mail are not checked', () => {
       actions: [{ description: 'a', owner: 'politie', due: '2027-02-20' }],
       deescalationVotes: [{ partnerId: 'politie', vote: 'bezwaar', reason: 'b' }],
     });
-    expect(mailedTexts(COMMANDS.recordUvoReport.schema, parsed).map((t) => t.path.join('.'))).toEqual([
+    expect(COMMANDS.recordUvoReport.mailedTexts!(parsed).map((t) => t.path.join('.'))).toEqual([
       'actions.0.description',
       'deescalationVotes.0.reason',
     ]);
@@ -398,7 +399,7 @@ describe('texts that do not leave by mail are not checked', () => {
 describe('replay of cases accepted before the check', () => {
   it('the handler of an old case accepts what was accepted then; the validator refuses it all the same', () => {
     const d = caseOf(FAMILY_REFERRAL);
-    const old: Ctx = { ...ctx, old: { mailTextUnchecked: true } };
+    const old: Ctx = { ...ctx, kept: { mailTextUnchecked: true } };
     const payload = { target: 'beleid', reason: 'Jozefien Brandsma-Oudeweg wordt geronseld' };
     expect(checkCommand(d, COMMANDS.escalate as never, payload, old, { inHandler: true }).ok).toBe(true);
     expect(checkCommand(d, COMMANDS.escalate as never, payload, old)).toMatchObject({

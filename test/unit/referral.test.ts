@@ -1,5 +1,5 @@
 import { ageOn, assessmentFlags, checkReferral, initialsOf, partnerId } from '../../domain/referral';
-import { sampleReferral } from '../helpers/referral';
+import { sampleReferral } from '../../kit/referral';
 
 function problemsOf(input: unknown): string[] {
   const r = checkReferral(input);

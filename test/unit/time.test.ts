@@ -1,6 +1,6 @@
 import { addDays, addMonths, startOfDay } from 'date-fns';
 import { TZDate, tz } from '@date-fns/tz';
-import { amsterdamOffset, dayOf, endOfDayMs, onDayAtTimeOf, plusMonths } from '../../domain/lifecycle/time';
+import { amsterdamOffset, dayOf, endOfDayMs, onDayAtTimeOf, plusMonths } from '../../domain/case/time';
 
 const inZone = { in: tz('Europe/Amsterdam') };
 const HOUR = 3_600_000;
@@ -49,8 +49,8 @@ describe('calendar arithmetic in Europe/Amsterdam (pure, for the workflow)', () 
 describe('dates for people', () => {
   it('shows days and moments the Dutch way, in municipal time', () => {
     const { dutchDay, dutchDateTime } = jest.requireActual(
-      '../../domain/lifecycle/time',
-    ) as typeof import('../../domain/lifecycle/time');
+      '../../domain/case/time',
+    ) as typeof import('../../domain/case/time');
     expect(dutchDay(Date.parse('2027-01-04T23:30:00Z'))).toBe('05-01-2027');
     expect(dutchDateTime(Date.parse('2026-11-24T06:04:00Z'))).toBe('24-11-2026 07:04');
     expect(dutchDateTime(Date.parse('2027-07-12T07:30:00Z'))).toBe('12-07-2027 09:30');

@@ -1,27 +1,28 @@
 /**
- * When reminders and overdue reports go out (domain/lifecycle/timers.ts): "N days before" a due
+ * When reminders and overdue reports go out (the chapters' timers, domain/case/registry.ts): "N days before" a due
  * date or a UVO counts calendar days in Amsterdam, and mail counted in days goes out at the
  * working hour (08:30 unless CASUS_WERKUUR says otherwise). Expected moments are computed with
  * @date-fns/tz, independently of the workflow's own zone code.
  */
 import { TZDate } from '@date-fns/tz';
 import { DAY, WEEK } from '../../domain/duration';
-import { COMMANDS } from '../../domain/lifecycle/commands';
-import { Ctx, newCase } from '../../domain/lifecycle/effects';
-import { checkCommand } from '../../domain/lifecycle/refusals';
-import type { CaseData } from '../../domain/lifecycle/state';
-import { atTimeOnDay, plusDays } from '../../domain/lifecycle/time';
-import { dueTimers } from '../../domain/lifecycle/timers';
+import { COMMANDS } from '../../domain/case/registry';
+import type { Ctx } from '../../domain/case/outbox';
+import { newCase } from '../../domain/chapters/intake';
+import { checkCommand } from '../../domain/case/command';
+import type { CaseData } from '../../domain/case/state';
+import { atTimeOnDay, plusDays } from '../../domain/case/time';
+import { dueTimers } from '../../domain/case/registry';
 import { checkReferral } from '../../domain/referral';
 import { DEFAULT_TIMINGS, Timings, timingsFromEnv } from '../../domain/timings';
-import { sampleReferral } from '../helpers/referral';
+import { sampleReferral } from '../../kit/referral';
 
 /** A wall-clock time in Amsterdam as an ISO moment (month 1-based). */
 const amsterdam = (y: number, mo: number, d: number, h: number, mi: number) =>
   new Date(new TZDate(y, mo - 1, d, h, mi, 'Europe/Amsterdam').getTime()).toISOString();
 
 const T0 = Date.parse('2027-03-01T09:00:00Z'); // Monday 1 March 2027, 10:00 in Amsterdam
-const ctx = (timings: Timings = DEFAULT_TIMINGS, old?: Ctx['old']): Ctx => ({ now: T0, timings, old });
+const ctx = (timings: Timings = DEFAULT_TIMINGS, kept?: Ctx['kept']): Ctx => ({ now: T0, timings, kept });
 
 function run(d: CaseData, name: keyof typeof COMMANDS, payload: unknown, now: number, timings?: Timings) {
   const cmd = COMMANDS[name] as unknown as Parameters<typeof checkCommand>[1];

@@ -17,8 +17,8 @@ import {
   stop,
   today,
   waitForSent,
-} from '../helpers/case-harness';
-import { sampleReferral } from '../helpers/referral';
+} from '../../kit/case-harness';
+import { sampleReferral } from '../../kit/referral';
 
 let h: Harness;
 beforeAll(async () => {

@@ -15,8 +15,8 @@ import {
   status,
   stop,
   waitForSent,
-} from '../helpers/case-harness';
-import { eventually } from '../helpers/eventually';
+} from '../../kit/case-harness';
+import { eventually } from '../../kit/eventually';
 import { workHourAround } from '../helpers/work-hour';
 
 let h: Harness;

@@ -7,8 +7,8 @@ import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import { caseWorkflowId, TASK_QUEUE, WORKFLOW_TYPE, updates } from '../../domain/contract';
 import type { Referral } from '../../domain/referral';
-import { accept, dayAfter, Harness, startHarness, stop } from '../helpers/case-harness';
-import { sampleReferral } from '../helpers/referral';
+import { accept, dayAfter, Harness, startHarness, stop } from '../../kit/case-harness';
+import { sampleReferral } from '../../kit/referral';
 
 let h: Harness;
 beforeAll(async () => {

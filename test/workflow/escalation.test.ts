@@ -14,7 +14,7 @@ import {
   status,
   stop,
   waitForSent,
-} from '../helpers/case-harness';
+} from '../../kit/case-harness';
 
 let h: Harness;
 beforeAll(async () => {

@@ -5,9 +5,9 @@ import { caseWorkflowId, statusQuery, TASK_QUEUE } from '../../domain/contract';
 import { DAY } from '../../domain/duration';
 import { checkReferral } from '../../domain/referral';
 import { caseWorkflow } from '../../workflows';
-import { createTimeSkippingEnv } from '../helpers/temporal';
-import { recordingActivities } from '../helpers/recording-activities';
-import { sampleReferral } from '../helpers/referral';
+import { createTimeSkippingEnv } from '../../kit/temporal';
+import { recordingActivities } from '../../kit/recording-activities';
+import { sampleReferral } from '../../kit/referral';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {

@@ -17,8 +17,8 @@ import {
   stop,
   today,
   waitForSent,
-} from '../helpers/case-harness';
-import { PARTNERS } from '../helpers/referral';
+} from '../../kit/case-harness';
+import { PARTNERS } from '../../kit/referral';
 import { workHourAround } from '../helpers/work-hour';
 
 const CJG = PARTNERS.cjg;

@@ -19,7 +19,7 @@ import {
   status,
   stop,
   waitForSent,
-} from '../helpers/case-harness';
+} from '../../kit/case-harness';
 
 const AMS = 'Europe/Amsterdam';
 /** Calendar months in Amsterdam, computed with @date-fns/tz (independently of the workflow's code). */

@@ -16,8 +16,8 @@ import {
   stop,
   today,
   waitForSent,
-} from '../helpers/case-harness';
-import { PARTNERS } from '../helpers/referral';
+} from '../../kit/case-harness';
+import { PARTNERS } from '../../kit/referral';
 
 const CJG = PARTNERS.cjg;
 const LEERPLICHT = PARTNERS.leerplicht;

@@ -16,7 +16,7 @@ import {
   status,
   stop,
   today,
-} from '../helpers/case-harness';
+} from '../../kit/case-harness';
 
 let h: Harness;
 beforeAll(async () => {

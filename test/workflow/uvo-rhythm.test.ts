@@ -18,7 +18,7 @@ import {
   status,
   stop,
   waitForSent,
-} from '../helpers/case-harness';
+} from '../../kit/case-harness';
 import { workHourAround } from '../helpers/work-hour';
 
 let h: Harness;

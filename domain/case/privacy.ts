@@ -16,21 +16,9 @@
  * name that is also an ordinary Dutch word ("Roos", "de Jong" → "jong", "Hoek") is only found as
  * part of the full name or with its particles, so ordinary text is not refused for it.
  */
-import type { z } from 'zod';
-import { ErrorCode } from '../contract';
-import type { Refusal } from './commands';
-import {
-  addPartnerPayloadSchema,
-  assessPayloadSchema,
-  closePayloadSchema,
-  deescalationVotePayloadSchema,
-  escalatePayloadSchema,
-  PAYLOAD_LABELS,
-  planUvoPayloadSchema,
-  proposeDeescalationPayloadSchema,
-  resolveEscalationPayloadSchema,
-  uvoReportPayloadSchema,
-} from './schemas';
+import { SURNAME_PARTICLES as PARTICLES } from '../referral';
+import { PAYLOAD_LABELS } from './labels';
+import { ErrorCode, Refusal } from './terms';
 
 /** The personal data of a case the check looks for (a referral fits; extra fields are read when present). */
 export interface PersonalDataSource {
@@ -74,34 +62,6 @@ export function wordsOf(text: string): string[] {
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
 }
-
-/** Particles of Dutch (and common foreign) surnames: never a name on their own. */
-const PARTICLES = new Set([
-  'van',
-  'de',
-  'der',
-  'den',
-  'het',
-  't',
-  'ter',
-  'ten',
-  'te',
-  'in',
-  'op',
-  'aan',
-  'la',
-  'le',
-  'du',
-  'da',
-  'di',
-  'del',
-  'von',
-  'el',
-  'al',
-  'bin',
-  'ben',
-  'y',
-]);
 
 /**
  * Ordinary Dutch words (and words of this domain) that are also first or last names. As a single
@@ -302,7 +262,7 @@ export function findPersonalData(text: string, source: PersonalDataSource): Pers
   return order.filter((k) => found.has(k));
 }
 
-// ————————————————————————————————————————— the texts of each command that are mailed
+// ————————————————————————————————————————— the texts a command mails (each command names its own)
 
 type Path = (string | number)[];
 
@@ -314,101 +274,9 @@ export interface MailedText {
   to: string;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- each entry reads the parsed payload of its own schema */
-const MAILED_TEXTS = new Map<z.ZodTypeAny, (p: any) => MailedText[]>([
-  [
-    assessPayloadSchema,
-    (p) =>
-      p.decision === 'afwijzen'
-        ? [
-            { path: ['reason'], text: p.reason, to: 'de aanmelder' },
-            { path: ['advice'], text: p.advice, to: 'de aanmelder' },
-          ]
-        : p.decision === 'aanhaken'
-          ? [
-              { path: ['reason'], text: p.reason, to: 'de aanmelder' },
-              { path: ['regieHeldBy'], text: p.regieHeldBy, to: 'de aanmelder' },
-            ]
-          : [],
-  ],
-  [
-    planUvoPayloadSchema,
-    (p) =>
-      p.action === 'cancel'
-        ? [{ path: ['reason'], text: p.reason, to: 'alle genodigden van het UVO' }]
-        : [
-            {
-              path: ['location'],
-              text: p.location,
-              to: 'alle genodigden van het UVO, ook in de agenda-uitnodiging',
-            },
-          ],
-  ],
-  [
-    uvoReportPayloadSchema,
-    (p) => [
-      ...(p.actions as { description: string }[]).map((a, i) => ({
-        path: ['actions', i, 'description'],
-        text: a.description,
-        to: 'de deelnemers (actielijst) en de eigenaar van de actie',
-      })),
-      ...(p.deescalationVotes as { reason?: string }[]).map((v, i) => ({
-        path: ['deescalationVotes', i, 'reason'],
-        text: v.reason,
-        to: 'de netwerkregisseur',
-      })),
-    ],
-  ],
-  [
-    escalatePayloadSchema,
-    (p) => [
-      { path: ['reason'], text: p.reason, to: 'het opschalingsniveau of de tafel en de netwerkregisseur' },
-    ],
-  ],
-  [
-    resolveEscalationPayloadSchema,
-    (p) =>
-      p.outcome === 'reactie'
-        ? []
-        : [{ path: ['text'], text: p.text, to: 'het opschalingsniveau of de tafel' }],
-  ],
-  [
-    proposeDeescalationPayloadSchema,
-    (p) => [
-      {
-        path: ['regieToOrganisation'],
-        text: p.regieToOrganisation,
-        to: 'de partners en de netwerkregisseur',
-      },
-      ...(p.votes as { reason?: string }[]).map((v, i) => ({
-        path: ['votes', i, 'reason'],
-        text: v.reason,
-        to: 'de netwerkregisseur',
-      })),
-    ],
-  ],
-  [deescalationVotePayloadSchema, (p) => [{ path: ['reason'], text: p.reason, to: 'de netwerkregisseur' }]],
-  [
-    closePayloadSchema,
-    (p) => [{ path: ['regieHeldBy'], text: p.regieHeldBy, to: 'de aanmelder en de partners' }],
-  ],
-  [
-    addPartnerPayloadSchema,
-    (p) => [
-      {
-        path: ['partner', 'organisation'],
-        text: p.partner.organisation,
-        to: 'de partners (actielijsten) en de netwerkregisseur',
-      },
-    ],
-  ],
-]);
-/* eslint-enable @typescript-eslint/no-explicit-any */
-
-/** The texts of a parsed payload that reach a mail (none for a command that mails no free text). */
-export function mailedTexts(schema: z.ZodTypeAny, payload: unknown): MailedText[] {
-  const pick = MAILED_TEXTS.get(schema);
-  return pick ? pick(payload).filter((t) => typeof t.text === 'string' && t.text.length > 0) : [];
+/** Only the texts that are there: an optional field left empty is not checked. */
+function written(texts: MailedText[]): MailedText[] {
+  return texts.filter((t) => typeof t.text === 'string' && t.text.length > 0);
 }
 
 function fieldLabel(path: Path): string {
@@ -421,13 +289,9 @@ function fieldLabel(path: Path): string {
  * The refusal of a command whose mailed text holds personal data of the case, or undefined.
  * Names each field, what kind of data it holds and who would read it; never the data.
  */
-export function personalDataRefusal(
-  source: PersonalDataSource,
-  schema: z.ZodTypeAny,
-  payload: unknown,
-): Refusal | undefined {
+export function personalDataRefusal(source: PersonalDataSource, texts: MailedText[]): Refusal | undefined {
   const problems: string[] = [];
-  for (const t of mailedTexts(schema, payload)) {
+  for (const t of written(texts)) {
     const kinds = findPersonalData(t.text!, source);
     if (kinds.length === 0) continue;
     const what = kinds.map((k) => PERSONAL_DATA_TEXT[k]);

@@ -8,9 +8,9 @@ import type {
   EscalationLevel,
   IntegralTable,
   NotificationRequest,
-} from '../contract';
+} from './terms';
 import type { LegalBasis, Referral } from '../referral';
-import type { AveReasons } from './schemas';
+import type { AveReasons } from '../chapters/ave';
 
 export interface TimelineEntry {
   /** ISO timestamp in workflow time. */

@@ -2,12 +2,12 @@
  * What the Temporal Web UI shows of a case: search attribute values and the current details
  * line. Case number, municipality, state, dates and levels only: never personal data (SPEC §6).
  */
-import { escalationLevelOf } from './commands';
+import { escalationLevelOf } from '../chapters/escalation';
 import type { CaseData } from './state';
 import { isRunning, openEscalations } from './state';
 import { dutchDay, ms } from './time';
 import type { Timings } from '../timings';
-import { earliest } from './timers';
+import { earliest } from './registry';
 
 export interface VisibleValues {
   state: string;

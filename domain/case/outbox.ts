@@ -4,8 +4,8 @@
  * lets the rules be unit-tested without Temporal, and lets an unsent effect survive a
  * continue-as-new.
  */
-import type { CaseRecordEvent, NotificationKind, NotificationRequest, Recipient } from '../contract';
-import { assessmentFlags, initialsOf, partnerId, Referral } from '../referral';
+import type { CaseRecordEvent, NotificationKind, NotificationRequest, Recipient } from './terms';
+import type { Referral } from '../referral';
 import type { Timings } from '../timings';
 import type { CaseData, CasePartner } from './state';
 import { DEFAULT_ACTOR } from '../actor';
@@ -22,10 +22,10 @@ export interface Ctx {
    */
   actor?: string;
   /**
-   * Earlier behaviour kept for cases started before a change (the workflow sets these from
-   * `patched()`; docs/versioning.md). Unset: today's rules.
+   * Earlier behaviour a case keeps when it started before a change (the workflow sets these
+   * from its release marker; docs/versioning.md). Unset: today's rules.
    */
-  old?: {
+  kept?: {
     /** Before 1 December 2026 a removed partner kept the invitation to the planned UVO. */
     keepInvitationOfRemovedPartner?: boolean;
     /**
@@ -101,8 +101,8 @@ export function opaqueId(text: string): string {
   return h.toString(16).padStart(16, '0');
 }
 
-/** A timeline entry; a command's entries carry who gave it (`by`). */
-export function log(d: CaseData, ctx: Ctx, kind: string, text: string): void {
+/** An entry on the case's timeline (the regisseur's chronicle); a command's entries carry who gave it (`by`). */
+export function onTimeline(d: CaseData, ctx: Ctx, kind: string, text: string): void {
   d.status.timeline.push({ at: iso(ctx.now), kind, text, ...(ctx.actor ? { by: ctx.actor } : {}) });
 }
 
@@ -146,11 +146,12 @@ export function record(
   details: Record<string, unknown>,
   fields?: CaseRecordEvent['fields'],
   actor: string = ctx.actor ?? DEFAULT_ACTOR,
+  /** The record's idempotency key; default: the case's next record number with the kind. */
+  key?: string,
 ): void {
-  const n = ++d.memory.seq.record;
   d.memory.outbox.push({
     type: 'record',
-    key: `casus-${d.status.caseNumber}:${n}:${kind}`,
+    key: key ?? `casus-${d.status.caseNumber}:${++d.memory.seq.record}:${kind}`,
     event: {
       caseNumber: d.status.caseNumber,
       municipality: d.status.municipality,
@@ -164,69 +165,13 @@ export function record(
   });
 }
 
-/** A new case from a checked referral, received at `now`. */
-export function newCase(referral: Referral, now: number): CaseData {
-  const referrerInvolved = referral.partners.some(
-    (p) =>
-      p.organisation.trim().toLowerCase() === referral.referrer.organisation.trim().toLowerCase() ||
-      p.email.toLowerCase() === referral.referrer.email.toLowerCase(),
-  );
-  return {
-    referral,
-    status: {
-      caseNumber: referral.caseNumber,
-      municipality: referral.municipality,
-      state: 'aangemeld',
-      initials: initialsOf(referral.youngPerson),
-      acute: referral.acute,
-      route: referral.route,
-      ...(referral.groupLabel ? { groupLabel: referral.groupLabel } : {}),
-      referralDate: referral.referralDate,
-      receivedAt: iso(now),
-      assessmentFlags: assessmentFlags(referral),
-      dates: {},
-      ave: { history: [] },
-      partners: referral.partners.map((p) => ({
-        id: partnerId(p),
-        organisation: p.organisation,
-        contactName: p.contactName,
-        email: p.email,
-        legalBasis: {
-          ground: p.legalBasis.ground,
-          ...(p.legalBasis.reason ? { reason: p.legalBasis.reason } : {}),
-        },
-        addedAt: iso(now),
-        addedBecause: 'aanmelding',
-      })),
-      removedPartners: [],
-      referrerInvolved,
-      checklist: [],
-      contacts: [],
-      uvo: { held: [], cancelled: [], count: 0 },
-      plan: { history: [] },
-      actions: [],
-      escalations: [],
-      deescalation: { history: [] },
-      limit: { extensions: [], decisions: [] },
-      overdue: { uvo: false, limit: false, actions: [] },
-      failedNotifications: [],
-      timeline: [],
-    },
-    memory: {
-      fired: [],
-      seq: { action: 0, uvo: 0, escalation: 0, proposal: 0, intervention: 0, record: 0 },
-      outbox: [],
-    },
-  };
-}
-
 /** Current partner by id. */
 export function findPartner(d: CaseData, id: string): CasePartner | undefined {
   return d.status.partners.find((p) => p.id === id);
 }
 
 /** R6, R8: who is invited to a UVO: every partner, the regisseur, and the referrer when its organisation takes part. */
-export function uvoAttendees(d: CaseData, partnerIds?: string[]): import('../contract').Recipient[] {
+export function uvoAttendees(d: CaseData, partnerIds?: string[]): Recipient[] {
   const partners = d.status.partners.filter((p) => !partnerIds || partnerIds.includes(p.id));
   const to = [...partners.map(partnerRecipient), REGISSEUR];
   const referrerIsPartnerContact = d.status.partners.some(

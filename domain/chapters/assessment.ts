@@ -1,0 +1,241 @@
+/**
+ * Assessment (R4, R5): the regisseur decides on a referral after talking with the referrer —
+ * declined (with reason and advice), aangehaakt at an existing overleg (which keeps the regie),
+ * or accepted. Acceptance starts the trajectory and its 9 months, sets the first UVO, the
+ * checklist, and informs the referrer, the partners with a legal basis and the parents.
+ */
+import { z } from 'zod';
+import type { Command } from '../case/command';
+import { notInFuture } from '../case/command';
+import {
+  notify,
+  notifyEach,
+  onTimeline,
+  partnerRecipient,
+  record,
+  referrerRecipient,
+  REGISSEUR,
+} from '../case/outbox';
+import { dayOf, dutchDay, iso, ms, plusMonths } from '../case/time';
+import { ageOn } from '../referral';
+import { boundedList, LIST_LIMITS, optionalText, requiredText } from '../validation';
+import { avePhaseSchema, aveReasonsSchema, recordAve } from './ave';
+import { referrerDiscussedSchema } from './fields';
+
+const assessmentCommon = {
+  referrerDiscussed: referrerDiscussedSchema,
+  /** R4: consulted the Zorg- en Veiligheidshuis and/or the municipality's AOV-er. */
+  consulted: boundedList(z.enum(['zvh', 'aov']), LIST_LIMITS.choices).default([]),
+  /** R4: is the young person or family already known in an existing overleg (which)? */
+  knownInOverleg: optionalText('short', 200),
+};
+
+/** R4, R5: `beoordelen`. */
+export const assessPayloadSchema = z.discriminatedUnion(
+  'decision',
+  [
+    z.object({
+      decision: z.literal('accepteren'),
+      ...assessmentCommon,
+      avePhase: avePhaseSchema,
+      aveReasons: aveReasonsSchema,
+    }),
+    z.object({
+      decision: z.literal('afwijzen'),
+      ...assessmentCommon,
+      reason: requiredText(1000),
+      /** E.g. "pak op met de natuurlijke regisseur". */
+      advice: requiredText(1000),
+    }),
+    z.object({
+      decision: z.literal('aanhaken'),
+      ...assessmentCommon,
+      /** The overleg or organisation that keeps the regie (e.g. "Zorg- en Veiligheidshuis"). */
+      regieHeldBy: requiredText(200, 'short'),
+      reason: requiredText(1000),
+    }),
+  ],
+  { errorMap: () => ({ message: 'kies "accepteren", "afwijzen" of "aanhaken"' }) },
+);
+export type AssessPayload = z.input<typeof assessPayloadSchema>;
+
+// ————————————————————————————————————————— R4, R5: assessment
+
+export const assess: Command<typeof assessPayloadSchema> = {
+  schema: assessPayloadSchema,
+  doing: 'Beoordelen',
+  check(d, p, ctx) {
+    return notInFuture(p.referrerDiscussed.on, ctx, 'Het gesprek met de aanmelder');
+  },
+  mailedTexts: (p) =>
+    p.decision === 'afwijzen'
+      ? [
+          { path: ['reason'], text: p.reason, to: 'de aanmelder' },
+          { path: ['advice'], text: p.advice, to: 'de aanmelder' },
+        ]
+      : p.decision === 'aanhaken'
+        ? [
+            { path: ['reason'], text: p.reason, to: 'de aanmelder' },
+            { path: ['regieHeldBy'], text: p.regieHeldBy, to: 'de aanmelder' },
+          ]
+        : [],
+  apply(d, p, ctx) {
+    const s = d.status;
+    const cn = s.caseNumber;
+    s.assessment = {
+      decision: p.decision,
+      at: iso(ctx.now),
+      referrerDiscussedOn: p.referrerDiscussed.on,
+      consulted: p.consulted,
+      ...(p.knownInOverleg ? { knownInOverleg: p.knownInOverleg } : {}),
+      ...(p.decision === 'afwijzen' ? { reason: p.reason, advice: p.advice } : {}),
+      ...(p.decision === 'aanhaken' ? { reason: p.reason, regieHeldBy: p.regieHeldBy } : {}),
+    };
+    const referrer = referrerRecipient(d.referral);
+    if (p.decision === 'afwijzen') {
+      s.state = 'afgewezen';
+      s.dates.closedAt = iso(ctx.now);
+      onTimeline(d, ctx, 'afgewezen', 'Aanmelding afgewezen; aanmelder geïnformeerd met reden en advies');
+      notify(d, {
+        key: `${cn}:aanmelding-afgewezen`,
+        kind: 'aanmelding-afgewezen',
+        to: [referrer],
+        data: { reason: p.reason, advice: p.advice },
+      });
+      record(
+        d,
+        ctx,
+        'aanmelding-afgewezen',
+        { consulted: p.consulted },
+        { closedAt: iso(ctx.now), closeKind: 'afgewezen' },
+      );
+      return {
+        message: `Aanmelding ${cn} afgewezen; de aanmelder krijgt de reden en het advies.`,
+        state: s.state,
+      };
+    }
+    if (p.decision === 'aanhaken') {
+      s.state = 'aangehaakt';
+      s.dates.closedAt = iso(ctx.now);
+      onTimeline(d, ctx, 'aangehaakt', `Aangehaakt: de regie blijft bij ${p.regieHeldBy}`);
+      notify(d, {
+        key: `${cn}:aanmelding-aangehaakt`,
+        kind: 'aanmelding-aangehaakt',
+        to: [referrer],
+        data: { regieHolder: p.regieHeldBy, reason: p.reason },
+      });
+      record(
+        d,
+        ctx,
+        'aanmelding-aangehaakt',
+        { regieHeldBy: p.regieHeldBy },
+        { closedAt: iso(ctx.now), closeKind: 'aangehaakt' },
+      );
+      return { message: `Casus ${cn} aangehaakt; de regie blijft bij ${p.regieHeldBy}.`, state: s.state };
+    }
+
+    // R5: accept — the trajectory starts now: the start of the 9 months.
+    s.state = 'actief';
+    const accepted = ctx.now;
+    s.dates.acceptedAt = iso(accepted);
+    s.dates.limitDate = iso(plusMonths(accepted, ctx.timings.limitMonths, ctx.timings));
+    s.dates.nextUvoDue = iso(accepted + (s.acute ? ctx.timings.acuteFirstUvo : ctx.timings.uvoInterval));
+    recordAve(d, ctx, p.avePhase, p.aveReasons);
+    const age = ageOn(d.referral.youngPerson.dateOfBirth, dayOf(accepted)) ?? 0;
+    s.checklist = [
+      { id: 'C1', text: 'Neem contact op met de ouders en de jongere' },
+      { id: 'C2', text: 'Leg een huisbezoek af waar dat helpt (eventueel samen met politie of handhaving)' },
+      ...(age < 23
+        ? [{ id: 'C3', text: 'Registreer de jongere in de Verwijsindex Risicojongeren (VIR)' }]
+        : []),
+    ];
+    onTimeline(
+      d,
+      ctx,
+      'aangenomen',
+      `Aanmelding aangenomen; trajectduur tot ${dutchDay(ms(s.dates.limitDate))}`,
+    );
+
+    const acceptedOn = dayOf(accepted);
+    notify(d, {
+      key: `${cn}:aanmelding-aangenomen`,
+      kind: 'aanmelding-aangenomen',
+      to: [referrer],
+      data: {
+        acceptedAt: acceptedOn,
+        limitDate: dayOf(ms(s.dates.limitDate)),
+        nextUvoDue: dayOf(ms(s.dates.nextUvoDue!)),
+      },
+    });
+    // R5, R21: only partners with a legal basis hear of the case.
+    const partners = s.partners.filter((p) => p.legalBasis?.ground);
+    notifyEach(
+      d,
+      `${cn}:casus-aangenomen-partner`,
+      'casus-aangenomen-partner',
+      partners.map(partnerRecipient),
+      {
+        data: { acceptedAt: acceptedOn },
+      },
+    );
+    // R5: the letter explaining the opschaling, by e-mail where known, else to post.
+    const youngAdult = age >= 18;
+    const parentsByMail = d.referral.parents.filter((x) => x.email);
+    const parentsByPost = d.referral.parents.filter((x) => !x.email);
+    parentsByMail.forEach((parent, i) =>
+      notify(d, {
+        // The parent by position, never by address: keys outlive the case's personal data.
+        key: `${cn}:ouderbrief:ouder-${i + 1}`,
+        kind: 'ouderbrief',
+        to: [{ role: 'ouders', email: parent.email!, name: parent.name }],
+        data: { acceptedAt: acceptedOn },
+        letter: { addressee: parent.name, youngAdult: false },
+      }),
+    );
+    const toPost = [
+      ...parentsByPost.map((x) => ({ addressee: x.name, youngAdult: false })),
+      ...(youngAdult
+        ? [
+            {
+              addressee: `${d.referral.youngPerson.firstName} ${d.referral.youngPerson.lastName}`,
+              youngAdult: true,
+            },
+          ]
+        : []),
+      ...(d.referral.parents.length === 0 && !youngAdult
+        ? [{ addressee: 'de ouders/verzorgers', youngAdult: false }]
+        : []),
+    ];
+    toPost.forEach((letter, i) =>
+      notify(d, {
+        key: `${cn}:ouderbrief-per-post:${i + 1}`,
+        kind: 'ouderbrief-per-post',
+        to: [REGISSEUR],
+        data: { acceptedAt: acceptedOn, youngAdult: letter.youngAdult },
+        letter,
+      }),
+    );
+    record(
+      d,
+      ctx,
+      'aanmelding-aangenomen',
+      { consulted: p.consulted, avePhase: p.avePhase, checklist: s.checklist.map((c) => c.id) },
+      {
+        acceptedAt: s.dates.acceptedAt,
+        limitDate: s.dates.limitDate,
+        avePhase: p.avePhase,
+        nextUvoDue: s.dates.nextUvoDue,
+        overdue: false,
+      },
+    );
+    return {
+      message: `Aanmelding ${cn} aangenomen. Eerste UVO uiterlijk ${dutchDay(ms(s.dates.nextUvoDue))}; einddatum ${dutchDay(
+        ms(s.dates.limitDate),
+      )}.`,
+      state: s.state,
+    };
+  },
+};
+
+/** The commands of this chapter, by their Update name (domain/contract.ts). */
+export const assessmentCommands = { assess };
