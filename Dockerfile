@@ -9,6 +9,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY domain ./domain
+COPY runtime ./runtime
 COPY workflows ./workflows
 COPY activities ./activities
 COPY worker ./worker

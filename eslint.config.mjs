@@ -25,7 +25,36 @@ export default tseslint.config(
       // Workflow code must stay deterministic: no Node APIs, no wall clock.
       'no-restricted-imports': [
         'error',
-        { patterns: ['fs', 'path', 'crypto', 'pg', 'nodemailer', '../activities/*', '../worker/*'] },
+        {
+          patterns: [
+            'fs',
+            'path',
+            'crypto',
+            'pg',
+            'nodemailer',
+            '../activities/*',
+            '../worker/*',
+            '../runtime',
+            '../runtime/*',
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The rules and the workflow know neither the process nor the runtime (runtime/: configuration
+    // from the environment, payload encryption); the runtime gives them what they need as arguments.
+    files: ['domain/**/*.ts', 'workflows/**/*.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env' }],
+    },
+  },
+  {
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/runtime', '**/runtime/*', '**/worker/*', '**/activities/*', '**/client/*'] },
       ],
     },
   },

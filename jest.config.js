@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  roots: ['<rootDir>/test', '<rootDir>/domain'],
   testMatch: ['**/*.test.ts'],
   // The chaos suite runs on its own (`npm run test:chaos`, jest.chaos.config.js; .ci/run runs both).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/'],

@@ -35,12 +35,12 @@ export interface RetentionDeps {
   pool: Pool;
   connection: WorkflowServiceLike;
   namespace: string;
-  /** A PostgreSQL interval, e.g. "2 years" (domain/config.ts retentionInterval). */
+  /** A PostgreSQL interval, e.g. "2 years" (runtime/config.ts retentionInterval). */
   retentionInterval: string;
   /** As configured, for the audit trail, e.g. "2y". */
   retentionText: string;
   /**
-   * The case keys (worker/encryption/case-keys.ts), to forget a destroyed key in this process at
+   * The case keys (runtime/case-keys.ts), to forget a destroyed key in this process at
    * once. Without it the key is still destroyed in the database.
    */
   caseKeys?: {

@@ -5,7 +5,7 @@
  * (domain/config.ts `commandActor`); a front end that serves several people sets `actor` in the
  * payload itself, and that one is kept.
  */
-import { commandActor } from '../domain/config';
+import { commandActor } from '../runtime/config';
 
 export function withActor<P>(payload: P, actor: () => string = () => commandActor()): P {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;

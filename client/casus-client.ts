@@ -17,6 +17,7 @@ import {
   CaseInput,
   CaseStatus,
   caseNumberOfWorkflowId,
+  REPORTED_PROBLEMS,
   caseWorkflowId,
   ErrorCode,
   SEARCH_ATTRIBUTES,
@@ -25,7 +26,7 @@ import {
   WORKFLOW_TYPE,
 } from '../domain/contract';
 import { checkReferral, type Referral } from '../domain/referral';
-import { describeProblem, DescribedRun, problemsOf, REPORTED_PROBLEMS } from '../domain/problems';
+import { describeProblem, DescribedRun, problemsOf } from '../domain/problems';
 
 /** The list's marker from visibility alone: the server's flag of a failing workflow task. */
 const problemLines = (run: DescribedRun): { problems?: string[] } => {
@@ -123,7 +124,7 @@ export interface CasusClientOptions {
   namespace: string;
   /** How long a command waits for the worker before saying it does not answer. */
   answerTimeoutMs?: number;
-  /** Payload encryption, the same as the worker's (worker/encryption: casusDataConverter). */
+  /** Payload encryption, the same as the worker's (runtime: casusDataConverter). */
   dataConverter?: DataConverter;
 }
 

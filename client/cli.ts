@@ -6,14 +6,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Help } from 'commander';
 import YAML from 'yaml';
-import { ConfigError, connectionTargets, loadConfig } from '../domain/config';
-import { caseKeyStoreFor, casusDataConverter, resolveKeyRing } from '../worker/encryption';
+import { ConfigError, connectionTargets, loadConfig } from '../runtime/config';
+import { caseKeyStoreFor, casusDataConverter, resolveKeyRing } from '../runtime';
 import { CasusClient, CasusError, checkReferralAtDoor } from './casus-client';
 import { knownMunicipalities, readContactsFile } from '../domain/contacts';
 import { parseDuration } from '../domain/duration';
 import { describeIssues } from '../domain/validation';
-import { PAYLOAD_LABELS } from '../domain/contract';
-import { COMMANDS, Options } from './commands';
+import type { UpdateDefinition } from '@temporalio/common';
+import {
+  CaseStatus,
+  CommandResult,
+  PAYLOAD_LABELS,
+  UPDATE_NAMES,
+  UPDATES,
+  updates,
+} from '../domain/contract';
+import { CLI_COMMANDS, Options } from './commands';
 import { formatList, formatStatus, formatTimeline } from './format';
 
 const DUTCH_HEADINGS: [RegExp, string][] = [
@@ -165,28 +173,31 @@ export function buildProgram(): Command {
       );
     });
 
-  dutchHelp(program.command('status'))
-    .description('toon de status van een casus')
-    .argument('<casusnummer>', 'het casusnummer, zoals BEV-2027-0012')
-    .addHelpText('after', '\nVoorbeeld:\n  casus status BEV-2027-0012')
-    .action(async (caseNumber: string) => {
-      const opts = program.opts<GlobalOptions>();
-      const status = await withClient((c) => c.status(caseNumber));
-      output(opts, status, formatStatus(status));
-    });
+  // The views of one case: its status and its timeline, both from the status query.
+  const views = [
+    ['status', 'toon de status van een casus', (x: CaseStatus): [unknown, string] => [x, formatStatus(x)]],
+    [
+      'tijdlijn',
+      'toon de gebeurtenissen van een casus in volgorde',
+      (x: CaseStatus): [unknown, string] => [x.timeline, formatTimeline(x)],
+    ],
+  ] as const;
+  for (const [name, description, show] of views) {
+    dutchHelp(program.command(name))
+      .description(description)
+      .argument('<casusnummer>', 'het casusnummer, zoals BEV-2027-0012')
+      .addHelpText('after', `\nVoorbeeld:\n  casus ${name} BEV-2027-0012`)
+      .action(async (caseNumber: string) => {
+        const [json, text] = show(await withClient((c) => c.status(caseNumber)));
+        output(program.opts<GlobalOptions>(), json, text);
+      });
+  }
 
-  dutchHelp(program.command('tijdlijn'))
-    .description('toon de gebeurtenissen van een casus in volgorde')
-    .argument('<casusnummer>', 'het casusnummer')
-    .addHelpText('after', '\nVoorbeeld:\n  casus tijdlijn BEV-2027-0012')
-    .action(async (caseNumber: string) => {
-      const opts = program.opts<GlobalOptions>();
-      const status = await withClient((c) => c.status(caseNumber));
-      output(opts, status.timeline, formatTimeline(status));
-    });
-
-  for (const spec of COMMANDS) {
-    const cmd = dutchHelp(program.command(spec.name))
+  for (const name of UPDATE_NAMES) {
+    const spec = CLI_COMMANDS[name];
+    const { cli, schema } = UPDATES[name];
+    const update: UpdateDefinition<CommandResult, [unknown]> = updates[name];
+    const cmd = dutchHelp(program.command(cli))
       .description(spec.description)
       .argument('<casusnummer>', 'het casusnummer');
     for (const a of spec.args ?? []) cmd.argument(a.name, a.description);
@@ -211,19 +222,19 @@ export function buildProgram(): Command {
         );
       }
       const payload = mergeDeep(fromFile as Record<string, unknown>, spec.payload(positional, o));
-      const checked = spec.schema.safeParse(payload);
+      const checked = schema.safeParse(payload);
       if (!checked.success) {
         throw new CasusError(
           'INVALID_PAYLOAD',
-          `De invoer voor ${spec.name} klopt niet.`,
+          `De invoer voor ${cli} klopt niet.`,
           describeIssues(checked.error, PAYLOAD_LABELS),
         );
       }
       const commandId = typeof o.opdrachtId === 'string' ? o.opdrachtId : undefined;
       const result = await withClient((c) =>
-        c.command(caseNumber, spec.update, checked.data, commandId ? { commandId } : {}),
+        c.command(caseNumber, update, checked.data, commandId ? { commandId } : {}),
       );
-      output(opts, { caseNumber, command: spec.name, result }, result.message);
+      output(opts, { caseNumber, command: cli, result }, result.message);
     });
   }
 

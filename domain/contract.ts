@@ -59,6 +59,12 @@ export const SEARCH_ATTRIBUTES = {
   overdue: defineSearchAttributeKey('CasusTermijnVerlopen', SearchAttributeType.BOOL),
 } as const;
 
+/** The server's own flag (Temporal ≥ 1.28): set after N consecutive workflow-task failures or timeouts. */
+export const REPORTED_PROBLEMS = defineSearchAttributeKey(
+  'TemporalReportedProblems',
+  SearchAttributeType.KEYWORD_LIST,
+);
+
 /** What the workflow is started with. */
 export interface CaseInput {
   referral: Referral;

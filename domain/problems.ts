@@ -1,4 +1,3 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { caseNumberOfWorkflowId } from './contract';
 
 /**
@@ -10,11 +9,6 @@ import { caseNumberOfWorkflowId } from './contract';
  * message (it may quote data).
  */
 
-/** The server's own flag (Temporal ≥ 1.28): set after N consecutive workflow-task failures or timeouts. */
-export const REPORTED_PROBLEMS = defineSearchAttributeKey(
-  'TemporalReportedProblems',
-  SearchAttributeType.KEYWORD_LIST,
-);
 /** The values the server sets for a workflow task that keeps failing (as the Web UI's "Task Failures" view). */
 export const WORKFLOW_TASK_PROBLEMS = ['category=WorkflowTaskFailed', 'category=WorkflowTaskTimedOut'];
 /** Visibility query of running workflows the server flags. */

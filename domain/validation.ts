@@ -5,6 +5,16 @@ import { z } from 'zod';
  * Turns zod issues into Dutch lines that name the wrong field, for people.
  * `labels` maps a dotted path with indices replaced by `*` ("partners.*.email") to a Dutch label.
  */
+/**
+ * The wrong value of a choice, repeated in the refusal only when it looks like a mistyped choice
+ * (a short word): free text a user typed is never echoed (SPEC §6), nor what would break the
+ * list of problems.
+ */
+function echoed(received: unknown): string {
+  const text = String(received);
+  return /^[\p{L}\p{N}_.-]{1,30}$/u.test(text) ? ` (kreeg "${text}")` : '';
+}
+
 export function describeIssues(error: z.ZodError, labels: Record<string, string>): string[] {
   return error.issues.map((issue) => {
     const dotted = issue.path.join('.');
@@ -30,7 +40,7 @@ function dutchMessage(issue: z.ZodIssue): string {
       if (issue.received === 'undefined') return 'ontbreekt';
       return `verwacht ${typeName(issue.expected)}, kreeg ${typeName(issue.received)}`;
     case 'invalid_enum_value':
-      return `kies uit ${issue.options.map((o) => `"${String(o)}"`).join(', ')} (kreeg "${String(issue.received)}")`;
+      return `kies uit ${issue.options.map((o) => `"${String(o)}"`).join(', ')}${echoed(issue.received)}`;
     case 'unrecognized_keys':
       return `onbekend veld ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'too_small':

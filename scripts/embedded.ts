@@ -10,7 +10,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { PROJECT_ROOT } from '../domain/config';
+import { PROJECT_ROOT } from '../runtime/config';
 import { SEARCH_ATTRIBUTES } from '../domain/contract';
 import { executableFor, FoundBinary } from './tools';
 

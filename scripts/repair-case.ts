@@ -5,8 +5,8 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { Command } from 'commander';
-import { ConfigError, connectionTargets, loadConfig } from '../domain/config';
-import { caseKeyStoreFor, casusDataConverter, resolveKeyRing } from '../worker/encryption';
+import { ConfigError, connectionTargets, loadConfig } from '../runtime/config';
+import { caseKeyStoreFor, casusDataConverter, resolveKeyRing } from '../runtime';
 import { applyRepair, planRepair } from '../worker/repair';
 
 async function main(): Promise<void> {

@@ -5,8 +5,8 @@
  * as the worker: `npx tsx scripts/rewrap-case-keys.ts`.
  */
 import { createPool } from '../activities/db/pool';
-import { ConfigError, connectionTargets, loadConfig } from '../domain/config';
-import { CaseKeyStore, resolveKeyRing } from '../worker/encryption';
+import { ConfigError, connectionTargets, loadConfig } from '../runtime/config';
+import { CaseKeyStore, resolveKeyRing } from '../runtime';
 
 async function main(): Promise<number> {
   const config = loadConfig();

@@ -16,9 +16,9 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { chromium } from 'playwright-core';
 import { CasusClient } from '../client/casus-client';
-import { connectionTargets, loadConfig, PROJECT_ROOT } from '../domain/config';
+import { connectionTargets, loadConfig, PROJECT_ROOT } from '../runtime/config';
+import { caseKeyStoreFor, casusDataConverter, resolveKeyRing } from '../runtime';
 import { caseWorkflowId, SEARCH_ATTRIBUTES } from '../domain/contract';
-import { caseKeyStoreFor, casusDataConverter, resolveKeyRing } from '../worker/encryption';
 
 const say = (line: string) => console.log(`[screenshots] ${line}`);
 

@@ -4,7 +4,7 @@
  * when a binary cannot be had (CI has no internet for the SDK's own download).
  */
 import path from 'node:path';
-import { PROJECT_ROOT } from '../domain/config';
+import { PROJECT_ROOT } from '../runtime/config';
 import { ensureBinaries, FoundBinary, VERSIONS, versionOf } from './tools';
 
 const quiet = process.argv.includes('--quiet');

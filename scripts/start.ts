@@ -9,16 +9,16 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { prepareDatabase } from '../activities/db/migrate';
-import { createTransport, smtpSecurityDescription } from '../activities/mail/mailer';
-import { Config, ConfigError, loadConfig } from '../domain/config';
+import { smtpSecurityDescription } from '../activities/mail/mailer';
+import { Config, ConfigError, loadConfig } from '../runtime/config';
+import { AesGcmPayloadCodec, CaseKeyStore, casusDataConverter, resolveKeyRing } from '../runtime';
 import { startCodecServer } from '../worker/codec-server';
-import { AesGcmPayloadCodec, CaseKeyStore, casusDataConverter, resolveKeyRing } from '../worker/encryption';
 import { startHealthServer } from '../worker/health';
 import { createLogger, installSdkLogging } from '../worker/logger';
 import { ensureRetentionSchedule } from '../worker/retention-schedule';
 import { ensureSearchAttributes } from '../worker/search-attributes';
-import { ProblemWatcher } from '../worker/problems';
-import { createCasusWorker } from '../worker/worker';
+import { createConfiguredProblemWatcher } from '../worker/problems';
+import { createConfiguredWorker } from '../worker/worker';
 import { loadOrCreateCodecAccess } from './codec-access';
 import { assertPortFree, Running, startMailDev, startPglite, startTemporal } from './embedded';
 import { ensureBinaries } from './tools';
@@ -172,20 +172,13 @@ async function main(config: Config) {
 
     const connection = await NativeConnection.connect({ address });
     started.push({ name: 'Temporal-verbinding', part: { stop: () => connection.close() } });
-    const worker = await createCasusWorker({
+    const worker = await createConfiguredWorker(config, {
       connection,
-      namespace: config.temporal.namespace,
       pool,
-      transport: createTransport(smtpUrl, { allowPlaintext: config.smtpAllowPlaintext }),
-      mailFrom: config.mailFrom,
-      contactsFile: config.contactsFile,
-      timings: config.timings,
+      smtpUrl,
       dataConverter,
       caseKeys,
       maintenancePool: ownerPool,
-      retention: config.retention,
-      shutdownGraceMs: config.shutdownGraceMs,
-      cacheSize: config.workerCacheSize,
     });
     const running = worker.run();
     started.push({
@@ -199,14 +192,10 @@ async function main(config: Config) {
     });
     // The problem watch (docs/operations.md, "Probleemmeldingen"), as in worker/main.ts.
     const watchConnection = await Connection.connect({ address });
-    const watcher = new ProblemWatcher({
+    const watcher = createConfiguredProblemWatcher(config, {
       client: new Client({ connection: watchConnection, namespace: config.temporal.namespace }),
       pool,
-      transport: createTransport(smtpUrl, { allowPlaintext: config.smtpAllowPlaintext }),
-      mailFrom: config.mailFrom,
-      adminEmail: config.problems.adminEmail,
-      intervalMs: config.problems.intervalMs,
-      activityAttempts: config.problems.activityAttempts,
+      smtpUrl,
       log: createLogger(config.logLevel),
     });
     watcher.start();

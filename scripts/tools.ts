@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../domain/config';
+import { PROJECT_ROOT } from '../runtime/config';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pkg = require(path.join(PROJECT_ROOT, 'package.json')) as {

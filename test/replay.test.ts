@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { historyFromJSON } from './helpers/history-json';
+import { historyFromJSON } from '../kit/history-json';
 import { Worker } from '@temporalio/worker';
 
 const DIR = path.resolve(__dirname, 'histories');

@@ -8,17 +8,17 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
-import { createTransport, smtpSecurityDescription } from '../activities/mail/mailer';
+import { smtpSecurityDescription } from '../activities/mail/mailer';
 import { prepareDatabase } from '../activities/db/migrate';
-import { ConfigError, connectionTargets, loadConfig, missingForProduction } from '../domain/config';
+import { ConfigError, connectionTargets, loadConfig, missingForProduction } from '../runtime/config';
+import { AesGcmPayloadCodec, CaseKeyStore, casusDataConverter, resolveKeyRing } from '../runtime';
 import { startCodecServer } from './codec-server';
-import { AesGcmPayloadCodec, CaseKeyStore, casusDataConverter, resolveKeyRing } from './encryption';
 import { startHealthServer } from './health';
 import { createLogger, installSdkLogging } from './logger';
-import { ProblemWatcher } from './problems';
+import { createConfiguredProblemWatcher } from './problems';
 import { ensureRetentionSchedule } from './retention-schedule';
 import { ensureSearchAttributes } from './search-attributes';
-import { createCasusWorker } from './worker';
+import { createConfiguredWorker } from './worker';
 
 async function main() {
   const config = loadConfig();
@@ -67,14 +67,10 @@ async function main() {
   log.info({ schedule, retention: config.retention.text }, 'retention schedule');
 
   // The problem watch (docs/operations.md, "Probleemmeldingen") keeps this connection.
-  const watcher = new ProblemWatcher({
+  const watcher = createConfiguredProblemWatcher(config, {
     client: new Client({ connection: client, namespace: config.temporal.namespace }),
     pool,
-    transport: createTransport(targets.smtpUrl, { allowPlaintext: config.smtpAllowPlaintext }),
-    mailFrom: config.mailFrom,
-    adminEmail: config.problems.adminEmail,
-    intervalMs: config.problems.intervalMs,
-    activityAttempts: config.problems.activityAttempts,
+    smtpUrl: targets.smtpUrl,
     log,
   });
 
@@ -106,20 +102,13 @@ async function main() {
 
   log.info({ mail: smtpSecurityDescription(targets.smtpUrl, config.smtpAllowPlaintext) }, 'mail transport');
   const connection = await NativeConnection.connect({ address: targets.temporalAddress });
-  const worker = await createCasusWorker({
+  const worker = await createConfiguredWorker(config, {
     connection,
-    namespace: config.temporal.namespace,
     pool,
-    transport: createTransport(targets.smtpUrl, { allowPlaintext: config.smtpAllowPlaintext }),
-    mailFrom: config.mailFrom,
-    contactsFile: config.contactsFile,
-    timings: config.timings,
+    smtpUrl: targets.smtpUrl,
     dataConverter,
     caseKeys,
     maintenancePool: ownerPool,
-    retention: config.retention,
-    shutdownGraceMs: config.shutdownGraceMs,
-    cacheSize: config.workerCacheSize,
   });
   current.worker = worker;
   // The SDK's runtime turns SIGINT/SIGTERM into worker.shutdown(): polling stops, running tasks finish.

@@ -14,17 +14,18 @@ import type { MetricGauge } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
 import type pino from 'pino';
-import { ExactlyOnceMailer } from '../activities/mail/mailer';
-import { escapeHtml } from '../activities/mail/templates';
+import { createTransport, ExactlyOnceMailer } from '../activities/mail/mailer';
+import { renderAdminProblemMail } from '../activities/mail/templates';
 import { CaseRecords } from '../activities/records';
 import {
   CaseProblem,
   DEFAULT_ACTIVITY_ATTEMPTS,
   describeProblem,
   problemsOf,
-  REPORTED_PROBLEMS,
   REPORTED_PROBLEMS_QUERY,
 } from '../domain/problems';
+import { REPORTED_PROBLEMS } from '../domain/contract';
+import type { Config } from '../runtime/config';
 
 export interface ProblemWatchOptions {
   client: Client;
@@ -198,7 +199,7 @@ export class ProblemWatcher {
     const key = `beheer:${p.workflowId}:${p.runId}:${p.kind}`;
     if (!to || this.mailed.has(key)) return;
     const caseNumber = p.caseNumber ?? p.workflowId;
-    const content = adminMail(p);
+    const content = renderAdminProblemMail(p);
     try {
       const outcome = await this.mailer.sendOnce({
         key,
@@ -240,31 +241,24 @@ export class ProblemWatcher {
   }
 }
 
-const problemKey = (p: CaseProblem) => `${p.kind}|${p.workflowId}|${p.runId}`;
-
-/** The administrator's mail: Dutch, ids and types only. */
-export function adminMail(p: CaseProblem): { subject: string; text: string; html: string } {
-  const what = p.caseNumber ? `casus ${p.caseNumber}` : `workflow ${p.workflowId}`;
-  const subject = `Probleem in Casusregie: ${what} ${p.kind === 'workflowtaak' ? 'loopt vast' : 'blijft een stap herhalen'}`;
-  const paragraphs = [
-    p.kind === 'workflowtaak'
-      ? `De workflowtaak van ${what} mislukt steeds opnieuw${p.attempts ? ` (poging ${p.attempts})` : ''}${p.cause ? `; oorzaak volgens Temporal: ${p.cause}` : ''}. Zolang dat zo is, gebeurt er in deze casus niets: geen herinneringen, geen e-mail, en opdrachten van de regisseur worden niet uitgevoerd.`
-      : `De stap ${p.activity ?? '(activiteit)'} van ${what} wordt steeds opnieuw geprobeerd (poging ${p.attempts}${p.cause ? `, fouttype ${p.cause}` : ''}). Zolang dat zo is, wachten de volgende stappen van de casus; na 24 uur geeft Casusregie het op, zet het in de status van de casus en meldt het aan de regisseur.`,
-    `Workflow-id: ${p.workflowId}\nRun-id: ${p.runId}`,
-    'Gevraagd: bekijk de workflow in de Temporal Web UI (bij een workflowtaak: het filter "Task Failures") en volg docs/operations.md, "Probleemmeldingen". Is het probleem opgelost, dan verdwijnt het vanzelf uit /health en de metrics.',
-    'Deze melding komt één keer per casus en soort probleem.',
-  ];
-  const notice =
-    'Deze e-mail is verstuurd door de probleemwacht van Casusregie en bevat bewust geen inhoudelijke gegevens over de jongere of het gezin.';
-  const text = [...paragraphs, '--', notice].join('\n\n');
-  const html = [
-    '<!doctype html><html lang="nl"><body>',
-    ...paragraphs.map((t) => `<p>${escapeHtml(t).replace(/\n/g, '<br>')}</p>`),
-    `<hr><p style="color:#666;font-size:small">${escapeHtml(notice)}</p>`,
-    '</body></html>',
-  ].join('\n');
-  return { subject, text, html };
+/** The problem watch as the configuration describes it (`npm start` and `npm run worker` alike). */
+export function createConfiguredProblemWatcher(
+  config: Config,
+  parts: { client: Client; pool: Pool; smtpUrl: string; log: pino.Logger },
+): ProblemWatcher {
+  return new ProblemWatcher({
+    client: parts.client,
+    pool: parts.pool,
+    transport: createTransport(parts.smtpUrl, { allowPlaintext: config.smtpAllowPlaintext }),
+    mailFrom: config.mailFrom,
+    adminEmail: config.problems.adminEmail,
+    intervalMs: config.problems.intervalMs,
+    activityAttempts: config.problems.activityAttempts,
+    log: parts.log,
+  });
 }
+
+const problemKey = (p: CaseProblem) => `${p.kind}|${p.workflowId}|${p.runId}`;
 
 /** Dutch lines for /health and the log: one per problem. */
 export const problemLines = (s: ProblemSnapshot) => s.problems.map(describeProblem);

@@ -7,10 +7,11 @@ import type { Transporter } from 'nodemailer';
 import { createActivities } from '../activities';
 import { createRetentionActivities } from '../activities/retention';
 import { TASK_QUEUE } from '../domain/contract';
-import { DEFAULT_WORKER_CACHE_SIZE, retentionInterval } from '../domain/config';
+import { createTransport } from '../activities/mail/mailer';
+import { type Config, DEFAULT_WORKER_CACHE_SIZE, retentionInterval } from '../runtime/config';
+import { type CaseKeyStore } from '../runtime';
 import type { Timings } from '../domain/timings';
 import type { RetentionActivityContract } from '../workflows/retention';
-import type { CaseKeyStore } from './encryption/case-keys';
 
 export interface CasusWorkerOptions {
   connection: NativeConnection;
@@ -21,11 +22,11 @@ export interface CasusWorkerOptions {
   contactsFile: string;
   timings: Timings;
   taskQueue?: string;
-  /** Payload encryption (worker/encryption): the same data converter as the clients'. Unset: plain payloads. */
+  /** Payload encryption (runtime/codec.ts): the same data converter as the clients'. Unset: plain payloads. */
   dataConverter?: DataConverter;
   /** Retention of ended cases, as configured (RETENTION_PERIOD); default 2 years. */
   retention?: { text: string; interval: string };
-  /** The case keys of `dataConverter` (worker/encryption/case-keys.ts): the retention destroys a case's key there. */
+  /** The case keys of `dataConverter` (runtime/case-keys.ts): the retention destroys a case's key there. */
   caseKeys?: CaseKeyStore;
   /** A connection as the tables' owner (DATABASE_OWNER_URL), for the retention's VACUUM FULL; default `pool`. */
   maintenancePool?: Pool;
@@ -66,6 +67,28 @@ export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worke
       }),
       ...retentionActivities,
     },
+  });
+}
+
+/** What the configuration does not say: the connections and the data converter the caller made. */
+export type WorkerParts = Pick<
+  CasusWorkerOptions,
+  'connection' | 'pool' | 'dataConverter' | 'caseKeys' | 'maintenancePool'
+> & { smtpUrl: string };
+
+/** The worker as the configuration describes it: the one way `npm start` and `npm run worker` make it. */
+export function createConfiguredWorker(config: Config, parts: WorkerParts): Promise<Worker> {
+  const { smtpUrl, ...rest } = parts;
+  return createCasusWorker({
+    ...rest,
+    namespace: config.temporal.namespace,
+    transport: createTransport(smtpUrl, { allowPlaintext: config.smtpAllowPlaintext }),
+    mailFrom: config.mailFrom,
+    contactsFile: config.contactsFile,
+    timings: config.timings,
+    retention: config.retention,
+    shutdownGraceMs: config.shutdownGraceMs,
+    cacheSize: config.workerCacheSize,
   });
 }
 

@@ -46,7 +46,8 @@ import {
   updates,
 } from '../domain/contract';
 import { checkCommand, type RegisteredCommand } from '../domain/case/command';
-import { Ctx, notify, onTimeline, REGISSEUR } from '../domain/case/outbox';
+import { Ctx, notify, onTimeline } from '../domain/case/outbox';
+import { REGISSEUR } from '../domain/case/recipients';
 import { COMMANDS, earliest, fireDue } from '../domain/case/registry';
 import type { CaseData, Effect } from '../domain/case/state';
 import { isEnded } from '../domain/case/state';

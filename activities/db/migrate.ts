@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Pool } from 'pg';
-import { PROJECT_ROOT } from '../../domain/config';
+import { PROJECT_ROOT } from '../../runtime/config';
 import { createPool, openPool } from './pool';
 
 // Resolved from the project root, so compiled code (dist/) finds the same SQL files.

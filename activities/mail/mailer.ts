@@ -4,7 +4,7 @@ import nodemailer, { Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Pool } from 'pg';
-import { isLoopbackHost, smtpUrlTlsProblem } from '../../domain/config';
+import { isLoopbackHost, smtpUrlTlsProblem } from '../../runtime/config';
 
 export interface SmtpSecurityOptions {
   /** CASUS_SMTP_ALLOW_PLAINTEXT=ja: a relay outside this machine may get mail without TLS. */
@@ -192,19 +192,9 @@ export class ExactlyOnceMailer {
     const claimed = await this.claim(mail, messageId, token);
     if (!claimed) {
       const row = await this.row(mail.key);
+      const settled = settledOutcome(row, mail, messageId);
+      if (settled) return settled;
       switch (row.status) {
-        case 'sent':
-          return {
-            status: 'sent',
-            messageId,
-            alreadySent: true,
-            accepted: row.accepted ?? mail.to,
-            rejected: row.rejected ?? [],
-          };
-        case 'rejected':
-          return { status: 'rejected', messageId, error: row.error ?? '', rejected: row.rejected ?? [] };
-        case 'uncertain':
-          return { status: 'uncertain', messageId };
         case 'pending':
           // Released by another attempt between our claim and our read: just try again.
           throw new MailBusyError('De e-mail wordt op dit moment al verstuurd; later opnieuw proberen');
@@ -296,19 +286,8 @@ export class ExactlyOnceMailer {
   /** The row's state after we changed it (uncertain). */
   private async sendOnceAfterChange(mail: OutgoingMail): Promise<SendOutcome> {
     const row = await this.row(mail.key);
-    const messageId = messageIdFor(mail.key);
-    if (row.status === 'sent') {
-      return {
-        status: 'sent',
-        messageId,
-        alreadySent: true,
-        accepted: row.accepted ?? mail.to,
-        rejected: row.rejected ?? [],
-      };
-    }
-    if (row.status === 'rejected')
-      return { status: 'rejected', messageId, error: row.error ?? '', rejected: row.rejected ?? [] };
-    if (row.status === 'uncertain') return { status: 'uncertain', messageId };
+    const settled = settledOutcome(row, mail, messageIdFor(mail.key));
+    if (settled) return settled;
     throw new MailBusyError('De e-mail wordt op dit moment al verstuurd; later opnieuw proberen');
   }
 
@@ -356,6 +335,26 @@ export class ExactlyOnceMailer {
     );
     return res.rows[0] as NotificationRow;
   }
+}
+
+/** The outcome a settled row (sent, rejected or uncertain) stands for; undefined while it is pending or sending. */
+function settledOutcome(
+  row: NotificationRow,
+  mail: OutgoingMail,
+  messageId: string,
+): SendOutcome | undefined {
+  if (row.status === 'sent')
+    return {
+      status: 'sent',
+      messageId,
+      alreadySent: true,
+      accepted: row.accepted ?? mail.to,
+      rejected: row.rejected ?? [],
+    };
+  if (row.status === 'rejected')
+    return { status: 'rejected', messageId, error: row.error ?? '', rejected: row.rejected ?? [] };
+  if (row.status === 'uncertain') return { status: 'uncertain', messageId };
+  return undefined;
 }
 
 /** What nodemailer's error carries (never its message: it may quote an address). */

@@ -1,5 +1,6 @@
 import type { NotificationKind, NotificationRequest } from '../../domain/contract';
 import type { MunicipalityContacts } from '../../domain/contacts';
+import type { CaseProblem } from '../../domain/problems';
 import { dutchDate, dutchDateTime, dutchTime } from './format';
 
 /**
@@ -668,4 +669,31 @@ export function escapeHtml(s: string): string {
     /[&<>"']/g,
     (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
   );
+}
+
+/**
+ * The administrator's mail about a case that does not move on by itself (the problem watch,
+ * worker/problems.ts): Dutch, ids and types only.
+ */
+export function renderAdminProblemMail(p: CaseProblem): RenderedMail {
+  const what = p.caseNumber ? `casus ${p.caseNumber}` : `workflow ${p.workflowId}`;
+  const subject = `Probleem in Casusregie: ${what} ${p.kind === 'workflowtaak' ? 'loopt vast' : 'blijft een stap herhalen'}`;
+  const paragraphs = [
+    p.kind === 'workflowtaak'
+      ? `De workflowtaak van ${what} mislukt steeds opnieuw${p.attempts ? ` (poging ${p.attempts})` : ''}${p.cause ? `; oorzaak volgens Temporal: ${p.cause}` : ''}. Zolang dat zo is, gebeurt er in deze casus niets: geen herinneringen, geen e-mail, en opdrachten van de regisseur worden niet uitgevoerd.`
+      : `De stap ${p.activity ?? '(activiteit)'} van ${what} wordt steeds opnieuw geprobeerd (poging ${p.attempts}${p.cause ? `, fouttype ${p.cause}` : ''}). Zolang dat zo is, wachten de volgende stappen van de casus; na 24 uur geeft Casusregie het op, zet het in de status van de casus en meldt het aan de regisseur.`,
+    `Workflow-id: ${p.workflowId}\nRun-id: ${p.runId}`,
+    'Gevraagd: bekijk de workflow in de Temporal Web UI (bij een workflowtaak: het filter "Task Failures") en volg docs/operations.md, "Probleemmeldingen". Is het probleem opgelost, dan verdwijnt het vanzelf uit /health en de metrics.',
+    'Deze melding komt één keer per casus en soort probleem.',
+  ];
+  const notice =
+    'Deze e-mail is verstuurd door de probleemwacht van Casusregie en bevat bewust geen inhoudelijke gegevens over de jongere of het gezin.';
+  const text = [...paragraphs, '--', notice].join('\n\n');
+  const html = [
+    '<!doctype html><html lang="nl"><body>',
+    ...paragraphs.map((t) => `<p>${escapeHtml(t).replace(/\n/g, '<br>')}</p>`),
+    `<hr><p style="color:#666;font-size:small">${escapeHtml(notice)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject, text, html };
 }

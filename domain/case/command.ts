@@ -16,7 +16,7 @@ import { checkActor } from '../actor';
 import { describeIssues } from '../validation';
 import { PAYLOAD_LABELS } from './labels';
 import type { Ctx } from './outbox';
-import { findPartner } from './outbox';
+import { findPartner } from './recipients';
 import { MailedText, personalDataRefusal } from './privacy';
 import type { CaseData } from './state';
 import { CaseState, CommandResult, ErrorCode, Refusal } from './terms';

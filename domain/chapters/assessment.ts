@@ -7,15 +7,10 @@
 import { z } from 'zod';
 import type { Command } from '../case/command';
 import { notInFuture } from '../case/command';
-import {
-  notify,
-  notifyEach,
-  onTimeline,
-  partnerRecipient,
-  record,
-  referrerRecipient,
-  REGISSEUR,
-} from '../case/outbox';
+import type { CaseData } from '../case/state';
+import type { CommandResult } from '../case/terms';
+import { Ctx, notify, notifyEach, onTimeline, record } from '../case/outbox';
+import { partnerRecipient, referrerRecipient, REGISSEUR } from '../case/recipients';
 import { dayOf, dutchDay, iso, ms, plusMonths } from '../case/time';
 import { ageOn } from '../referral';
 import { boundedList, LIST_LIMITS, optionalText, requiredText } from '../validation';
@@ -61,6 +56,23 @@ export type AssessPayload = z.input<typeof assessPayloadSchema>;
 
 // ————————————————————————————————————————— R4, R5: assessment
 
+/** R4: the case ends at its assessment (afgewezen or aangehaakt): the referrer is told, the end recorded. */
+function endAtAssessment(
+  d: CaseData,
+  ctx: Ctx,
+  state: 'afgewezen' | 'aangehaakt',
+  say: { timeline: string; mail: Record<string, string>; details: Record<string, unknown>; message: string },
+): CommandResult {
+  const s = d.status;
+  const kind = state === 'afgewezen' ? 'aanmelding-afgewezen' : 'aanmelding-aangehaakt';
+  s.state = state;
+  s.dates.closedAt = iso(ctx.now);
+  onTimeline(d, ctx, state, say.timeline);
+  notify(d, { key: `${s.caseNumber}:${kind}`, kind, to: [referrerRecipient(d.referral)], data: say.mail });
+  record(d, ctx, kind, say.details, { closedAt: iso(ctx.now), closeKind: state });
+  return { message: say.message, state: s.state };
+}
+
 export const assess: Command<typeof assessPayloadSchema> = {
   schema: assessPayloadSchema,
   doing: 'Beoordelen',
@@ -91,48 +103,21 @@ export const assess: Command<typeof assessPayloadSchema> = {
       ...(p.decision === 'afwijzen' ? { reason: p.reason, advice: p.advice } : {}),
       ...(p.decision === 'aanhaken' ? { reason: p.reason, regieHeldBy: p.regieHeldBy } : {}),
     };
-    const referrer = referrerRecipient(d.referral);
-    if (p.decision === 'afwijzen') {
-      s.state = 'afgewezen';
-      s.dates.closedAt = iso(ctx.now);
-      onTimeline(d, ctx, 'afgewezen', 'Aanmelding afgewezen; aanmelder geïnformeerd met reden en advies');
-      notify(d, {
-        key: `${cn}:aanmelding-afgewezen`,
-        kind: 'aanmelding-afgewezen',
-        to: [referrer],
-        data: { reason: p.reason, advice: p.advice },
-      });
-      record(
-        d,
-        ctx,
-        'aanmelding-afgewezen',
-        { consulted: p.consulted },
-        { closedAt: iso(ctx.now), closeKind: 'afgewezen' },
-      );
-      return {
+    // R4: declined, or aangehaakt at an existing overleg: the case ends, the referrer is told why.
+    if (p.decision === 'afwijzen')
+      return endAtAssessment(d, ctx, 'afgewezen', {
+        timeline: 'Aanmelding afgewezen; aanmelder geïnformeerd met reden en advies',
+        mail: { reason: p.reason, advice: p.advice },
+        details: { consulted: p.consulted },
         message: `Aanmelding ${cn} afgewezen; de aanmelder krijgt de reden en het advies.`,
-        state: s.state,
-      };
-    }
-    if (p.decision === 'aanhaken') {
-      s.state = 'aangehaakt';
-      s.dates.closedAt = iso(ctx.now);
-      onTimeline(d, ctx, 'aangehaakt', `Aangehaakt: de regie blijft bij ${p.regieHeldBy}`);
-      notify(d, {
-        key: `${cn}:aanmelding-aangehaakt`,
-        kind: 'aanmelding-aangehaakt',
-        to: [referrer],
-        data: { regieHolder: p.regieHeldBy, reason: p.reason },
       });
-      record(
-        d,
-        ctx,
-        'aanmelding-aangehaakt',
-        { regieHeldBy: p.regieHeldBy },
-        { closedAt: iso(ctx.now), closeKind: 'aangehaakt' },
-      );
-      return { message: `Casus ${cn} aangehaakt; de regie blijft bij ${p.regieHeldBy}.`, state: s.state };
-    }
+    if (p.decision === 'aanhaken')
+      return endAtAssessment(d, ctx, 'aangehaakt', {
+        timeline: `Aangehaakt: de regie blijft bij ${p.regieHeldBy}`,
+        mail: { regieHolder: p.regieHeldBy, reason: p.reason },
+        details: { regieHeldBy: p.regieHeldBy },
+        message: `Casus ${cn} aangehaakt; de regie blijft bij ${p.regieHeldBy}.`,
+      });
 
     // R5: accept — the trajectory starts now: the start of the 9 months.
     s.state = 'actief';
@@ -160,7 +145,7 @@ export const assess: Command<typeof assessPayloadSchema> = {
     notify(d, {
       key: `${cn}:aanmelding-aangenomen`,
       kind: 'aanmelding-aangenomen',
-      to: [referrer],
+      to: [referrerRecipient(d.referral)],
       data: {
         acceptedAt: acceptedOn,
         limitDate: dayOf(ms(s.dates.limitDate)),

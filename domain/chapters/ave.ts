@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import type { Command } from '../case/command';
-import { Ctx, notify, onTimeline, record, REGISSEUR } from '../case/outbox';
+import { Ctx, notify, onTimeline, record } from '../case/outbox';
+import { REGISSEUR } from '../case/recipients';
 import type { CaseData } from '../case/state';
 import { iso } from '../case/time';
 import { shortNote } from './fields';

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import type { Command } from '../case/command';
 import { refuse } from '../case/command';
-import { notifyEach, onTimeline, partnerRecipient, record, referrerRecipient } from '../case/outbox';
+import { notifyEach, onTimeline, record } from '../case/outbox';
+import { partnerRecipient, referrerRecipient } from '../case/recipients';
 import { openEscalations } from '../case/state';
 import { ErrorCode } from '../case/terms';
 import { dayOf, dutchDay, iso, onDayAtTimeOf } from '../case/time';

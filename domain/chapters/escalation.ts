@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { Command } from '../case/command';
 import { refuse } from '../case/command';
 import { nextInSeries, type TimerScope } from '../case/due';
-import { Ctx, notify, notifyEach, onTimeline, record, REGISSEUR } from '../case/outbox';
+import { Ctx, notify, notifyEach, onTimeline, record } from '../case/outbox';
+import { REGISSEUR } from '../case/recipients';
 import type { CaseData, Escalation } from '../case/state';
 import { openEscalations } from '../case/state';
 import { ErrorCode, ESCALATION_LEVELS, EscalationLevel, IntegralTable } from '../case/terms';
@@ -76,7 +77,7 @@ export function closeEscalation(
       key: `${d.status.caseNumber}:opschaling-afgerond:${e.id}:${e.target}`,
       kind: 'opschaling-afgerond',
       to: [{ role: 'niveau', level: e.target }],
-      data: { escalationId: e.id, signal: e.type, level: e.target, resolution },
+      data: { escalationId: e.id, escalationType: e.type, level: e.target, resolution },
     });
   }
   record(

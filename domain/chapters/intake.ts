@@ -6,7 +6,8 @@
 import { formatDuration } from '../duration';
 import { assessmentFlags, initialsOf, partnerId, type Referral } from '../referral';
 import { nextInSeries, type TimerScope } from '../case/due';
-import { Ctx, notify, onTimeline, record, REGISSEUR } from '../case/outbox';
+import { Ctx, notify, onTimeline, record } from '../case/outbox';
+import { REGISSEUR } from '../case/recipients';
 import type { CaseData } from '../case/state';
 import { iso, ms } from '../case/time';
 

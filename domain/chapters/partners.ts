@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import type { Command } from '../case/command';
 import { refuse, unknownPartner } from '../case/command';
-import { findPartner, notify, onTimeline, partnerRecipient, record } from '../case/outbox';
+import { notify, onTimeline, record } from '../case/outbox';
+import { findPartner, partnerRecipient } from '../case/recipients';
 import { isRunning } from '../case/state';
 import { ErrorCode } from '../case/terms';
 import { dayOf, iso, ms } from '../case/time';

@@ -7,14 +7,8 @@
 import { z } from 'zod';
 import type { Command } from '../case/command';
 import { refuse, unknownPartner } from '../case/command';
-import {
-  notifyEach,
-  onTimeline,
-  partnerRecipient,
-  record,
-  referrerRecipient,
-  REGISSEUR,
-} from '../case/outbox';
+import { notifyEach, onTimeline, record } from '../case/outbox';
+import { partnerRecipient, referrerRecipient, REGISSEUR } from '../case/recipients';
 import { openEscalations } from '../case/state';
 import { ErrorCode } from '../case/terms';
 import { dayOf, dutchDateTime, dutchDay, iso, ms } from '../case/time';

@@ -14,20 +14,11 @@ import { createPool } from '../../activities/db/pool';
 import { checkReferral } from '../../domain/referral';
 import type { CaseRecordEvent } from '../../domain/contract';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
-import { databaseKinds, startTestDatabase } from '../helpers/db';
-import { sampleReferral } from '../helpers/referral';
-import { startSmtpCatcher } from '../helpers/smtp';
+import { databaseKinds, startTestDatabase } from '../../kit/db';
+import { freePort } from '../../kit/net';
+import { sampleReferral } from '../../kit/referral';
+import { startSmtpCatcher } from '../../kit/smtp';
 import { baseRequest, MAIL_FROM, personalReferral, tempContactsFile } from './fixtures';
-
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const SECRET = 'Willemijntje';
 

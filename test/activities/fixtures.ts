@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { createActivities } from '../../activities';
 import { createTransport } from '../../activities/mail/mailer';
-import { PROJECT_ROOT } from '../../domain/config';
+import { PROJECT_ROOT } from '../../runtime/config';
 import type { NotificationKind, NotificationRequest, Recipient } from '../../domain/contract';
 import { checkReferral, initialsOf, Referral } from '../../domain/referral';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
-import { startTestDatabase } from '../helpers/db';
-import { sampleReferral } from '../helpers/referral';
-import type { SmtpCatcher } from '../helpers/smtp';
+import { startTestDatabase } from '../../kit/db';
+import { sampleReferral } from '../../kit/referral';
+import type { SmtpCatcher } from '../../kit/smtp';
 
 export const MAIL_FROM = 'Casusregie <casusregie@test.example>';
 

@@ -11,11 +11,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import YAML from 'yaml';
 import { messageIdFor } from '../../activities/mail/mailer';
 import { CaseRecords } from '../../activities/records';
-import { PROJECT_ROOT } from '../../domain/config';
+import { PROJECT_ROOT } from '../../runtime/config';
 import type { CalendarEvent, NotificationRequest } from '../../domain/contract';
-import { databaseKinds } from '../helpers/db';
-import { eventually } from '../helpers/eventually';
-import { ReceivedMail, startSmtpCatcher, SmtpCatcher } from '../helpers/smtp';
+import { databaseKinds } from '../../kit/db';
+import { eventually } from '../../kit/eventually';
+import { ReceivedMail, startSmtpCatcher, SmtpCatcher } from '../../kit/smtp';
 import { activityRig, baseRequest, initials, personalReferral, secretsOf } from './fixtures';
 import { pdfText } from './pdf-text';
 

@@ -7,23 +7,18 @@
  * - the person who gave a command (CASUS_REGISSEUR) is in the timeline and in the audit trail,
  *   while what Casusregie did itself stays "systeem"; the person is in no mail.
  */
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createTransport } from '../../activities/mail/mailer';
 import { CaseRecords } from '../../activities/records';
 import { CasusClient, CasusError } from '../../client/casus-client';
 import { formatTimeline } from '../../client/format';
-import { PROJECT_ROOT } from '../../domain/config';
 import { caseWorkflowId, updates } from '../../domain/contract';
-import { DEFAULT_TIMINGS } from '../../domain/timings';
-import { createCasusWorker } from '../../worker/worker';
-import { startTestDatabase } from '../helpers/db';
-import { eventually } from '../helpers/eventually';
-import { ReceivedMail, startSmtpCatcher } from '../helpers/smtp';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { startTestDatabase } from '../../kit/db';
+import { eventually } from '../../kit/eventually';
+import { ReceivedMail, startSmtpCatcher } from '../../kit/smtp';
 import { personalReferral } from './fixtures';
 import { pdfText } from './pdf-text';
+import { createTestWorker, startParts } from '../../kit/parts';
 
 let env: TestWorkflowEnvironment;
 let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
@@ -34,20 +29,8 @@ let client: CasusClient;
 const regisseurBefore = process.env.CASUS_REGISSEUR;
 
 beforeAll(async () => {
-  [env, smtp, db] = await Promise.all([
-    createTimeSkippingEnv(),
-    startSmtpCatcher(),
-    startTestDatabase('pglite'),
-  ]);
-  worker = await createCasusWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    pool: db.pool,
-    transport: createTransport(smtp.url),
-    mailFrom: 'Casusregie <casusregie@test.example>',
-    contactsFile: path.join(PROJECT_ROOT, 'config', 'contacts.yaml'),
-    timings: DEFAULT_TIMINGS,
-  });
+  ({ env, smtp, db } = await startParts('time-skipping'));
+  worker = await createTestWorker({ connection: env.nativeConnection, pool: db.pool, smtpUrl: smtp.url });
   running = worker.run();
   client = await CasusClient.connect({
     address: env.address,

@@ -6,7 +6,7 @@
 import { NOTIFICATION_KINDS, NotificationKind, NotificationRequest } from '../../domain/contract';
 import { DATA_FIELDS, templateFor } from '../../activities/mail/templates';
 import { messageIdFor } from '../../activities/mail/mailer';
-import { startSmtpCatcher, SmtpCatcher } from '../helpers/smtp';
+import { startSmtpCatcher, SmtpCatcher } from '../../kit/smtp';
 import {
   activityRig,
   baseRequest,

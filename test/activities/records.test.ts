@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { migrate } from '../../activities/db/migrate';
 import { CaseRecords } from '../../activities/records';
-import { PROJECT_ROOT } from '../../domain/config';
-import type { CaseRecordEvent } from '../../domain/contract';
-import { databaseKinds, startTestDatabase } from '../helpers/db';
+import { PROJECT_ROOT } from '../../runtime/config';
+import { databaseKinds, startTestDatabase } from '../../kit/db';
+import { sampleRecordEvent } from '../../kit/referral';
 
 const MIGRATIONS = path.join(PROJECT_ROOT, 'activities', 'db', 'migrations');
 
@@ -23,15 +23,7 @@ describe.each(databaseKinds().map((k) => [k]))('case records on %s', (kind) => {
   });
   afterAll(() => db?.stop());
 
-  const event = (over: Partial<CaseRecordEvent> = {}): CaseRecordEvent => ({
-    caseNumber: 'REC-2027-0001',
-    municipality: 'beverwijk',
-    state: 'aangemeld',
-    kind: 'aanmelding-ontvangen',
-    at: '2027-03-01T09:00:00.000Z',
-    details: { route: 'direct' },
-    ...over,
-  });
+  const event = sampleRecordEvent;
 
   it('migrations are applied once: running them again applies nothing', async () => {
     expect(await migrate(db.pool)).toEqual([]);

@@ -3,19 +3,18 @@
  * server: transient failures are retried with backoff until the mail arrives exactly once;
  * a permanent refusal fails the activity without retrying.
  */
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createTransport, messageIdFor } from '../../activities/mail/mailer';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
-import { startTestDatabase } from '../helpers/db';
-import { startSmtpCatcher, SmtpCatcher } from '../helpers/smtp';
-import { createDevServerEnv } from '../helpers/temporal';
+import { startTestDatabase } from '../../kit/db';
+import { startSmtpCatcher, SmtpCatcher } from '../../kit/smtp';
+import { createDevServerEnv } from '../../kit/temporal';
 import { baseRequest, MAIL_FROM, personalReferral, tempContactsFile } from './fixtures';
 import { sendOneNotification } from './workflows';
+import { freePort } from '../../kit/net';
 
 const TASK_QUEUE = 'mail-retry-test';
 let env: TestWorkflowEnvironment;
@@ -24,15 +23,6 @@ let smtp: SmtpCatcher | undefined;
 let worker: Worker;
 let running: Promise<void>;
 let smtpPort: number;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   smtpPort = await freePort();

@@ -18,19 +18,13 @@
 import { Worker } from '@temporalio/worker';
 import { CasusClient, CasusError } from '../../client/casus-client';
 import { caseWorkflowId, type CommandResult, updates } from '../../domain/contract';
-import { startTestDatabase } from '../helpers/db';
-import { eventually } from '../helpers/eventually';
-import { startSmtpCatcher } from '../helpers/smtp';
-import { createDevServerEnv } from '../helpers/temporal';
-import {
-  exactlyOnceProblems,
-  faultDataConverter,
-  mapLimit,
-  notificationRows,
-  startAcceptedCase,
-  stuckCases,
-  WorkerProcess,
-} from '../faults/kit';
+import { startTestDatabase } from '../../kit/db';
+import { eventually } from '../../kit/eventually';
+import { startSmtpCatcher } from '../../kit/smtp';
+import { createDevServerEnv } from '../../kit/temporal';
+import { exactlyOnceProblems, notificationRows, startAcceptedCase, stuckCases } from '../faults/kit';
+import { faultDataConverter, WorkerProcess } from '../../kit/worker-process';
+import { mapLimit } from '../../kit/map-limit';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { UpdateDefinition } from '@temporalio/common';
 

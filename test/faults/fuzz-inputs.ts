@@ -7,31 +7,12 @@
  */
 import fc from 'fast-check';
 import type { UpdateName } from '../../domain/contract';
-import { sampleReferral } from '../helpers/referral';
+import { sampleReferral } from '../../kit/referral';
+import { samplePlan } from '../../kit/case-harness';
 
 const DAY = 86_400_000;
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
 const moment = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString().replace('Z', '+00:00');
-
-const plan = () => ({
-  goals: [
-    {
-      domain: 'veiligheid',
-      goal: 'Geen incidenten',
-      interventions: [{ description: 'Contact wijkagent', owner: 'politie' }],
-    },
-    {
-      domain: 'zorg',
-      goal: 'Hulp ingezet',
-      interventions: [{ description: 'Intake jeugdhulp', owner: 'politie' }],
-    },
-    {
-      domain: 'gezin',
-      goal: 'Ouders steunen',
-      interventions: [{ description: 'Gesprek ouders', owner: 'politie' }],
-    },
-  ],
-});
 
 /** Valid payloads of every update, for a case accepted today with partner "politie". */
 export function validPayloads(): Record<UpdateName, unknown[]> {
@@ -67,7 +48,7 @@ export function validPayloads(): Record<UpdateName, unknown[]> {
       {
         attendees: ['politie'],
         summary: 'Goed overleg',
-        plan: plan(),
+        plan: samplePlan(),
         actions: [{ description: 'Bel school', owner: 'politie', due: day(14) }],
         progress: [{ interventionId: 'I1', progress: 'Gestart', result: 'loopt' }],
         deescalationVotes: [],

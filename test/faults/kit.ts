@@ -1,161 +1,19 @@
 /**
- * Shared parts of the fault tests: the production worker (`dist/worker/main.js`, as in the
- * Dockerfile) as a child process that a test can really kill, a client with the same encryption keys, and the
- * checks every fault test ends with — mail per notification key, and no case stuck.
+ * Shared checks of the fault tests: a client with the worker process's encryption keys, an
+ * accepted case to start from, and the checks every fault test ends with — mail per
+ * notification key, and no case stuck. The worker process itself is kit/worker-process.ts.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
 import { CasusClient } from '../../client/casus-client';
-import { parseKeyRing, PROJECT_ROOT } from '../../domain/config';
 import { caseWorkflowId, statusQuery, updates } from '../../domain/contract';
-import {
-  caseKeyStoreFor,
-  CaseKeySource,
-  CaseKeyUnavailableError,
-  casusDataConverter,
-} from '../../worker/encryption';
-import { eventually } from '../helpers/eventually';
-import { sampleReferral } from '../helpers/referral';
-import type { ReceivedMail } from '../helpers/smtp';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-export const FAULT_KEYS = `f1:${crypto.randomBytes(32).toString('base64')}`;
-const FAULT_RING = parseKeyRing(FAULT_KEYS, 'f1').ring!;
-/**
- * A worker process started here (worker/main.ts) keeps each case under its own data key in its
- * records database: the clients of this kit read those keys from the database of the last worker
- * process started. Without one (a worker in the test process), everything stays under the master key.
- */
-let faultCaseKeys: { url: string; store: ReturnType<typeof caseKeyStoreFor> } | undefined;
-const faultKeySource: CaseKeySource = {
-  active: () => faultCaseKeys !== undefined,
-  keyFor: (workflowId, opts) => {
-    if (!faultCaseKeys) throw new CaseKeyUnavailableError('Geen workerproces gestart: geen casussleutels');
-    return faultCaseKeys.store.keyFor(workflowId, opts);
-  },
-};
-export const faultDataConverter = () => casusDataConverter(FAULT_RING, faultKeySource);
-
-export interface WorkerTargets {
-  temporalAddress: string;
-  namespace: string;
-  databaseUrl: string;
-  smtpUrl: string;
-  /** TIMING_* overrides (see README), e.g. { TIMING_ATTENDEE_REMINDER: '20s' }. */
-  timings?: Record<string, string>;
-  /** Other environment for the process (e.g. NODE_OPTIONS). */
-  env?: Record<string, string>;
-}
-
-/**
- * The compiled worker that `npm run build` (part of `npm test`) made. Refuses a build older
- * than the sources, so a test never runs yesterday's workflow code.
- */
-export function compiledWorker(): string {
-  const entry = path.join(PROJECT_ROOT, 'dist', 'worker', 'main.js');
-  const bundle = path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
-  const built = Math.min(...[entry, bundle].map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0)));
-  const newest = Math.max(
-    ...['workflows', 'activities', 'worker', 'domain'].flatMap((dir) =>
-      fs
-        .readdirSync(path.join(PROJECT_ROOT, dir), { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile() && e.name.endsWith('.ts'))
-        .map((e) => fs.statSync(path.join(e.parentPath, e.name)).mtimeMs),
-    ),
-  );
-  if (built < newest)
-    throw new Error('dist/ ontbreekt of is ouder dan de broncode: voer eerst `npm run build` uit');
-  return entry;
-}
-
-/** The compiled worker as its own process (as in production), so SIGKILL is a real crash. */
-export class WorkerProcess {
-  child?: ChildProcess;
-  output = '';
-  private healthPort = 0;
-  /** Prometheus endpoint of the worker (http://127.0.0.1:<port>/metrics). */
-  metricsPort = 0;
-
-  constructor(private readonly targets: WorkerTargets) {}
-
-  async start(): Promise<void> {
-    const [healthPort, metricsPort, codecPort] = [await freePort(), await freePort(), await freePort()];
-    this.healthPort = healthPort;
-    this.metricsPort = metricsPort;
-    const t = this.targets;
-    if (faultCaseKeys?.url !== t.databaseUrl) {
-      void faultCaseKeys?.store.close();
-      faultCaseKeys = { url: t.databaseUrl, store: caseKeyStoreFor(t.databaseUrl, FAULT_RING) };
-    }
-    const child = spawn(process.execPath, [compiledWorker()], {
-      cwd: PROJECT_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TEMPORAL_ADDRESS: t.temporalAddress,
-        TEMPORAL_NAMESPACE: t.namespace,
-        DATABASE_URL: t.databaseUrl,
-        SMTP_URL: t.smtpUrl,
-        CONTACTS_FILE: `${PROJECT_ROOT}/config/contacts.yaml`,
-        CASUS_ENCRYPTION_KEYS: FAULT_KEYS,
-        CASUS_ENCRYPTION_KEY_ID: 'f1',
-        CODEC_TOKEN: crypto.randomBytes(32).toString('hex'),
-        CODEC_CORS_ORIGINS: 'http://localhost:8080',
-        CODEC_PORT: String(codecPort),
-        HEALTH_PORT: String(healthPort),
-        METRICS_PORT: String(metricsPort),
-        LOG_LEVEL: 'warn',
-        ...t.timings,
-        ...t.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    child.stdout!.on('data', (d) => (this.output += String(d)));
-    child.stderr!.on('data', (d) => (this.output += String(d)));
-    await eventually(
-      async () => {
-        if (child.exitCode !== null)
-          throw new Error(`worker exited ${child.exitCode}: ${this.output.slice(-2000)}`);
-        const res = await fetch(`http://127.0.0.1:${healthPort}/health`);
-        if (res.status !== 200) throw new Error(`health ${res.status}`);
-      },
-      90_000,
-      250,
-    ).catch((err) => {
-      if (child.exitCode !== null) throw err;
-      throw new Error(`worker not healthy: ${(err as Error).message}\n${this.output.slice(-2000)}`);
-    });
-  }
-
-  get running(): boolean {
-    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  /** Kills the process with SIGKILL (no drain, no cleanup) and waits until it is gone. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGKILL');
-    await gone;
-  }
-}
+import { eventually } from '../../kit/eventually';
+import { sampleReferral } from '../../kit/referral';
+import type { ReceivedMail } from '../../kit/smtp';
+import { mapLimit } from '../../kit/map-limit';
+import { faultDataConverter } from '../../kit/worker-process';
 
 export async function connectClient(address: string, namespace: string): Promise<CasusClient> {
   return CasusClient.connect({
@@ -164,25 +22,6 @@ export async function connectClient(address: string, namespace: string): Promise
     dataConverter: faultDataConverter(),
     answerTimeoutMs: 30_000,
   });
-}
-
-/** Runs `fn` over `items` with at most `limit` at a time. */
-export async function mapLimit<T, R>(
-  items: T[],
-  limit: number,
-  fn: (item: T, i: number) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i], i);
-      }
-    }),
-  );
-  return out;
 }
 
 export const today = () => new Date().toISOString().slice(0, 10);
@@ -246,6 +85,24 @@ export async function notificationRows(
     params,
   );
   return rows as NotificationRow[];
+}
+
+/** Waits until exactly `count` mails of `kind` are sent (the notification log), looking every `everyMs`. */
+export async function waitForSent(
+  pool: Pool,
+  kind: string,
+  count: number,
+  timeoutMs: number,
+  everyMs: number,
+): Promise<void> {
+  await eventually(
+    async () => {
+      const sent = (await notificationRows(pool, `kind = $1 AND status = 'sent'`, [kind])).length;
+      if (sent !== count) throw new Error(`${sent} van ${count} e-mails "${kind}" verstuurd`);
+    },
+    timeoutMs,
+    everyMs,
+  );
 }
 
 /**

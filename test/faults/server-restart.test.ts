@@ -10,28 +10,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTransport } from '../../activities/mail/mailer';
-import { PROJECT_ROOT } from '../../domain/config';
 import { SEARCH_ATTRIBUTES, updates } from '../../domain/contract';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
 import { executableFor, findBinaries } from '../../scripts/tools';
-import { createCasusWorker } from '../../worker/worker';
-import { startTestDatabase } from '../helpers/db';
-import { eventually } from '../helpers/eventually';
-import { startSmtpCatcher } from '../helpers/smtp';
+import { startTestDatabase } from '../../kit/db';
+import { eventually } from '../../kit/eventually';
+import { startSmtpCatcher } from '../../kit/smtp';
 import {
   connectClient,
   exactlyOnceProblems,
-  faultDataConverter,
-  freePort,
-  mapLimit,
   quietActivityWarnings,
   notificationRows,
   planUvoAt,
   startAcceptedCase,
   stuckCases,
   today,
+  waitForSent,
 } from './kit';
+import { faultDataConverter } from '../../kit/worker-process';
+import { freePort } from '../../kit/net';
+import { mapLimit } from '../../kit/map-limit';
+import { createTestWorker } from '../../kit/parts';
 
 jest.setTimeout(4 * 60_000);
 
@@ -66,16 +65,13 @@ beforeAll(async () => {
   [env, smtp, db] = await Promise.all([startServer(), startSmtpCatcher(), startTestDatabase('pglite')]);
   // The worker's own connection: it must outlive the server process.
   connection = await NativeConnection.connect({ address: `127.0.0.1:${port}` });
-  worker = await createCasusWorker({
-    connection,
-    namespace: 'default',
-    pool: db.pool,
-    transport: createTransport(smtp.url),
-    mailFrom: 'Casusregie <casusregie@test.example>',
-    contactsFile: `${PROJECT_ROOT}/config/contacts.yaml`,
-    timings: { ...DEFAULT_TIMINGS, attendeeReminderBefore: REMINDER_BEFORE },
-    dataConverter: faultDataConverter(),
-  });
+  worker = await createTestWorker(
+    { connection, pool: db.pool, smtpUrl: smtp.url },
+    {
+      timings: { ...DEFAULT_TIMINGS, attendeeReminderBefore: REMINDER_BEFORE },
+      dataConverter: faultDataConverter(),
+    },
+  );
   running = worker.run();
 });
 afterAll(async () => {
@@ -97,14 +93,7 @@ it('the dev server is killed and restarted on its database: cases continue, time
   const downAt = Date.now() + 20_000;
   const due = cases.map((_, i) => downAt + 6_000 + Math.round((i * 4_000) / N));
   await mapLimit(cases, 5, (cn, i) => planUvoAt(client!, cn, due[i] + REMINDER_BEFORE));
-  await eventually(
-    async () =>
-      expect(await notificationRows(db.pool, `kind = 'uvo-uitnodiging' AND status = 'sent'`)).toHaveLength(
-        2 * N,
-      ),
-    30_000,
-    200,
-  );
+  await waitForSent(db.pool, 'uvo-uitnodiging', 2 * N, 30_000, 200);
   await new Promise((r) => setTimeout(r, Math.max(0, downAt - Date.now())));
 
   expect(Date.now()).toBeLessThan(due[0]); // still before the first reminder

@@ -7,25 +7,23 @@
  */
 import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTransport } from '../../activities/mail/mailer';
-import { PROJECT_ROOT } from '../../domain/config';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
-import { createCasusWorker } from '../../worker/worker';
-import { startTestDatabase } from '../helpers/db';
-import { eventually } from '../helpers/eventually';
-import { ReceivedMail, startSmtpCatcher } from '../helpers/smtp';
-import { createDevServerEnv } from '../helpers/temporal';
+import { startTestDatabase } from '../../kit/db';
+import { eventually } from '../../kit/eventually';
+import { ReceivedMail, startSmtpCatcher } from '../../kit/smtp';
 import {
   connectClient,
   exactlyOnceProblems,
-  faultDataConverter,
-  mapLimit,
   quietActivityWarnings,
   notificationRows,
   planUvoAt,
   startAcceptedCase,
   stuckCases,
+  waitForSent,
 } from './kit';
+import { faultDataConverter } from '../../kit/worker-process';
+import { mapLimit } from '../../kit/map-limit';
+import { createTestWorker, startParts } from '../../kit/parts';
 
 jest.setTimeout(4 * 60_000);
 
@@ -42,21 +40,14 @@ const received: ReceivedMail[] = [];
 
 beforeAll(async () => {
   quietActivityWarnings();
-  [env, smtp, db] = await Promise.all([
-    createDevServerEnv(),
-    startSmtpCatcher(),
-    startTestDatabase('pglite'),
-  ]);
-  worker = await createCasusWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    pool: db.pool,
-    transport: createTransport(smtp.url),
-    mailFrom: 'Casusregie <casusregie@test.example>',
-    contactsFile: `${PROJECT_ROOT}/config/contacts.yaml`,
-    timings: { ...DEFAULT_TIMINGS, attendeeReminderBefore: REMINDER_BEFORE },
-    dataConverter: faultDataConverter(),
-  });
+  ({ env, smtp, db } = await startParts());
+  worker = await createTestWorker(
+    { connection: env.nativeConnection, pool: db.pool, smtpUrl: smtp.url },
+    {
+      timings: { ...DEFAULT_TIMINGS, attendeeReminderBefore: REMINDER_BEFORE },
+      dataConverter: faultDataConverter(),
+    },
+  );
   running = worker.run();
 });
 afterAll(async () => {
@@ -75,14 +66,7 @@ it('the SMTP server is down (refused, then 421) while reminders fall due: afterw
   const downAt = Date.now() + 20_000;
   const due = cases.map((_, i) => downAt + 2_000 + Math.round((i * 6_000) / N));
   await mapLimit(cases, 5, (cn, i) => planUvoAt(client!, cn, due[i] + REMINDER_BEFORE));
-  await eventually(
-    async () =>
-      expect(await notificationRows(db.pool, `kind = 'uvo-uitnodiging' AND status = 'sent'`)).toHaveLength(
-        2 * N,
-      ),
-    30_000,
-    200,
-  );
+  await waitForSent(db.pool, 'uvo-uitnodiging', 2 * N, 30_000, 200);
   await new Promise((r) => setTimeout(r, Math.max(0, downAt - Date.now())));
 
   expect(Date.now()).toBeLessThan(due[0]); // still before the first reminder
@@ -102,14 +86,7 @@ it('the SMTP server is down (refused, then 421) while reminders fall due: afterw
   expect(pendingDuringOutage).toBeGreaterThan(0);
   smtp.accept();
 
-  await eventually(
-    async () =>
-      expect(await notificationRows(db.pool, `kind = 'uvo-herinnering' AND status = 'sent'`)).toHaveLength(
-        2 * N,
-      ),
-    90_000,
-    500,
-  );
+  await waitForSent(db.pool, 'uvo-herinnering', 2 * N, 90_000, 500);
   // Retried, not lost: every reminder took more than one attempt.
   const attempts = (
     await db.pool.query(

@@ -13,9 +13,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { caseWorkflowId, NotificationRequest, statusQuery, TASK_QUEUE, updates } from '../../domain/contract';
 import { checkReferral } from '../../domain/referral';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
-import { recordingActivities } from '../helpers/recording-activities';
-import { sampleReferral } from '../helpers/referral';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { recordingActivities } from '../../kit/recording-activities';
+import { sampleReferral } from '../../kit/referral';
+import { createTimeSkippingEnv } from '../../kit/temporal';
 import { caseWorkflow } from '../../workflows';
 
 jest.setTimeout(4 * 60_000);

@@ -18,15 +18,15 @@ import { createActivities } from '../../activities';
 import { createTransport } from '../../activities/mail/mailer';
 import { CasusClient } from '../../client/casus-client';
 import { formatStatus } from '../../client/format';
-import { PROJECT_ROOT } from '../../domain/config';
+import { PROJECT_ROOT } from '../../runtime/config';
 import { caseWorkflowId, CaseRecordEvent, TASK_QUEUE, updates } from '../../domain/contract';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
-import { startTestDatabase } from '../helpers/db';
-import { eventually } from '../helpers/eventually';
-import { PARTNERS, sampleReferral } from '../helpers/referral';
-import { startSmtpCatcher } from '../helpers/smtp';
-import { createDevServerEnv } from '../helpers/temporal';
+import { startTestDatabase } from '../../kit/db';
+import { eventually } from '../../kit/eventually';
+import { PARTNERS, sampleReferral } from '../../kit/referral';
+import { startSmtpCatcher } from '../../kit/smtp';
 import { quietActivityWarnings } from './kit';
+import { startParts } from '../../kit/parts';
 
 jest.setTimeout(3 * 60_000);
 
@@ -63,11 +63,7 @@ function withNul(events: { key: string; event: CaseRecordEvent }[]) {
 
 beforeAll(async () => {
   quietActivityWarnings();
-  [env, smtp, db] = await Promise.all([
-    createDevServerEnv(),
-    startSmtpCatcher(),
-    startTestDatabase('pglite'),
-  ]);
+  ({ env, smtp, db } = await startParts());
   const real = createActivities({
     pool: db.pool,
     transport: createTransport(smtp.url),

@@ -9,25 +9,25 @@
  * `casus lijst --problemen` — and reach the administrator in exactly one mail, however many
  * rounds the watch makes. The retried one disappears once the mail server takes the mail.
  */
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, execFile } from 'node:child_process';
 import crypto from 'node:crypto';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { createTransport } from '../../activities/mail/mailer';
 import { CasusClient } from '../../client/casus-client';
-import { PROJECT_ROOT } from '../../domain/config';
+import { PROJECT_ROOT } from '../../runtime/config';
 import { checkReferral } from '../../domain/referral';
 import { SEARCH_ATTRIBUTES, TASK_QUEUE, WORKFLOW_TYPE } from '../../domain/contract';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
-import { startTestDatabase } from '../helpers/db';
-import { eventually } from '../helpers/eventually';
-import { sampleReferral } from '../helpers/referral';
-import { ReceivedMail, startSmtpCatcher } from '../helpers/smtp';
-import { createDevServerEnv } from '../helpers/temporal';
+import { startTestDatabase } from '../../kit/db';
+import { eventually } from '../../kit/eventually';
+import { sampleReferral } from '../../kit/referral';
+import { ReceivedMail, startSmtpCatcher } from '../../kit/smtp';
 import { ProblemWatcher } from '../../worker/problems';
+import { freePort } from '../../kit/net';
+import { spawnSourceWorker, workerProcessEnv } from '../../kit/worker-process';
+import { startParts, workerTargetsOf } from '../../kit/parts';
 
 jest.setTimeout(5 * 60_000);
 
@@ -46,15 +46,6 @@ let raw: Client;
 let connection: Connection;
 let healthPort = 0;
 let metricsPort = 0;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const cliEnv = () => ({
   PATH: process.env.PATH,
@@ -100,29 +91,19 @@ const listed = (body: Record<string, unknown>) =>
 const adminMails = (): ReceivedMail[] => smtp.received.filter((m) => m.envelopeTo.includes(ADMIN));
 
 beforeAll(async () => {
-  [env, smtp, db] = await Promise.all([
-    createDevServerEnv(),
-    startSmtpCatcher(),
-    startTestDatabase('pglite'),
-  ]);
+  ({ env, smtp, db } = await startParts());
   [healthPort, metricsPort] = [await freePort(), await freePort()];
   const codecPort = await freePort();
-  child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...cliEnv(),
-      SMTP_URL: smtp.url,
-      CONTACTS_FILE: `${PROJECT_ROOT}/config/contacts.yaml`,
-      CODEC_TOKEN: crypto.randomBytes(32).toString('hex'),
-      CODEC_CORS_ORIGINS: 'http://localhost:8080',
-      CODEC_PORT: String(codecPort),
-      HEALTH_PORT: String(healthPort),
-      METRICS_PORT: String(metricsPort),
-      LOG_LEVEL: 'info',
-      CASUS_BEHEERDER_EMAIL: ADMIN,
-      PROBLEM_WATCH_INTERVAL: '1s',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  child = spawnSourceWorker({
+    ...workerProcessEnv(
+      workerTargetsOf({ env, smtp, db }),
+      { keys: KEYS, keyId: 'w1' },
+      { healthPort, metricsPort, codecPort },
+    ),
+    PROBLEM_ACTIVITY_ATTEMPTS: '3',
+    LOG_LEVEL: 'info',
+    CASUS_BEHEERDER_EMAIL: ADMIN,
+    PROBLEM_WATCH_INTERVAL: '1s',
   });
   child.stdout!.on('data', (d) => (output += String(d)));
   child.stderr!.on('data', (d) => (output += String(d)));

@@ -11,20 +11,20 @@
  * start-to-close timeout (1 minute), and a mail it had claimed only after its lease (2 minutes).
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startTestDatabase } from '../helpers/db';
-import { eventually } from '../helpers/eventually';
-import { startSmtpCatcher } from '../helpers/smtp';
-import { createDevServerEnv } from '../helpers/temporal';
+import { startTestDatabase } from '../../kit/db';
+import { eventually } from '../../kit/eventually';
+import { startSmtpCatcher } from '../../kit/smtp';
+import { createDevServerEnv } from '../../kit/temporal';
 import {
   connectClient,
   exactlyOnceProblems,
-  mapLimit,
   notificationRows,
   planUvoAt,
   startAcceptedCase,
   stuckCases,
-  WorkerProcess,
 } from './kit';
+import { mapLimit } from '../../kit/map-limit';
+import { WorkerProcess } from '../../kit/worker-process';
 import type { Client } from '@temporalio/client';
 import { caseWorkflowId } from '../../domain/contract';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';

@@ -1,5 +1,5 @@
-import { generateKeyEntry } from '../../worker/encryption';
-import { casus } from '../helpers/cli';
+import { generateKeyEntry } from '../../runtime';
+import { casus } from '../../kit/cli';
 
 describe('the casus command', () => {
   it('shows Dutch help with the commands', async () => {

@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { DEFAULT_TIMINGS, Timings } from '../../domain/timings';
-import { casus, CliRun } from '../helpers/cli';
-import { eventually } from '../helpers/eventually';
-import { sampleReferral } from '../helpers/referral';
-import { startTestStack } from '../helpers/stack';
+import { casus, CliRun } from '../../kit/cli';
+import { eventually } from '../../kit/eventually';
+import { sampleReferral } from '../../kit/referral';
+import { startTestStack } from '../../kit/stack';
 
 const WEEK_MS = 3000;
 const scale = (ms: number) => Math.max(1, Math.round((ms / (7 * 86_400_000)) * WEEK_MS));

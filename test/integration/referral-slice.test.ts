@@ -8,9 +8,9 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { caseWorkflowId, SEARCH_ATTRIBUTES, TASK_QUEUE, updates } from '../../domain/contract';
 import { checkReferral } from '../../domain/referral';
 import { caseWorkflow } from '../../workflows';
-import { eventually } from '../helpers/eventually';
-import { sampleReferral } from '../helpers/referral';
-import { startTestStack } from '../helpers/stack';
+import { eventually } from '../../kit/eventually';
+import { sampleReferral } from '../../kit/referral';
+import { startTestStack } from '../../kit/stack';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let client: CasusClient;

@@ -14,9 +14,9 @@
 import { Worker } from '@temporalio/worker';
 import { CasusClient, CasusError } from '../../client/casus-client';
 import { caseWorkflowId, updates } from '../../domain/contract';
-import { eventually } from '../helpers/eventually';
-import { sampleReferral } from '../helpers/referral';
-import { startTestStack } from '../helpers/stack';
+import { eventually } from '../../kit/eventually';
+import { sampleReferral } from '../../kit/referral';
+import { startTestStack } from '../../kit/stack';
 
 jest.setTimeout(4 * 60_000);
 

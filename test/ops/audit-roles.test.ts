@@ -11,20 +11,14 @@ import { auditTrailRights, prepareDatabase } from '../../activities/db/migrate';
 import { CaseRecords } from '../../activities/records';
 import { createRetentionActivities } from '../../activities/retention';
 import type { CaseRecordEvent } from '../../domain/contract';
-import { startTestDatabase } from '../helpers/db';
+import { startTestDatabase } from '../../kit/db';
+import { sampleRecordEvent } from '../../kit/referral';
 
 const ADMIN = process.env.TEST_POSTGRES_URL;
 if (!ADMIN) console.warn('test/ops/audit-roles: PostgreSQL-deel overgeslagen, zet TEST_POSTGRES_URL');
 
-const event = (over: Partial<CaseRecordEvent> = {}): CaseRecordEvent => ({
-  caseNumber: 'ROL-2027-0001',
-  municipality: 'beverwijk',
-  state: 'aangemeld',
-  kind: 'aanmelding-ontvangen',
-  at: '2027-03-01T09:00:00.000Z',
-  details: { route: 'direct' },
-  ...over,
-});
+const event = (over: Partial<CaseRecordEvent> = {}) =>
+  sampleRecordEvent({ caseNumber: 'ROL-2027-0001', ...over });
 
 const noTemporal = {
   workflowService: {

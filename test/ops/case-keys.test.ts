@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { parseKeyRing } from '../../domain/config';
+import { parseKeyRing } from '../../runtime/config';
 import {
   AesGcmPayloadCodec,
   CaseKeyStore,
@@ -14,8 +14,8 @@ import {
   METADATA_KEY_KIND,
   METADATA_WORKFLOW_ID,
   PayloadDecryptionError,
-} from '../../worker/encryption';
-import { databaseKinds, startTestDatabase } from '../helpers/db';
+} from '../../runtime';
+import { databaseKinds, startTestDatabase } from '../../kit/db';
 
 const key = () => crypto.randomBytes(32).toString('base64');
 const ring = (text: string, current?: string) => parseKeyRing(text, current).ring!;

@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { parseKeyRing } from '../../domain/config';
+import { parseKeyRing } from '../../runtime/config';
+import { AesGcmPayloadCodec } from '../../runtime';
 import { CODEC_ACCESS_FILE, loadOrCreateCodecAccess } from '../../scripts/codec-access';
 import { startCodecServer } from '../../worker/codec-server';
-import { AesGcmPayloadCodec } from '../../worker/encryption';
 
 const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);
 let dir: string;

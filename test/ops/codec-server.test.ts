@@ -5,9 +5,9 @@
  */
 import crypto from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { parseKeyRing } from '../../domain/config';
+import { parseKeyRing } from '../../runtime/config';
+import { AesGcmPayloadCodec } from '../../runtime';
 import { startCodecServer, RunningCodecServer } from '../../worker/codec-server';
-import { AesGcmPayloadCodec } from '../../worker/encryption';
 
 const UI = 'http://localhost:8080';
 const TOKEN = crypto.randomBytes(32).toString('hex');

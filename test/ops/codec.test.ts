@@ -3,9 +3,9 @@
  */
 import crypto from 'node:crypto';
 import { DefaultFailureConverter, defaultPayloadConverter, ApplicationFailure } from '@temporalio/common';
-import { loadConfig, parseKeyRing, ConfigError } from '../../domain/config';
-import { AesGcmPayloadCodec, ENCODING_ENCRYPTED, METADATA_KEY_ID } from '../../worker/encryption';
-import { failureConverter } from '../../worker/encryption/failure-converter';
+import { ConfigError, loadConfig, parseKeyRing } from '../../runtime/config';
+import { AesGcmPayloadCodec, ENCODING_ENCRYPTED, METADATA_KEY_ID } from '../../runtime';
+import { failureConverter } from '../../runtime/failure-converter';
 
 const key = () => crypto.randomBytes(32).toString('base64');
 const ring = (text: string, current?: string) => {

@@ -10,21 +10,19 @@ import { execFileSync } from 'node:child_process';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTransport } from '../../activities/mail/mailer';
 import { CasusClient } from '../../client/casus-client';
-import { parseKeyRing, PROJECT_ROOT } from '../../domain/config';
+import { parseKeyRing } from '../../runtime/config';
+import { AesGcmPayloadCodec, CaseKeyStore, casusDataConverter } from '../../runtime';
 import { caseWorkflowId, updates } from '../../domain/contract';
-import { DEFAULT_TIMINGS } from '../../domain/timings';
 import { startCodecServer, RunningCodecServer } from '../../worker/codec-server';
-import { AesGcmPayloadCodec, CaseKeyStore, casusDataConverter } from '../../worker/encryption';
 import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../../worker/retention-schedule';
-import { createCasusWorker } from '../../worker/worker';
 import { findBinaries } from '../../scripts/tools';
-import { startTestDatabase } from '../helpers/db';
-import { eventually } from '../helpers/eventually';
-import { sampleReferral } from '../helpers/referral';
-import { startSmtpCatcher } from '../helpers/smtp';
-import { createDevServerEnv } from '../helpers/temporal';
+import { startTestDatabase } from '../../kit/db';
+import { eventually } from '../../kit/eventually';
+import { sampleReferral } from '../../kit/referral';
+import { startSmtpCatcher } from '../../kit/smtp';
+import { createTestWorker, startParts } from '../../kit/parts';
+import { samplePlan } from '../../kit/case-harness';
 
 const ring = parseKeyRing(`test-1:${crypto.randomBytes(32).toString('base64')}`, undefined).ring!;
 /** The case keys in the test's records database, as the worker keeps them (worker/main.ts). */
@@ -52,23 +50,15 @@ let client: CasusClient;
 let codecServer: RunningCodecServer;
 
 beforeAll(async () => {
-  [env, smtp, db] = await Promise.all([
-    createDevServerEnv(),
-    startSmtpCatcher(),
-    startTestDatabase('pglite'),
-  ]);
-  worker = await createCasusWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    pool: db.pool,
-    transport: createTransport(smtp.url),
-    mailFrom: 'Casusregie <casusregie@test.example>',
-    contactsFile: `${PROJECT_ROOT}/config/contacts.yaml`,
-    timings: DEFAULT_TIMINGS,
-    dataConverter,
-    caseKeys,
-    retention: { text: '2y', interval: '2 years' },
-  });
+  ({ env, smtp, db } = await startParts());
+  worker = await createTestWorker(
+    { connection: env.nativeConnection, pool: db.pool, smtpUrl: smtp.url },
+    {
+      dataConverter,
+      caseKeys,
+      retention: { text: '2y', interval: '2 years' },
+    },
+  );
   running = worker.run();
   client = await CasusClient.connect({
     address: env.address,
@@ -213,25 +203,7 @@ describe('retention', () => {
           attendees: ['politie'],
           summary: 'Plan van aanpak vastgesteld met de wijkagent',
           actions: [{ description: 'Huisbezoek plannen', owner: 'politie', due: today }],
-          plan: {
-            goals: [
-              {
-                domain: 'veiligheid',
-                goal: 'Geen nieuwe incidenten',
-                interventions: [{ description: 'Wekelijks contact wijkagent', owner: 'politie' }],
-              },
-              {
-                domain: 'zorg',
-                goal: 'Passende hulp',
-                interventions: [{ description: 'Intake jeugdhulp', owner: 'politie' }],
-              },
-              {
-                domain: 'gezin',
-                goal: 'Ouders steunen de aanpak',
-                interventions: [{ description: 'Gesprek met ouders', owner: 'politie' }],
-              },
-            ],
-          },
+          plan: samplePlan(),
         },
       ] as never,
     });

@@ -9,8 +9,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { caseWorkflowId, updates } from '../../domain/contract';
 import { applyRepair, planRepair } from '../../worker/repair';
-import { eventually } from '../helpers/eventually';
-import { createDevServerEnv } from '../helpers/temporal';
+import { eventually } from '../../kit/eventually';
+import { createDevServerEnv } from '../../kit/temporal';
 import { notesQuery } from './workflows/replays-differently';
 
 jest.setTimeout(3 * 60_000);

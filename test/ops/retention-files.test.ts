@@ -7,10 +7,8 @@
  * files read as root, as a backup would).
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import crypto from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -19,10 +17,11 @@ import { migrate } from '../../activities/db/migrate';
 import { createPool } from '../../activities/db/pool';
 import { CaseRecords } from '../../activities/records';
 import { createRetentionActivities, SCRUBBED_TABLES } from '../../activities/retention';
-import { parseKeyRing } from '../../domain/config';
-import { CaseKeyStore } from '../../worker/encryption';
-import { startTestDatabase } from '../helpers/db';
-import { sampleReferral } from '../helpers/referral';
+import { parseKeyRing } from '../../runtime/config';
+import { CaseKeyStore } from '../../runtime';
+import { startTestDatabase } from '../../kit/db';
+import { sampleReferral } from '../../kit/referral';
+import { freePort } from '../../kit/net';
 
 const SECRETS = ['anna@ouders.example', 'van der Testen'];
 const CASE = 'FILE-2027-0001';
@@ -37,15 +36,6 @@ interface FileDb {
   /** Makes the server write what it has in memory to those files. */
   flush(): Promise<void>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function walk(dir: string): string[] {

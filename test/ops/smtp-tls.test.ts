@@ -11,14 +11,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { ConfigError, isLoopbackHost, loadConfig } from '../../domain/config';
+import { ConfigError, isLoopbackHost, loadConfig } from '../../runtime/config';
 import {
   createTransport,
   ExactlyOnceMailer,
   smtpSecurityDescription,
   smtpTransportOptions,
 } from '../../activities/mail/mailer';
-import { startTestDatabase } from '../helpers/db';
+import { startTestDatabase } from '../../kit/db';
 
 /** This machine's own non-loopback IPv4 address, if it has one. */
 const hostAddress = Object.values(os.networkInterfaces())

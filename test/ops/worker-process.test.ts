@@ -5,17 +5,17 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CasusClient } from '../../client/casus-client';
-import { parseKeyRing, PROJECT_ROOT } from '../../domain/config';
-import { caseKeyStoreFor, casusDataConverter } from '../../worker/encryption';
-import { startTestDatabase } from '../helpers/db';
-import { eventually } from '../helpers/eventually';
-import { sampleReferral } from '../helpers/referral';
-import { startSmtpCatcher } from '../helpers/smtp';
-import { createDevServerEnv } from '../helpers/temporal';
+import { parseKeyRing, PROJECT_ROOT } from '../../runtime/config';
+import { caseKeyStoreFor, casusDataConverter } from '../../runtime';
+import { startTestDatabase } from '../../kit/db';
+import { eventually } from '../../kit/eventually';
+import { sampleReferral } from '../../kit/referral';
+import { startSmtpCatcher } from '../../kit/smtp';
+import { freePort } from '../../kit/net';
+import { spawnSourceWorker, workerProcessEnv } from '../../kit/worker-process';
+import { startParts, workerTargetsOf } from '../../kit/parts';
 
 const KEYS = `p1:${crypto.randomBytes(32).toString('base64')}`;
 const SECRETS = ['Sem', 'van der Testen', 'Petra', 'uitbuiting', '@ouders.example'];
@@ -27,21 +27,8 @@ let child: ChildProcess | undefined;
 let stdout = '';
 let stderr = '';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
-  [env, smtp, db] = await Promise.all([
-    createDevServerEnv(),
-    startSmtpCatcher(),
-    startTestDatabase('pglite'),
-  ]);
+  ({ env, smtp, db } = await startParts());
 });
 afterAll(async () => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
@@ -50,27 +37,14 @@ afterAll(async () => {
 
 it('runs with health and metrics, and drains on SIGTERM: the in-flight activity finishes, exit code 0', async () => {
   const [healthPort, metricsPort, codecPort] = [await freePort(), await freePort(), await freePort()];
-  child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    cwd: PROJECT_ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TEMPORAL_ADDRESS: env.address,
-      TEMPORAL_NAMESPACE: env.namespace ?? 'default',
-      DATABASE_URL: db.url,
-      SMTP_URL: smtp.url,
-      CONTACTS_FILE: `${PROJECT_ROOT}/config/contacts.yaml`,
-      CASUS_ENCRYPTION_KEYS: KEYS,
-      CASUS_ENCRYPTION_KEY_ID: 'p1',
-      CODEC_TOKEN: crypto.randomBytes(32).toString('hex'),
-      CODEC_CORS_ORIGINS: 'http://localhost:8080',
-      CODEC_PORT: String(codecPort),
-      HEALTH_PORT: String(healthPort),
-      METRICS_PORT: String(metricsPort),
-      SHUTDOWN_GRACE_TIME: '30s',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  child = spawnSourceWorker({
+    ...workerProcessEnv(
+      workerTargetsOf({ env, smtp, db }),
+      { keys: KEYS, keyId: 'p1' },
+      { healthPort, metricsPort, codecPort },
+    ),
+    SHUTDOWN_GRACE_TIME: '30s',
+    LOG_LEVEL: 'info',
   });
   child.stdout!.on('data', (d) => (stdout += String(d)));
   child.stderr!.on('data', (d) => (stderr += String(d)));

@@ -5,14 +5,13 @@
  */
 import { CasusError, checkReferralAtDoor } from '../../client/casus-client';
 import { readDutchDate, readDutchDateTime } from '../../client/dates';
-import { PAYLOAD_LABELS } from '../../domain/contract';
-import { COMMANDS } from '../../domain/case/registry';
 import { addPartnerPayloadSchema } from '../../domain/chapters/partners';
 import { planUvoPayloadSchema } from '../../domain/chapters/uvo';
 import { uvoReportPayloadSchema } from '../../domain/chapters/uvo-report';
 import { checkReferral, initialsOf, type ReferralInput } from '../../domain/referral';
-import { describeIssues, LIST_LIMITS, TEXT_LIMITS } from '../../domain/validation';
+import { LIST_LIMITS, TEXT_LIMITS } from '../../domain/validation';
 import { PARTNERS, sampleReferral } from '../../kit/referral';
+import { payloadProblems } from '../../kit/rules';
 
 const NOW = Date.parse('2026-12-01T10:00:00Z');
 
@@ -32,12 +31,6 @@ const withYoungPerson = (youngPerson: Partial<ReferralInput['youngPerson']>) => 
   const base = sampleReferral();
   return sampleReferral({ youngPerson: { ...base.youngPerson, ...youngPerson } });
 };
-
-function payloadProblems(schema: { safeParse(v: unknown): unknown }, payload: unknown): string[] {
-  const parsed = schema.safeParse(payload) as { success: boolean; error?: import('zod').ZodError };
-  if (parsed.success) throw new Error('expected the payload to be refused');
-  return describeIssues(parsed.error!, PAYLOAD_LABELS);
-}
 
 describe('text at the door: control characters', () => {
   it('a NUL in the first name is refused, naming the field (PostgreSQL cannot store it)', () => {
@@ -75,18 +68,6 @@ describe('text at the door: control characters', () => {
         location: 'Stadhuis\u2028kamer 2',
       }),
     ).toEqual(['locatie: moet op één regel staan (U+2028)']);
-  });
-
-  it('a command payload with a NUL is refused by the Update validator, naming the field', () => {
-    const refusal = (COMMANDS.escalate.schema as typeof COMMANDS.escalate.schema).safeParse({
-      target: 'beleid',
-      reason: 'Geen plek\u0000',
-    });
-    expect(refusal.success).toBe(false);
-    if (!refusal.success)
-      expect(describeIssues(refusal.error, PAYLOAD_LABELS)).toEqual([
-        'reden: bevat een stuurteken (U+0000), dat niet in tekst mag',
-      ]);
   });
 });
 
@@ -307,20 +288,6 @@ describe('impossible dates are refused in every accepted format', () => {
     expect(refused(sampleReferral({ referralDate: '0026-11-02' }))).toEqual([
       expect.stringMatching(/^aanmelddatum: verwacht een jaar van 1900 tot en met 2100/),
     ]);
-  });
-
-  it('the dates of command payloads are refused the same way, naming the field', () => {
-    const action = { description: 'Bel school', owner: 'politie', due: '31-04-2027' };
-    expect(payloadProblems(uvoReportPayloadSchema, { summary: 'x', actions: [action] })).toEqual([
-      'deadline actie (actions.0.due): bestaat niet in de kalender',
-    ]);
-    expect(
-      payloadProblems(planUvoPayloadSchema, {
-        action: 'plan',
-        start: '2027-02-31T10:00:00Z',
-        location: 'Stadhuis',
-      }),
-    ).toEqual(['begin: verwacht datum en tijd als 2027-04-12T10:00:00+02:00']);
   });
 
   it('the CLI date options: 2027-02-31T10:00:00Z is not 3 March, 31-02-2027 does not exist', () => {

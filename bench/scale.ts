@@ -1,0 +1,154 @@
+/**
+ * `npm run bench:scale`: cost as the number of open cases grows. Cases are submitted and
+ * accepted (state actief, with their timers: next UVO due, the 9-month limit and its warnings)
+ * in steps (BENCH_SCALE_STEPS, default "1000,2500,5000,10000"); after each step, once the
+ * worker is idle: the worker process's RSS and its workflow cache (sticky cache size), the
+ * dev server's database size, and the history size per case (of a sample of cases).
+ * Target (issue 8): worker RSS under 300 MB, cache bounded; how each figure grows.
+ * BENCH_WORKER_CACHE_SIZE sets the worker's WORKER_CACHE_SIZE (default: the worker's own
+ * default); BENCH_WORKER_NODE_OPTIONS passes NODE_OPTIONS to the worker.
+ */
+import { performance } from 'node:perf_hooks';
+import { caseWorkflowId } from '../domain/contract';
+import { mapLimit } from '../kit/map-limit';
+import { machineLoad, mib, startBenchStack, submitAndAccept } from './stack';
+import { machineLine, writeSection } from './report';
+import { DEFAULT_WORKER_CACHE_SIZE } from '../runtime/config';
+
+const STEPS = (process.env.BENCH_SCALE_STEPS ?? '1000,2500,5000,10000').split(',').map(Number);
+const CONCURRENCY = 8;
+const SAMPLE = 25;
+
+interface Point {
+  cases: number;
+  rss: number;
+  cached: number;
+  dbBytes: number;
+  historyBytes: number;
+  historyEvents: number;
+  seconds: number;
+}
+
+/** What the figures mean (measured 2026-11-24 and 2026-12-01; see the Scale section). */
+const WHY = [
+  '**Reading.** A cached case costs the worker about 1.1 MB (the SDK documents ≈ 1 MB per cached workflow).',
+  'Without a bound the SDK sizes the cache from the heap limit (about 2,200 cases on this 24 GiB machine), and on',
+  '24 November, before the bound, worker RSS grew with every open case: 2.4 GiB at 2,000 cases. WORKER_CACHE_SIZE',
+  '(default 100) now bounds the cache (a case sleeps for days between its moments and is replayed from its short',
+  'history when it wakes), so the growth per open case drops from about 1.1 MB to the small remainder the table',
+  'shows. What remains is the process itself (Node, the Temporal core, the workflow thread with the bundled',
+  'workflow code, the mail, PDF and database libraries) plus the cache; a smaller WORKER_CACHE_SIZE lowers it',
+  'by about 1 MB per case. Database and history grow linearly with the number of cases.',
+].join('\n');
+
+async function main() {
+  const nodeOptions = process.env.BENCH_WORKER_NODE_OPTIONS;
+  const cacheSize = Number(process.env.BENCH_WORKER_CACHE_SIZE ?? DEFAULT_WORKER_CACHE_SIZE);
+  const stack = await startBenchStack({
+    workerEnv: {
+      WORKER_CACHE_SIZE: String(cacheSize),
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+    },
+  });
+  const loadBefore = machineLoad();
+  const casus = await stack.connectClient(120_000);
+  const today = new Date().toISOString().slice(0, 10);
+  const points: Point[] = [];
+  let made = 0;
+  const t0 = performance.now();
+  try {
+    for (const target of STEPS) {
+      const numbers = Array.from(
+        { length: target - made },
+        (_, i) => `SCALE-2026-${String(made + i + 1).padStart(5, '0')}`,
+      );
+      await mapLimit(numbers, CONCURRENCY, (caseNumber) => submitAndAccept(casus, caseNumber, today));
+      made = target;
+      // Idle: every case's four mails (intake; acceptance to referrer, partner and parents) are out.
+      await stack.waitForSentMails(made * 4, 1000);
+      await new Promise((r) => setTimeout(r, 3000));
+      const sample = Array.from(
+        { length: SAMPLE },
+        (_, i) => `SCALE-2026-${String(Math.floor((i * made) / SAMPLE) + 1).padStart(5, '0')}`,
+      );
+      const sizes = await mapLimit(sample, 5, async (cn) => {
+        const d = await casus.client.workflow.getHandle(caseWorkflowId(cn)).describe();
+        return {
+          bytes: Number(d.raw.workflowExecutionInfo?.historySizeBytes ?? 0),
+          events: Number(d.raw.workflowExecutionInfo?.historyLength ?? 0),
+        };
+      });
+      const point: Point = {
+        cases: made,
+        rss: stack.workerRss(),
+        cached: await stack.workerMetric('temporal_sticky_cache_size'),
+        dbBytes: stack.dbBytes(),
+        historyBytes: sizes.reduce((s, x) => s + x.bytes, 0) / sizes.length,
+        historyEvents: sizes.reduce((s, x) => s + x.events, 0) / sizes.length,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      points.push(point);
+      console.log(JSON.stringify(point));
+    }
+  } finally {
+    await casus.close();
+    await stack.stop();
+  }
+
+  const last = points[points.length - 1];
+  const first = points[0];
+  const grow = (f: (p: Point) => number) => {
+    const perCase = (f(last) - f(first)) / (last.cases - first.cases);
+    return perCase;
+  };
+  const rssPerCase = grow((p) => p.rss);
+  const dbPerCase = grow((p) => p.dbBytes);
+  const reached = last.cases;
+  const extrapolate = reached < 10_000;
+  const at10k = (f: (p: Point) => number, perCase: number) => f(last) + perCase * (10_000 - last.cases);
+  const maxRss = Math.max(...points.map((p) => p.rss));
+  const rows = points.map(
+    (p) =>
+      `| ${p.cases} | ${mib(p.rss)} | ${p.cached} | ${mib(p.dbBytes)} | ${(p.dbBytes / p.cases / 1024).toFixed(1)} KiB | ${(p.historyBytes / 1024).toFixed(1)} KiB (${p.historyEvents.toFixed(0)} events) | ${p.seconds.toFixed(0)} s |`,
+  );
+  const rssAt10k = extrapolate ? at10k((p) => p.rss, Math.max(0, rssPerCase)) : last.rss;
+  const body = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}; ${loadBefore} at the start.`,
+    '',
+    `Command: \`TEST_POSTGRES_URL=postgres://… BENCH_SCALE_STEPS=${STEPS.join(',')} BENCH_WORKER_CACHE_SIZE=${cacheSize}${nodeOptions ? ` BENCH_WORKER_NODE_OPTIONS="${nodeOptions}"` : ''} npm run bench:scale\`.`,
+    'Each case is submitted and accepted (actief: its timers for the next UVO, the 9-month limit and the warnings',
+    'are set; four mails sent, one with a PDF). Figures after each step, once the worker is idle. The worker is',
+    `\`dist/worker/main.js\` (compiled, as in the Dockerfile) as its own process with WORKER_CACHE_SIZE=${cacheSize}${nodeOptions ? ` and NODE_OPTIONS="${nodeOptions}"` : ''}.`,
+    `History size: mean over ${SAMPLE} cases spread over the range.`,
+    '',
+    '| open cases | worker RSS | cached workflows | dev-server database | per case | history per case | elapsed |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    `Growth from ${first.cases} to ${last.cases} cases: worker RSS ${(rssPerCase / 1024).toFixed(1)} KiB per case, database ${(dbPerCase / 1024).toFixed(1)} KiB per case;`,
+    'the history per case does not depend on the number of cases (each case is its own history).',
+    extrapolate
+      ? `**Extrapolated, not measured**: 10,000 cases did not fit the time of this run (${last.cases} reached). Linearly,` +
+        ` the database would be about ${mib(at10k((p) => p.dbBytes, dbPerCase))} and worker RSS about ${mib(rssAt10k)} at 10,000 cases.`
+      : '',
+    '',
+    `Target worker RSS < 300 MB: **${(extrapolate ? rssAt10k : maxRss) < 300 * 2 ** 20 ? 'met' : 'not met'}**` +
+      `${extrapolate ? ' (on the extrapolation)' : ''}; highest measured ${mib(maxRss)}. Cache bounded: ${
+        last.cached < last.cases
+          ? `yes, ${last.cached} of ${last.cases} cases cached`
+          : `not reached yet (${last.cached} cached)`
+      }.`,
+    '',
+    WHY,
+  ].join('\n');
+  writeSection(
+    `Scale: open cases, worker memory, database and history size${cacheSize !== DEFAULT_WORKER_CACHE_SIZE || nodeOptions ? ` (WORKER_CACHE_SIZE=${cacheSize}${nodeOptions ? `, NODE_OPTIONS="${nodeOptions}"` : ''})` : ''}`,
+    body,
+  );
+  console.log(body);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,209 @@
+/**
+ * The stack of the benchmarks: the embedded Temporal dev server (with a database file, so its
+ * size can be measured), an SMTP server that stamps each mail's arrival, PostgreSQL
+ * (TEST_POSTGRES_URL) and the production worker `dist/worker/main.js` (compiled, as in the
+ * Dockerfile) as its own process (so its memory is its own). PGlite is not used here: the worker process opens a pool of 4
+ * connections, which PGlite (one session) cannot serve (activities/db/pool.ts).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { SMTPServer } from 'smtp-server';
+import { CasusClient } from '../client/casus-client';
+import { SEARCH_ATTRIBUTES, updates } from '../domain/contract';
+import { startTestDatabase } from '../kit/db';
+import { freePort } from '../kit/net';
+import { sampleReferral } from '../kit/referral';
+import { faultDataConverter, WorkerProcess } from '../kit/worker-process';
+import { executableFor, findBinaries } from '../scripts/tools';
+
+export interface Arrival {
+  at: number;
+  key: string;
+  subject: string;
+}
+
+/** A minimal SMTP server that keeps, per mail, its arrival time and its X-Casusregie-Key. */
+export async function stampingSmtp() {
+  const arrivals: Arrival[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      let head = '';
+      stream.on('data', (c: Buffer) => {
+        if (head.length < 64_000) head += c.toString('utf8');
+      });
+      stream.on('end', () => {
+        const at = Date.now();
+        const key = /^x-casusregie-key:\s*(\S+)/im.exec(head)?.[1] ?? '';
+        const subject = /^subject:\s*(.*)$/im.exec(head)?.[1] ?? '';
+        arrivals.push({ at, key, subject });
+        callback();
+      });
+    },
+  });
+  server.on('error', () => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    arrivals,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+export async function startBenchStack(
+  opts: { timings?: Record<string, string>; workerEnv?: Record<string, string> } = {},
+) {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const pgUrl = process.env.TEST_POSTGRES_URL;
+  if (!pgUrl)
+    throw new Error(
+      'Zet TEST_POSTGRES_URL (PostgreSQL), bijvoorbeeld postgres://postgres:postgres@127.0.0.1:5432/postgres',
+    );
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casus-bench-'));
+  const dbFile = path.join(dir, 'temporal.db');
+  const port = await freePort();
+  const [env, smtp, db] = await Promise.all([
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: executableFor(findBinaries().cli),
+        ip: '127.0.0.1',
+        port,
+        dbFilename: dbFile,
+        searchAttributes: Object.values(SEARCH_ATTRIBUTES),
+      },
+    }),
+    stampingSmtp(),
+    startTestDatabase('postgres'),
+  ]);
+  const worker = new WorkerProcess({
+    temporalAddress: env.address,
+    namespace: env.namespace ?? 'default',
+    databaseUrl: db.url,
+    smtpUrl: smtp.url,
+    timings: opts.timings,
+    env: opts.workerEnv,
+  });
+  await worker.start();
+  return {
+    env,
+    smtp,
+    db,
+    worker,
+    dbFile,
+    /** A client of this stack, with the keys of the worker process. */
+    connectClient(answerTimeoutMs: number): Promise<CasusClient> {
+      return CasusClient.connect({
+        address: env.address,
+        namespace: env.namespace ?? 'default',
+        dataConverter: faultDataConverter(),
+        answerTimeoutMs,
+      });
+    },
+    /** Waits until at least `count` mails are sent (the notification log), looking every `everyMs`. */
+    async waitForSentMails(count: number, everyMs: number): Promise<void> {
+      for (;;) {
+        const { rows } = await db.pool.query(
+          `SELECT count(*)::int AS n FROM notifications WHERE status = 'sent'`,
+        );
+        if (rows[0].n >= count) return;
+        await new Promise((r) => setTimeout(r, everyMs));
+      }
+    },
+    /** Size of the dev server's database on disk (the file and its write-ahead log). */
+    dbBytes(): number {
+      return ['', '-wal', '-shm']
+        .map((s) => dbFile + s)
+        .filter((f) => fs.existsSync(f))
+        .reduce((sum, f) => sum + fs.statSync(f).size, 0);
+    },
+    /** Resident memory of the worker process (from /proc), in bytes. */
+    workerRss(): number {
+      const pid = worker.child?.pid;
+      if (!pid) return NaN;
+      const line = fs
+        .readFileSync(`/proc/${pid}/status`, 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('VmRSS:'));
+      return line ? Number(line.replace(/\D+/g, '')) * 1024 : NaN;
+    },
+    /** CPU time (user + system, seconds) used so far by the dev server and by the worker process. */
+    cpuSeconds(): { server: number; worker: number } {
+      return { server: processCpu(serverPid(port)), worker: processCpu(worker.child?.pid) };
+    },
+    /** A gauge or counter of the worker's Prometheus metrics (summed over its labels). */
+    async workerMetric(name: string): Promise<number> {
+      const text = await (await fetch(`http://127.0.0.1:${worker.metricsPort}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'))
+        .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    },
+    async stop() {
+      await worker.kill();
+      await Promise.all([env.teardown(), smtp.close(), db.stop()]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Submits a referral dated `today` and accepts it, as soon as the case answers its status query
+ * (its handlers are registered; see bench:throughput): an active case with four mails to send.
+ */
+export async function submitAndAccept(casus: CasusClient, caseNumber: string, today: string): Promise<void> {
+  await casus.submitReferral(sampleReferral({ caseNumber, referralDate: today }));
+  for (let tries = 0; ; tries++) {
+    try {
+      await casus.status(caseNumber);
+      break;
+    } catch (err) {
+      if (tries > 200) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  await casus.command(caseNumber, updates.assess, {
+    decision: 'accepteren',
+    referrerDiscussed: { on: today },
+    avePhase: 3,
+    aveReasons: {},
+  });
+}
+
+/** The pid of the dev server listening on `port` (found by its command line). */
+function serverPid(port: number): number | undefined {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (cmd.includes('start-dev') && cmd.includes(String(port))) return Number(entry);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return undefined;
+}
+
+/** User + system CPU seconds of a process, from /proc/<pid>/stat; NaN when unknown. */
+function processCpu(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // After "pid (comm) ": state is field 3, utime field 14, stime field 15 (1-based).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Other processes' load while a benchmark runs: the 1-minute load average, and the busiest other processes. */
+export function machineLoad(): string {
+  return `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ')} (1/5/15 min)`;
+}
+
+export const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;

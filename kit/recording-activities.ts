@@ -1,0 +1,38 @@
+import { Context } from '@temporalio/activity';
+import type { CaseActivities } from '../activities';
+import type { CaseRecordEvent, NotificationRequest } from '../domain/contract';
+import { DEFAULT_TIMINGS, Timings } from '../domain/timings';
+
+export interface Requested<T> {
+  /** Workflow time (ms) at which the workflow scheduled the activity. */
+  at: number;
+  value: T;
+}
+
+/**
+ * Activities that only record what the workflow asked for, with the workflow time it asked
+ * at: for workflow tests, where the mail and records ports may be faked. The real
+ * activities are tested against a real SMTP server and database elsewhere.
+ */
+export function recordingActivities(timings: Timings = DEFAULT_TIMINGS) {
+  const notifications: Requested<NotificationRequest>[] = [];
+  const events: Requested<CaseRecordEvent>[] = [];
+  const at = () => Context.current().info.scheduledTimestampMs;
+  const activities: CaseActivities = {
+    async caseTimings() {
+      return timings;
+    },
+    async recordCaseEvent(_key: string, event: CaseRecordEvent) {
+      events.push({ at: at(), value: event });
+    },
+    async recordCaseEvents(batch: { key: string; event: CaseRecordEvent }[]) {
+      for (const { event } of batch) events.push({ at: at(), value: event });
+    },
+    async sendNotification(req: NotificationRequest) {
+      // A retried activity carries the same key: keep one per key, as the real one sends one.
+      if (!notifications.some((n) => n.value.key === req.key)) notifications.push({ at: at(), value: req });
+      return { messageId: `<${req.key}@test>`, recipients: req.to.length };
+    },
+  };
+  return { activities, notifications, events };
+}

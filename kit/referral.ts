@@ -1,0 +1,93 @@
+import type { CaseRecordEvent, UpdatePayload } from '../domain/contract';
+import type { ReferralInput } from '../domain/referral';
+
+/** A complete, valid referral of a fictional young person; override what a test needs. */
+export function sampleReferral(overrides: Partial<ReferralInput> = {}): ReferralInput {
+  return {
+    caseNumber: 'TST-2027-0001',
+    municipality: 'beverwijk',
+    route: 'direct',
+    // A day in the past: the door and the workflow refuse a referral date in the future.
+    referralDate: '2026-11-02',
+    acute: false,
+    referrer: {
+      organisation: 'Jeugdbescherming (fictief)',
+      organisationType: 'anders',
+      contactName: 'Petra Voorbeeld',
+      email: 'p.voorbeeld@jb.example',
+      phone: '06 12345678',
+    },
+    youngPerson: { firstName: 'Sem', lastName: 'van der Testen', dateOfBirth: '2011-05-14' },
+    parents: [{ name: 'Anna van der Testen', email: 'anna@ouders.example' }],
+    lifeDomains: [{ domain: 'school', description: 'Verzuimt structureel sinds de herfstvakantie.' }],
+    partners: [
+      {
+        id: 'politie',
+        organisation: 'Politie',
+        contactName: 'Wijkagent De Vries',
+        email: 'wijkagent@politie.example',
+        legalBasis: { ground: 'convenant-jeugd-veiligheid' },
+      },
+    ],
+    whatIsGoingOn: 'Toenemende overlast in de wijk; zorgen over uitbuiting.',
+    whatWasTried: 'Gesprekken via school en CJG zonder blijvend effect.',
+    breakthroughNeeded: 'Samenwerking tussen zorg en veiligheid in één plan van aanpak.',
+    naturalDirector: { kind: 'cjg', contacted: true, canReachBreakthrough: 'nee' },
+    ...overrides,
+  };
+}
+
+/** Partners of fictional cases, each with the legal basis of R21. */
+export const PARTNERS = {
+  politie: {
+    id: 'politie',
+    organisation: 'Politie',
+    contactName: 'Wijkagent De Vries',
+    email: 'wijkagent@politie.example',
+    legalBasis: { ground: 'convenant-jeugd-veiligheid' as const },
+  },
+  cjg: {
+    id: 'cjg',
+    organisation: 'CJG',
+    contactName: 'Coach Jansen',
+    email: 'coach@cjg.example',
+    legalBasis: { ground: 'convenant-jeugd-veiligheid' as const },
+  },
+  leerplicht: {
+    id: 'leerplicht',
+    organisation: 'Leerplicht',
+    contactName: 'Leerplichtambtenaar Smit',
+    email: 'smit@leerplicht.example',
+    legalBasis: { ground: 'convenant-school' as const },
+  },
+};
+
+/** A complete, valid closing after a breakthrough (R22); override what a test needs. */
+export function sampleClosing(
+  overrides: Partial<UpdatePayload<'closeCase'>> = {},
+): UpdatePayload<'closeCase'> {
+  return {
+    kind: 'doorbraak',
+    reason: 'Doorbraak bereikt',
+    remainingRisks: { content: 'a', context: 'b', process: 'c' },
+    regieHeldBy: 'CJG',
+    aftercare: { needed: false },
+    addedValue: 'Eén plan',
+    referrerInformed: true,
+    evaluationPlannedOn: '2027-03-01',
+    ...overrides,
+  };
+}
+
+/** A record of a received referral, as the records activity gets it; override what a test needs. */
+export function sampleRecordEvent(overrides: Partial<CaseRecordEvent> = {}): CaseRecordEvent {
+  return {
+    caseNumber: 'REC-2027-0001',
+    municipality: 'beverwijk',
+    state: 'aangemeld',
+    kind: 'aanmelding-ontvangen',
+    at: '2027-03-01T09:00:00.000Z',
+    details: { route: 'direct' },
+    ...overrides,
+  };
+}

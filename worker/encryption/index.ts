@@ -1,3 +1,0 @@
-export * from './codec';
-export * from './keys';
-export * from './case-keys';
