@@ -30,6 +30,18 @@ import { clusterBinariesMissing, ClusterBinaries, findClusterBinaries } from './
 
 export type ServiceName = 'frontend' | 'matching' | 'history' | 'worker';
 
+/** How every Temporal process is started (after `--root <dir>`), here and in the Dockerfile. */
+export const SERVER_ARGS = ['--config', 'config/temporal', '--env', 'casusregie', 'start'] as const;
+export const DEFAULT_SHARDS = 8;
+export const DEFAULT_HISTORY_NODES = 2;
+/** The services of the default cluster, one process each (docker-compose.yml has the same). */
+export const CLUSTER_TOPOLOGY: readonly ServiceName[] = [
+  'frontend',
+  'matching',
+  ...Array.from({ length: DEFAULT_HISTORY_NODES }, () => 'history' as const),
+  'worker',
+];
+
 export interface ClusterOptions {
   /** An administrator's URL of the PostgreSQL server (creates and drops the databases). */
   postgresUrl: string;
@@ -76,7 +88,7 @@ export class ServiceProcess {
     this.out = fs.createWriteStream(this.logFile, { flags: 'a' });
     const child = spawn(
       this.binary,
-      ['--root', PROJECT_ROOT, '--config', 'config/temporal', '--env', 'casusregie', 'start', '--service', this.service],
+      ['--root', PROJECT_ROOT, ...SERVER_ARGS, '--service', this.service],
       { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.pipe(this.out, { end: false });
@@ -191,7 +203,7 @@ export async function startCluster(opts: ClusterOptions) {
   const bin = findClusterBinaries();
   if (!bin) throw new Error(clusterBinariesMissing());
   const log = opts.log ?? (() => undefined);
-  const shards = opts.shards ?? 8;
+  const shards = opts.shards ?? DEFAULT_SHARDS;
   const runId = crypto.randomBytes(4).toString('hex');
   const names = { store: `casus_cluster_${runId}`, visibility: `casus_cluster_${runId}_vis` };
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `casus-cluster-${runId}-`));
@@ -237,7 +249,7 @@ export async function startCluster(opts: ClusterOptions) {
     MATCHING_GRPC_PORT: String(await freeLowPort()),
     MATCHING_MEMBERSHIP_PORT: String(await freeLowPort()),
   });
-  for (let i = 1; i <= (opts.historyNodes ?? 2); i++)
+  for (let i = 1; i <= (opts.historyNodes ?? DEFAULT_HISTORY_NODES); i++)
     await add(`history-${i}`, 'history', {
       HISTORY_GRPC_PORT: String(await freeLowPort()),
       HISTORY_MEMBERSHIP_PORT: String(await freeLowPort()),
@@ -406,13 +418,19 @@ export async function startCluster(opts: ClusterOptions) {
     }),
     startWorker,
     waitReady,
-    /** Stops every Temporal service (SIGTERM, as a planned maintenance) and starts them again. */
-    async restartTemporal(): Promise<{ downMs: number; readyMs: number }> {
+    /**
+     * Stops every Temporal service (SIGTERM, as for planned maintenance), leaves them down for
+     * `pauseMs`, and starts them again. Returns how long the stop took, when they were all
+     * stopped and started, and how long until the cluster answered again.
+     */
+    async restartTemporal(pauseMs = 0): Promise<{ stopMs: number; stoppedAt: number; startedAt: number; readyMs: number }> {
       const t = Date.now();
       await Promise.all(services.map((s) => s.stop('SIGTERM')));
-      const downMs = Date.now() - t;
+      const stoppedAt = Date.now();
+      await sleep(pauseMs);
+      const startedAt = Date.now();
       const readyMs = await startTemporal();
-      return { downMs, readyMs };
+      return { stopMs: stoppedAt - t, stoppedAt, startedAt, readyMs };
     },
     /** CPU seconds (user + system) used so far by the Temporal service processes together. */
     serverCpuSeconds(): number {

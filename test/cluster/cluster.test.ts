@@ -374,24 +374,27 @@ describe('Casusregie on a Temporal cluster (separate services on PostgreSQL)', (
   });
 
   maybe('every Temporal process stopped and started again: every open case continues, timers due meanwhile fire once', async () => {
-    const { cases, due } = await casesWithDueReminders('HERST', 6, 8_000, 500);
     const open = [];
     for (const cn of allCases) {
       const d = await h.client.client.workflow.getHandle(caseWorkflowId(cn)).describe();
       if (d.status.name === 'RUNNING') open.push(cn);
     }
     expect(open.length).toBeGreaterThan(20);
-    const stoppedAt = Date.now();
-    const restart = await h.cluster.restartTemporal();
-    const dueWhileDown = [...due.values()].filter((t) => t > stoppedAt && t < stoppedAt + restart.downMs + restart.readyMs).length;
+    // New cases whose reminders fall due while the whole cluster is down (15 s from the stop).
+    const { cases, due } = await casesWithDueReminders('HERST', 6, 6_000, 500);
+    open.push(...cases);
+    const restart = await h.cluster.restartTemporal(15_000);
+    const dueWhileDown = [...due.values()].filter((t) => t > restart.stoppedAt && t < restart.startedAt).length;
     // Every open case takes a command after the restart (given as `casus` would, again while it waits).
     const sent: Sent[] = open.map((cn, i) => ({ caseNumber: cn, note: `na herstart ${i}`, commandId: `herstart-${i}`, attempts: 0, startedAt: Date.now() }));
     await mapLimit(sent, 8, (s) => give(s));
     figures.clusterRestart = {
       openCases: open.length,
-      stopMs: restart.downMs,
+      stopMs: restart.stopMs,
+      downMs: restart.startedAt - restart.stoppedAt,
       readyAfterStartMs: restart.readyMs,
-      allOpenCasesAnsweredMs: Math.max(...sent.map((s) => s.answeredAt ?? NaN)) - stoppedAt,
+      allOpenCasesAnsweredAfterStartMs: Math.max(...sent.map((s) => s.answeredAt ?? NaN)) - restart.startedAt,
+      attempts: sent.reduce((a, s) => a + s.attempts, 0),
       remindersDueWhileDown: dueWhileDown,
     };
     expect(await commandProblems(sent)).toEqual([]);
