@@ -496,7 +496,8 @@ function temporalSecurity(e: z.infer<typeof envSchema>, problems: string[]): Tem
   const ca = read('TEMPORAL_TLS_SERVER_CA_CERT_PATH', e.TEMPORAL_TLS_SERVER_CA_CERT_PATH);
   const explicit = e.TEMPORAL_TLS === 'ja' || e.TEMPORAL_TLS === 'true';
   const off = e.TEMPORAL_TLS === 'nee' || e.TEMPORAL_TLS === 'false';
-  const wanted = explicit || (!off && (!!crt || !!ca || !!e.TEMPORAL_TLS_SERVER_NAME || !!e.TEMPORAL_API_KEY));
+  const wanted =
+    explicit || (!off && (!!crt || !!ca || !!e.TEMPORAL_TLS_SERVER_NAME || !!e.TEMPORAL_API_KEY));
   if (off && (crt || e.TEMPORAL_API_KEY))
     problems.push('TEMPORAL_TLS: "nee" gaat niet samen met een clientcertificaat of TEMPORAL_API_KEY');
   const tls = wanted

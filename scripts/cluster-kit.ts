@@ -86,11 +86,11 @@ export class ServiceProcess {
   start(): void {
     if (this.running) return;
     this.out = fs.createWriteStream(this.logFile, { flags: 'a' });
-    const child = spawn(
-      this.binary,
-      ['--root', PROJECT_ROOT, ...SERVER_ARGS, '--service', this.service],
-      { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(this.binary, ['--root', PROJECT_ROOT, ...SERVER_ARGS, '--service', this.service], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.pipe(this.out, { end: false });
     child.stderr!.pipe(this.out, { end: false });
     this.child = child;
@@ -154,11 +154,17 @@ function sqlTool(bin: ClusterBinaries, pg: URL, db: string, args: string[]): voi
     encoding: 'utf8',
   });
   if (res.status !== 0)
-    throw new Error(`temporal-sql-tool ${args[0]} (${db}) mislukt: ${(res.stderr || res.stdout).trim().slice(-1500)}`);
+    throw new Error(
+      `temporal-sql-tool ${args[0]} (${db}) mislukt: ${(res.stderr || res.stdout).trim().slice(-1500)}`,
+    );
 }
 
 /** Creates the persistence and visibility databases and brings their schemas to the server's version. */
-export function setupTemporalDatabases(bin: ClusterBinaries, postgresUrl: string, names: { store: string; visibility: string }) {
+export function setupTemporalDatabases(
+  bin: ClusterBinaries,
+  postgresUrl: string,
+  names: { store: string; visibility: string },
+) {
   const pg = new URL(postgresUrl);
   for (const [db, dir] of [
     [names.store, 'temporal'],
@@ -181,7 +187,11 @@ async function dropDatabases(postgresUrl: string, names: string[]): Promise<void
 }
 
 /** Waits until something listens on the loopback port; `failed()` returns a reason to stop waiting. */
-async function waitListening(port: number, timeoutMs: number, failed: () => string | undefined): Promise<void> {
+async function waitListening(
+  port: number,
+  timeoutMs: number,
+  failed: () => string | undefined,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const reason = failed();
@@ -237,7 +247,13 @@ export async function startCluster(opts: ClusterOptions) {
     FRONTEND_GRPC_PORT: String(frontendPort),
     FRONTEND_HTTP_PORT: String(frontendHttpPort),
     PUBLIC_FRONTEND_ADDRESS: address,
-    DYNAMIC_CONFIG_FILE_PATH: path.join(PROJECT_ROOT, 'config', 'temporal', 'dynamicconfig', 'casusregie.yaml'),
+    DYNAMIC_CONFIG_FILE_PATH: path.join(
+      PROJECT_ROOT,
+      'config',
+      'temporal',
+      'dynamicconfig',
+      'casusregie.yaml',
+    ),
   };
   const services: ServiceProcess[] = [];
   const add = async (id: string, service: ServiceName, ports: Record<string, string>) => {
@@ -284,11 +300,13 @@ export async function startCluster(opts: ClusterOptions) {
             throw new Error('namespace registered');
           });
           // A call that needs history (a shard owner) and visibility.
-          await connection.withDeadline(Date.now() + 5_000, () =>
-            ws.getWorkflowExecutionHistory({ namespace, execution: { workflowId: 'casus-cluster-probe' } }),
-          ).catch((err: { code?: number }) => {
-            if (err.code !== 5) throw err; // NOT_FOUND: history answered
-          });
+          await connection
+            .withDeadline(Date.now() + 5_000, () =>
+              ws.getWorkflowExecutionHistory({ namespace, execution: { workflowId: 'casus-cluster-probe' } }),
+            )
+            .catch((err: { code?: number }) => {
+              if (err.code !== 5) throw err; // NOT_FOUND: history answered
+            });
           await ws.listWorkflowExecutions({ namespace, pageSize: 1 });
           return;
         } finally {
@@ -299,7 +317,9 @@ export async function startCluster(opts: ClusterOptions) {
         await sleep(500);
       }
     }
-    throw new Error(`Het cluster werd niet gereed binnen ${timeoutMs / 1000} s: ${last}\n${service('frontend').tail()}`);
+    throw new Error(
+      `Het cluster werd niet gereed binnen ${timeoutMs / 1000} s: ${last}\n${service('frontend').tail()}`,
+    );
   };
 
   const startTemporal = async () => {
@@ -329,7 +349,8 @@ export async function startCluster(opts: ClusterOptions) {
   const startWorker = async (index: number) => {
     const targets = workerTargets();
     // The first worker serves the codec endpoint the Web UI is given.
-    if (index === 0 && codecPort) targets.env = { ...targets.env, CODEC_PORT: String(codecPort), CODEC_CORS_ORIGINS: uiOrigin() };
+    if (index === 0 && codecPort)
+      targets.env = { ...targets.env, CODEC_PORT: String(codecPort), CODEC_CORS_ORIGINS: uiOrigin() };
     const w = new WorkerProcess(targets);
     await w.start();
     workers[index] = w;
@@ -370,7 +391,9 @@ export async function startCluster(opts: ClusterOptions) {
   let temporalStartMs = 0;
   try {
     temporalStartMs = await startTemporal();
-    log(`Temporal (${services.length} processen, ${shards} shards) gereed in ${temporalStartMs} ms op ${address}`);
+    log(
+      `Temporal (${services.length} processen, ${shards} shards) gereed in ${temporalStartMs} ms op ${address}`,
+    );
     if (bin.uiServer && opts.ui !== false) {
       codecPort = await freePort();
       uiPort = await freePort();
@@ -406,9 +429,13 @@ export async function startCluster(opts: ClusterOptions) {
     temporalStartMs,
     service,
     historyNodes: () => services.filter((s) => s.service === 'history'),
-    ui: () => (ui && uiPort ? { url: uiOrigin(), codecEndpoint: `http://127.0.0.1:${codecPort}` } : undefined),
+    ui: () =>
+      ui && uiPort ? { url: uiOrigin(), codecEndpoint: `http://127.0.0.1:${codecPort}` } : undefined,
     /** Environment for `casus` (bin/casus.js) against this cluster. */
-    cliEnv: (keys: { CASUS_ENCRYPTION_KEYS: string; CASUS_ENCRYPTION_KEY_ID: string }): NodeJS.ProcessEnv => ({
+    cliEnv: (keys: {
+      CASUS_ENCRYPTION_KEYS: string;
+      CASUS_ENCRYPTION_KEY_ID: string;
+    }): NodeJS.ProcessEnv => ({
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       ...keys,
@@ -423,7 +450,9 @@ export async function startCluster(opts: ClusterOptions) {
      * `pauseMs`, and starts them again. Returns how long the stop took, when they were all
      * stopped and started, and how long until the cluster answered again.
      */
-    async restartTemporal(pauseMs = 0): Promise<{ stopMs: number; stoppedAt: number; startedAt: number; readyMs: number }> {
+    async restartTemporal(
+      pauseMs = 0,
+    ): Promise<{ stopMs: number; stoppedAt: number; startedAt: number; readyMs: number }> {
       const t = Date.now();
       await Promise.all(services.map((s) => s.stop('SIGTERM')));
       const stoppedAt = Date.now();

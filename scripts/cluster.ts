@@ -33,7 +33,13 @@ async function main() {
   const env = cluster.cliEnv(CLUSTER_KEYS);
   const ui = cluster.ui();
   const envFile = path.join(cluster.runDir, 'casus.env');
-  const names = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'DATABASE_URL', 'CASUS_ENCRYPTION_KEYS', 'CASUS_ENCRYPTION_KEY_ID'];
+  const names = [
+    'TEMPORAL_ADDRESS',
+    'TEMPORAL_NAMESPACE',
+    'DATABASE_URL',
+    'CASUS_ENCRYPTION_KEYS',
+    'CASUS_ENCRYPTION_KEY_ID',
+  ];
   fs.writeFileSync(envFile, names.map((k) => `export ${k}='${env[k]}'\n`).join(''), { mode: 0o600 });
   console.log(
     [

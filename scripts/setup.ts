@@ -47,7 +47,9 @@ if (cluster) {
   const { binaries, problem } = ensureClusterBinaries((line) => console.log(line));
   if (binaries) {
     const rel = (p: string) => (p.startsWith(PROJECT_ROOT) ? path.relative(PROJECT_ROOT, p) : p);
-    console.log(`Temporal-server ${binaries.version}: ${rel(binaries.server)}; temporal-sql-tool: ${rel(binaries.sqlTool)}`);
+    console.log(
+      `Temporal-server ${binaries.version}: ${rel(binaries.server)}; temporal-sql-tool: ${rel(binaries.sqlTool)}`,
+    );
     console.log(
       binaries.uiServer
         ? `Web UI-server ${binaries.uiVersion}: ${rel(binaries.uiServer)}`

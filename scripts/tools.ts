@@ -305,7 +305,10 @@ export function findClusterBinaries(
   if (!server || !sqlTool || !schemaDir) return undefined;
   const ui = uiToolsDir(toolsDir);
   const uiServer =
-    env[ENV_UI_SERVER] ?? (builtStamp(ui) && isExecutable(path.join(ui, 'bin', 'server')) ? path.join(ui, 'bin', 'server') : undefined);
+    env[ENV_UI_SERVER] ??
+    (builtStamp(ui) && isExecutable(path.join(ui, 'bin', 'server'))
+      ? path.join(ui, 'bin', 'server')
+      : undefined);
   return {
     server,
     sqlTool,
@@ -367,9 +370,12 @@ export function ensureClusterBinaries(log: Log): { binaries?: ClusterBinaries; p
     const problem = found
       ? undefined
       : `Geen Go gevonden: de Temporal-server ${VERSIONS.temporalServerVersion} voor het cluster kan niet worden gebouwd. ` +
-        'De dev server (`npm start`, `npm test`) werkt gewoon; installeer Go (1.23 of nieuwer) voor `npm run cluster` en `npm run test:cluster`.';
+        'De dev server (`npm start`, `npm test`) werkt gewoon; installeer Go (1.25 of nieuwer; een Go vanaf 1.21 haalt die versie zelf op) voor `npm run cluster` en `npm run test:cluster`.';
     if (problem) log(problem);
-    else log('Geen Go gevonden: de Web UI-server voor het cluster kan niet worden gebouwd; het cluster draait zonder Web UI.');
+    else
+      log(
+        'Geen Go gevonden: de Web UI-server voor het cluster kan niet worden gebouwd; het cluster draait zonder Web UI.',
+      );
     return { binaries: found, problem };
   }
   if (!found) {
@@ -379,10 +385,19 @@ export function ensureClusterBinaries(log: Log): { binaries?: ClusterBinaries; p
       `Temporal-server ${v} en temporal-sql-tool bouwen uit de Go-module ${SERVER_MODULE} in ${path.relative(PROJECT_ROOT, dir)}; dit duurt ongeveer 10 minuten …`,
     );
     const t0 = Date.now();
-    if (!goInstall([`${SERVER_MODULE}/cmd/server@${v}`, `${SERVER_MODULE}/cmd/tools/sql@${v}`], path.join(dir, 'bin'), log))
+    if (
+      !goInstall(
+        [`${SERVER_MODULE}/cmd/server@${v}`, `${SERVER_MODULE}/cmd/tools/sql@${v}`],
+        path.join(dir, 'bin'),
+        log,
+      )
+    )
       return { problem: `Het bouwen van de Temporal-server ${v} is mislukt (zie hierboven).` };
     // The schemas come with the module source; copied so the tools folder is complete on its own.
-    const modDir = path.join(goEnv('GOMODCACHE') ?? path.join(goEnv('GOPATH') ?? '', 'pkg', 'mod'), `${SERVER_MODULE}@${v}`);
+    const modDir = path.join(
+      goEnv('GOMODCACHE') ?? path.join(goEnv('GOPATH') ?? '', 'pkg', 'mod'),
+      `${SERVER_MODULE}@${v}`,
+    );
     const schema = path.join(modDir, 'schema', 'postgresql', 'v12');
     if (!fs.existsSync(schema)) return { problem: `De PostgreSQL-schema's ontbreken in ${modDir}.` };
     const target = path.join(dir, 'schema', 'postgresql', 'v12');
@@ -394,7 +409,9 @@ export function ensureClusterBinaries(log: Log): { binaries?: ClusterBinaries; p
   const ui = uiToolsDir();
   if (!builtStamp(ui)) {
     const v = VERSIONS.temporalUiServerVersion;
-    log(`Web UI-server ${v} bouwen uit de Go-module ${UI_SERVER_MODULE} in ${path.relative(PROJECT_ROOT, ui)} …`);
+    log(
+      `Web UI-server ${v} bouwen uit de Go-module ${UI_SERVER_MODULE} in ${path.relative(PROJECT_ROOT, ui)} …`,
+    );
     const t0 = Date.now();
     if (goInstall([`${UI_SERVER_MODULE}/cmd/server@${v}`], path.join(ui, 'bin'), log))
       writeBuilt(ui, UI_SERVER_MODULE, v, Math.round((Date.now() - t0) / 1000));

@@ -49,7 +49,9 @@ export async function startTestCluster(opts: Omit<ClusterOptions, 'postgresUrl' 
 /** A gauge or counter of a Prometheus endpoint, summed over its labels; undefined when unreachable. */
 export async function promMetric(endpoint: string, name: string): Promise<number | undefined> {
   try {
-    const text = await (await fetch(`http://${endpoint}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+    const text = await (
+      await fetch(`http://${endpoint}/metrics`, { signal: AbortSignal.timeout(2000) })
+    ).text();
     const lines = text.split('\n').filter((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'));
     return lines.length ? lines.reduce((s, l) => s + Number(l.split(' ').pop()), 0) : undefined;
   } catch {

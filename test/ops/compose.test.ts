@@ -24,7 +24,9 @@ interface Service {
   stop_grace_period?: string;
 }
 // Compose resolves YAML merge keys (`<<: *temporal-server`): so does the parse here.
-const compose = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+const compose = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), {
+  merge: true,
+}) as {
   services: Record<string, Service>;
 };
 
@@ -133,7 +135,10 @@ describe('docker-compose.yml against the configuration', () => {
     const create = (compose.services['temporal-namespace'].command ?? []).join(' ');
     const namespace = loadConfig(resolved).temporal.namespace;
     expect(create).toContain(`temporal operator namespace create --namespace ${namespace} --retention 7d`);
-    const template = fs.readFileSync(path.join(PROJECT_ROOT, 'config', 'temporal', 'casusregie.yaml'), 'utf8');
+    const template = fs.readFileSync(
+      path.join(PROJECT_ROOT, 'config', 'temporal', 'casusregie.yaml'),
+      'utf8',
+    );
     const archival = template.slice(template.indexOf('\narchival:'), template.indexOf('\npublicClient:'));
     expect(archival.match(/state: \w+/g)).toEqual(Array(4).fill('state: disabled'));
   });
@@ -165,16 +170,25 @@ describe('docker-compose.yml against the configuration', () => {
 describe('the Temporal cluster of docker-compose.yml: the same server and configuration as the cluster harness', () => {
   const dockerfile = fs.readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
   const template = fs.readFileSync(path.join(PROJECT_ROOT, 'config', 'temporal', 'casusregie.yaml'), 'utf8');
-  const temporal = Object.entries(compose.services).filter(([, s]) => s.image?.startsWith('casusregie/temporal-server:'));
+  const temporal = Object.entries(compose.services).filter(([, s]) =>
+    s.image?.startsWith('casusregie/temporal-server:'),
+  );
   const servers = temporal.filter(([, s]) => s.command?.[0] === '--service');
 
   it('builds the pinned server version from the Dockerfile, as setup does for the harness', () => {
-    expect(dockerfile).toMatch(new RegExp(`^ARG TEMPORAL_SERVER_VERSION=${VERSIONS.temporalServerVersion}$`, 'm'));
-    expect(dockerfile).toMatch(new RegExp(`^ARG TEMPORAL_CLI_GO_VERSION=${VERSIONS.temporalCliGoVersion}$`, 'm'));
+    expect(dockerfile).toMatch(
+      new RegExp(`^ARG TEMPORAL_SERVER_VERSION=${VERSIONS.temporalServerVersion}$`, 'm'),
+    );
+    expect(dockerfile).toMatch(
+      new RegExp(`^ARG TEMPORAL_CLI_GO_VERSION=${VERSIONS.temporalCliGoVersion}$`, 'm'),
+    );
     expect(dockerfile).toMatch(/^FROM debian:\S+ AS temporal-server$/m);
     expect(temporal.length).toBe(servers.length + 2); // with the schema and the namespace
     for (const [name, s] of temporal) {
-      expect({ name, image: s.image }).toEqual({ name, image: `casusregie/temporal-server:${VERSIONS.temporalServerVersion}` });
+      expect({ name, image: s.image }).toEqual({
+        name,
+        image: `casusregie/temporal-server:${VERSIONS.temporalServerVersion}`,
+      });
       expect({ name, build: s.build }).toEqual({ name, build: { context: '.', target: 'temporal-server' } });
     }
     const ui = compose.services['temporal-ui'].image!;

@@ -62,7 +62,7 @@ it('refuses half a certificate pair, an unreadable file and TLS off with a key, 
   ]);
   const off = problems({ TEMPORAL_TLS: 'nee', TEMPORAL_API_KEY: 'geheim-api-sleutel' });
   expect(off).toEqual(['TEMPORAL_TLS: "nee" gaat niet samen met een clientcertificaat of TEMPORAL_API_KEY']);
-  expect(problems({ TEMPORAL_TLS: 'misschien', TEMPORAL_API_KEY: 'geheim-api-sleutel' }).join('\n')).not.toContain(
-    'geheim-api-sleutel',
-  );
+  expect(
+    problems({ TEMPORAL_TLS: 'misschien', TEMPORAL_API_KEY: 'geheim-api-sleutel' }).join('\n'),
+  ).not.toContain('geheim-api-sleutel');
 });
