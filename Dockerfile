@@ -19,6 +19,34 @@ COPY scripts ./scripts
 # does not bundle at every start.
 RUN npm run build
 
+# The Temporal server for docker-compose.yml (`target: temporal-server`): the same version as the
+# cluster harness (package.json "config".temporalServerVersion, kept in step by
+# test/ops/compose.test.ts), built from the same Go module, with the same configuration
+# (config/temporal/). Beside it the SQL tool with the PostgreSQL schemas, and the Temporal CLI for
+# the namespace and the health check.
+FROM golang:1.25-bookworm AS temporal-build
+ARG TEMPORAL_SERVER_VERSION=v1.29.1
+ARG TEMPORAL_CLI_GO_VERSION=v1.5.1
+RUN GOBIN=/out GOFLAGS=-mod=mod go install \
+      go.temporal.io/server/cmd/server@${TEMPORAL_SERVER_VERSION} \
+      go.temporal.io/server/cmd/tools/sql@${TEMPORAL_SERVER_VERSION} \
+      github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_GO_VERSION} \
+ && cp -r "$(go env GOMODCACHE)/go.temporal.io/server@${TEMPORAL_SERVER_VERSION}/schema/postgresql/v12" /out/schema
+
+FROM debian:bookworm-slim AS temporal-server
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
+COPY --from=temporal-build /out/server /usr/local/bin/temporal-server
+COPY --from=temporal-build /out/sql /usr/local/bin/temporal-sql-tool
+COPY --from=temporal-build /out/temporal /usr/local/bin/temporal
+COPY --from=temporal-build /out/schema /etc/casusregie/schema/postgresql/v12
+COPY config/temporal /etc/casusregie/config/temporal
+WORKDIR /etc/casusregie
+ENV DYNAMIC_CONFIG_FILE_PATH=/etc/casusregie/config/temporal/dynamicconfig/casusregie.yaml
+USER nobody
+# Each service listens on, and tells the ring, the container's own address.
+ENTRYPOINT ["/bin/sh", "-c", "export BIND_ON_IP=\"${BIND_ON_IP:-$(hostname -i)}\" TEMPORAL_BROADCAST_ADDRESS=\"${TEMPORAL_BROADCAST_ADDRESS:-$(hostname -i)}\"; exec temporal-server --root /etc/casusregie --config config/temporal --env casusregie start \"$@\"", "temporal-server"]
+CMD ["--service", "frontend"]
+
 # The runtime holds production dependencies only: no MailDev, no Temporal test SDK, no tsx, no
 # PGlite (they serve `npm start` and the tests). The compiled worker imports none of them
 # (checked in test/ops/compose.test.ts).

@@ -3,8 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/domain'],
   testMatch: ['**/*.test.ts'],
-  // The chaos suite runs on its own (`npm run test:chaos`, jest.chaos.config.js; .ci/run runs both).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/'],
+  // The chaos and cluster suites run on their own (`npm run test:chaos`, `npm run test:cluster`; .ci/run runs them).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/', '<rootDir>/test/cluster/'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   setupFiles: ['<rootDir>/test/setup.ts'],
   testTimeout: 120_000,

@@ -26,7 +26,7 @@ import { baselineWorkflow, noopUpdate } from './workflows/baseline';
 const N = Number(process.env.BENCH_N ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 
-interface Run {
+export interface Run {
   seconds: number;
   perSecond: number;
   latencies: number[];
@@ -162,7 +162,7 @@ function explain(ratio: number, p99: number, baseline: Run, cases: Run): string 
   return lines.join('\n');
 }
 
-async function runBaseline(client: Client, n: number, prefix: string): Promise<Run> {
+export async function runBaseline(client: Client, n: number, prefix: string): Promise<Run> {
   const latencies: number[] = [];
   const ids: string[] = [];
   const t0 = performance.now();
@@ -184,7 +184,7 @@ async function runBaseline(client: Client, n: number, prefix: string): Promise<R
   return { seconds, perSecond: n / seconds, latencies: latencies.sort((a, b) => a - b), ids };
 }
 
-async function runCases(casus: CasusClient, n: number, prefix: string): Promise<Run> {
+export async function runCases(casus: CasusClient, n: number, prefix: string): Promise<Run> {
   const latencies: number[] = [];
   const ids: string[] = [];
   const today = new Date().toISOString().slice(0, 10);
@@ -212,7 +212,9 @@ async function runCases(casus: CasusClient, n: number, prefix: string): Promise<
   return { seconds, perSecond: n / seconds, latencies: latencies.sort((a, b) => a - b), ids };
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// Run as a script; imported (bench/cluster.ts) it only lends its runs.
+if (require.main === module)
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

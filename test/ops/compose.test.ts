@@ -11,15 +11,22 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { builtinModules } from 'node:module';
 import { CONFIG_ENV, loadConfig, PRODUCTION_REQUIRED_ENV, PROJECT_ROOT } from '../../runtime/config';
+import { CLUSTER_TOPOLOGY, DEFAULT_SHARDS, SERVER_ARGS } from '../../kit/cluster';
+import { VERSIONS } from '../../scripts/tools';
 
 interface Service {
   image?: string;
   build?: unknown;
+  command?: string[];
+  entrypoint?: string[];
   environment?: Record<string, string | number | boolean> | string[];
   ports?: string[];
   stop_grace_period?: string;
 }
-const compose = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8')) as {
+// Compose resolves YAML merge keys (`<<: *temporal-server`): so does the parse here.
+const compose = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), {
+  merge: true,
+}) as {
   services: Record<string, Service>;
 };
 
@@ -57,9 +64,15 @@ describe('docker-compose.yml against the configuration', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'mailpit',
       'records-db',
-      'temporal',
       'temporal-db',
+      'temporal-frontend',
+      'temporal-history-1',
+      'temporal-history-2',
+      'temporal-matching',
+      'temporal-namespace',
+      'temporal-schema',
       'temporal-ui',
+      'temporal-worker',
       'worker',
     ]);
     expect(worker.build).toBe('.');
@@ -78,7 +91,7 @@ describe('docker-compose.yml against the configuration', () => {
 
   it('passes the configuration validation, with secrets left to .env', () => {
     const config = loadConfig(resolved);
-    expect(config.temporal.address).toBe('temporal:7233');
+    expect(config.temporal.address).toBe('temporal-frontend:7233');
     expect(config.encryption?.currentKeyId).toBe('k1');
     expect(config.listenHost).toBe('0.0.0.0');
     for (const secret of ['CASUS_ENCRYPTION_KEYS', 'CASUS_ENCRYPTION_KEY_ID', 'CODEC_TOKEN'])
@@ -119,10 +132,15 @@ describe('docker-compose.yml against the configuration', () => {
   });
 
   it('keeps closed histories in Temporal shorter than the records retention, archival off', () => {
-    const temporal = environment(compose.services.temporal);
-    expect(temporal.DEFAULT_NAMESPACE).toBe(loadConfig(resolved).temporal.namespace);
-    expect(temporal.DEFAULT_NAMESPACE_RETENTION).toMatch(/^\d+d$/);
-    expect(temporal.ENABLE_ARCHIVAL ?? 'false').toBe('false');
+    const create = (compose.services['temporal-namespace'].command ?? []).join(' ');
+    const namespace = loadConfig(resolved).temporal.namespace;
+    expect(create).toContain(`temporal operator namespace create --namespace ${namespace} --retention 7d`);
+    const template = fs.readFileSync(
+      path.join(PROJECT_ROOT, 'config', 'temporal', 'casusregie.yaml'),
+      'utf8',
+    );
+    const archival = template.slice(template.indexOf('\narchival:'), template.indexOf('\npublicClient:'));
+    expect(archival.match(/state: \w+/g)).toEqual(Array(4).fill('state: disabled'));
   });
 
   it('builds the worker multi-stage on Node 20 and runs it as a non-root user', () => {
@@ -146,6 +164,53 @@ describe('docker-compose.yml against the configuration', () => {
     );
     for (const name of names)
       expect({ name, listed: new RegExp(`^${name}=`, 'm').test(example) }).toEqual({ name, listed: true });
+  });
+});
+
+describe('the Temporal cluster of docker-compose.yml: the same server and configuration as the cluster harness', () => {
+  const dockerfile = fs.readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
+  const template = fs.readFileSync(path.join(PROJECT_ROOT, 'config', 'temporal', 'casusregie.yaml'), 'utf8');
+  const temporal = Object.entries(compose.services).filter(([, s]) =>
+    s.image?.startsWith('casusregie/temporal-server:'),
+  );
+  const servers = temporal.filter(([, s]) => s.command?.[0] === '--service');
+
+  it('builds the pinned server version from the Dockerfile, as setup does for the harness', () => {
+    expect(dockerfile).toMatch(
+      new RegExp(`^ARG TEMPORAL_SERVER_VERSION=${VERSIONS.temporalServerVersion}$`, 'm'),
+    );
+    expect(dockerfile).toMatch(
+      new RegExp(`^ARG TEMPORAL_CLI_GO_VERSION=${VERSIONS.temporalCliGoVersion}$`, 'm'),
+    );
+    expect(dockerfile).toMatch(/^FROM debian:\S+ AS temporal-server$/m);
+    expect(temporal.length).toBe(servers.length + 2); // with the schema and the namespace
+    for (const [name, s] of temporal) {
+      expect({ name, image: s.image }).toEqual({
+        name,
+        image: `casusregie/temporal-server:${VERSIONS.temporalServerVersion}`,
+      });
+      expect({ name, build: s.build }).toEqual({ name, build: { context: '.', target: 'temporal-server' } });
+    }
+    const ui = compose.services['temporal-ui'].image!;
+    expect(ui).toBe(`temporalio/ui:${VERSIONS.temporalUiServerVersion.replace(/^v/, '')}`);
+  });
+
+  it('runs the same services as the harness, each its own process, with the same start command and configuration', () => {
+    expect(servers.map(([, s]) => s.command![1]).sort()).toEqual([...CLUSTER_TOPOLOGY].sort());
+    expect(dockerfile).toMatch(/^COPY config\/temporal \/etc\/casusregie\/config\/temporal$/m);
+    const entrypoint = /^ENTRYPOINT (.*)$/m.exec(dockerfile)![1];
+    expect(entrypoint).toContain(`temporal-server --root /etc/casusregie ${SERVER_ARGS.join(' ')} `);
+  });
+
+  it('gives the server only variables its configuration reads, with the shards of the harness', () => {
+    const read = new Set([...template.matchAll(/env "(\w+)"/g)].map((m) => m[1]));
+    const env = environment(temporal[0][1]);
+    for (const name of Object.keys(env).filter((n) => !n.startsWith('SQL_')))
+      expect({ name, read: read.has(name) }).toEqual({ name, read: true });
+    expect(Number(env.NUM_HISTORY_SHARDS)).toBe(DEFAULT_SHARDS);
+    expect(env.POSTGRES_PWD).toMatch(/^\$\{TEMPORAL_DB_PASSWORD:\?/);
+    // The worker reaches the frontend of this file.
+    expect(workerEnv.TEMPORAL_ADDRESS).toBe(env.PUBLIC_FRONTEND_ADDRESS);
   });
 });
 
