@@ -139,6 +139,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     daysAs24Hours: !version.release202612,
     formsOnlyInHistory: !version.release202612,
     mailTextUnchecked: !version.release202612,
+    extensionReasonUnrecorded: !version.release202612,
   };
   const d: CaseData = input.resume
     ? { referral: check.referral, ...input.resume }
