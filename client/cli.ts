@@ -15,6 +15,7 @@ import { describeIssues } from '../domain/validation';
 import { PAYLOAD_LABELS } from '../domain/contract';
 import { COMMANDS, Options } from './commands';
 import { formatList, formatStatus, formatTimeline } from './format';
+import { registerReportCommand } from './report';
 
 const DUTCH_HEADINGS: [RegExp, string][] = [
   [/^Usage:/gm, 'Gebruik:'],
@@ -263,6 +264,8 @@ export function buildProgram(): Command {
         output(opts, items, formatList(items));
       },
     );
+
+  registerReportCommand(program, dutchHelp);
 
   return program;
 }

@@ -109,6 +109,12 @@ export const ErrorCode = {
   PERSONAL_DATA_IN_TEXT: 'PERSONAL_DATA_IN_TEXT',
   /** The `actor` of a command (who gave it) is not a short name of letters, digits, space and . _ - @. */
   INVALID_ACTOR: 'INVALID_ACTOR',
+  /** The MT report: a period that is not two existing days, the first on or before the last. */
+  INVALID_PERIOD: 'INVALID_PERIOD',
+  /** The MT report: the contacts file has no group `mt` to mail the monthly report to. */
+  NO_MT_CONTACTS: 'NO_MT_CONTACTS',
+  /** The MT report: a municipality the contacts file does not know. */
+  UNKNOWN_MUNICIPALITY: 'UNKNOWN_MUNICIPALITY',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -290,4 +296,19 @@ export interface CaseRecordEvent {
    * "regisseur" for a command that carried none), "systeem" for a timer.
    */
   actor?: string;
+}
+
+/**
+ * The monthly MT report (docs/operations.md, "Rapportage voor het Gezamenlijk MT"): the
+ * Schedule that starts it, its workflow type, and the kind of its mail in the notification log.
+ */
+export const REPORT_SCHEDULE_ID = 'casusregie-maandrapportage';
+export const REPORT_WORKFLOW_TYPE = 'monthlyReportWorkflow';
+export const REPORT_MAIL_KIND = 'maandrapportage';
+export const REPORT_FAILED_MAIL_KIND = 'maandrapportage-mislukt';
+
+/** The period of a report: whole days in Europe/Amsterdam, "JJJJ-MM-DD", `to` included. */
+export interface ReportPeriod {
+  from: string;
+  to: string;
 }

@@ -17,6 +17,7 @@ import { startHealthServer } from './health';
 import { createLogger, installSdkLogging } from './logger';
 import { ProblemWatcher } from './problems';
 import { ensureRetentionSchedule } from './retention-schedule';
+import { ensureReportSchedule, reportIntervalFromEnv } from './report-schedule';
 import { ensureSearchAttributes } from './search-attributes';
 import { createCasusWorker } from './worker';
 
@@ -65,6 +66,12 @@ async function main() {
   }
   const schedule = await ensureRetentionSchedule(client, config.temporal.namespace, dataConverter);
   log.info({ schedule, retention: config.retention.text }, 'retention schedule');
+  const reportEvery = reportIntervalFromEnv(process.env);
+  const report = await ensureReportSchedule(client, config.temporal.namespace, {
+    dataConverter,
+    every: reportEvery,
+  });
+  log.info({ schedule: report, every: reportEvery ?? 'maandelijks' }, 'report schedule');
 
   // The problem watch (docs/operations.md, "Probleemmeldingen") keeps this connection.
   const watcher = new ProblemWatcher({
@@ -120,6 +127,7 @@ async function main() {
     retention: config.retention,
     shutdownGraceMs: config.shutdownGraceMs,
     cacheSize: config.workerCacheSize,
+    adminEmail: config.problems.adminEmail,
   });
   current.worker = worker;
   // The SDK's runtime turns SIGINT/SIGTERM into worker.shutdown(): polling stops, running tasks finish.

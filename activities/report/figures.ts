@@ -4,7 +4,7 @@
  * Europe/Amsterdam (`from` up to and including `to`) and counts what happened in it; durations
  * are in calendar days in Amsterdam (docs/operations.md, "Rapportage voor het Gezamenlijk MT").
  */
-import { CLOSE_KINDS, ESCALATION_TARGETS } from '../../domain/contract';
+import { CLOSE_KINDS, ESCALATION_TARGETS, ReportPeriod } from '../../domain/contract';
 import { dayOf, endOfDayMs, plusDays, plusMonths } from '../../domain/lifecycle/time';
 import type { FactKind } from './facts';
 
@@ -34,12 +34,8 @@ export interface FactRow {
   textWithheld: boolean;
 }
 
-export interface Period {
-  /** First day, "JJJJ-MM-DD" (Amsterdam). */
-  from: string;
-  /** Last day, included. */
-  to: string;
-}
+/** First day and last day (included), "JJJJ-MM-DD" in Amsterdam (domain/contract.ts). */
+export type Period = ReportPeriod;
 
 export interface Stat {
   /** How many durations were measured. */
@@ -382,14 +378,6 @@ export function computeFigures(rows: FactRow[], period: Period, municipalities?:
 
 function phaseOf(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 4 ? v : undefined;
-}
-
-/** The calendar month before the day of a moment (Amsterdam): the period of the monthly report. */
-export function previousMonth(nowMs: number): Period {
-  const today = dayOf(nowMs);
-  const firstOfThisMonth = `${today.slice(0, 7)}-01`;
-  const to = plusDays(firstOfThisMonth, -1);
-  return { from: `${to.slice(0, 7)}-01`, to };
 }
 
 /** Counts under 5 are not shown (privacy): "< 5"; 0 stays 0. */
