@@ -67,7 +67,8 @@ export function factOf(event: Pick<CaseRecordEvent, 'kind' | 'details'>): Fact |
 }
 
 const ANY_EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
-const ANY_PHONE = /(?:\+?\d[\s()./-]*){8,}/;
+/** A phone number: 10 or more digits, single separators between them (a case number has 8). */
+const ANY_PHONE = /\+?\d(?:[\s()./-]?\d){9,}/;
 const ANY_POSTCODE = /\b\d{4}\s?[A-Z]{2}\b/;
 
 /**
