@@ -9,7 +9,11 @@ import { renderReportHtml } from './html';
 import { renderReportPdf } from './pdf';
 
 /** The facts of every case up to the end of the period (a case's earlier steps count for its durations). */
-export async function loadFacts(pool: Pool, beforeIso: string, municipalities?: string[]): Promise<FactRow[]> {
+export async function loadFacts(
+  pool: Pool,
+  beforeIso: string,
+  municipalities?: string[],
+): Promise<FactRow[]> {
   const filter = municipalities && municipalities.length > 0;
   const { rows } = await pool.query<{
     case_number: string;

@@ -29,7 +29,16 @@ import {
   type CaseRecordEvent,
 } from '../../domain/contract';
 import { DAY } from '../../domain/duration';
-import { command, Harness, MINUTE, samplePlan, settled, startHarness } from '../helpers/case-harness';
+import {
+  command,
+  Harness,
+  HISTORIES_DIR,
+  MINUTE,
+  samplePlan,
+  settled,
+  startHarness,
+} from '../helpers/case-harness';
+import { historyToJSON } from '../helpers/history-json';
 import { startTestDatabase } from '../helpers/db';
 
 const ZONE = 'Europe/Amsterdam';
@@ -584,6 +593,16 @@ describe('the MT report over 110 real cases', () => {
     const wait = t0 + LAST_DAY * DAY + 12 * 60 * MINUTE - (await h.now());
     if (wait > 0) await h.env.sleep(wait);
     await Promise.all([...handles.values()].map((x) => settled(x)));
+    if (process.env.RECORD_REPORT_HISTORIES === '1') {
+      // An extended case (its extension recorded with the reason) for test/replay.test.ts.
+      const dir = path.join(HISTORIES_DIR, 'report');
+      fs.mkdirSync(dir, { recursive: true });
+      const handle = handles.get('RAP-2027-0035')!;
+      fs.writeFileSync(
+        path.join(dir, `${handle.workflowId}.json`),
+        historyToJSON(await handle.fetchHistory()),
+      );
+    }
   });
 
   afterAll(async () => {
