@@ -12,7 +12,6 @@ import { ErrorCode, REPORT_FAILED_MAIL_KIND, REPORT_MAIL_KIND } from '../../doma
 import { dutchDay } from '../../domain/lifecycle/time';
 import { ExactlyOnceMailer } from '../mail/mailer';
 import { escapeHtml } from './html';
-import { makeReport } from './index';
 import { Period, periodBounds } from './figures';
 
 export interface ReportActivityDeps {
@@ -77,6 +76,8 @@ export function createReportActivities(deps: ReportActivityDeps) {
       const names = Object.fromEntries(
         Object.entries(contacts.municipalities).map(([id, m]) => [id, m.name]),
       );
+      // Loaded when a report is made: the charting libraries stay out of the worker's start.
+      const { makeReport } = await import('./index');
       const report = await makeReport({ pool: deps.pool, period, names });
       const name = periodName(period);
       const text =

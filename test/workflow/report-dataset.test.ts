@@ -603,7 +603,8 @@ describe('the MT report over 110 real cases', () => {
         historyToJSON(await handle.fetchHistory()),
       );
     }
-  });
+    // About 1½ minutes on 2 cores alone; more while other suites run beside it.
+  }, 600_000);
 
   afterAll(async () => {
     await h?.teardown();
