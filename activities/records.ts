@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { CaseRecordEvent } from '../domain/contract';
 import { actorFrom, checkActor, SYSTEM_ACTOR } from '../domain/actor';
+import { writeFact } from './report/facts';
 
 type CaseFields = NonNullable<CaseRecordEvent['fields']>;
 
@@ -109,6 +110,8 @@ export class CaseRecords {
         [event.caseNumber, event.at, event.kind, auditActor(event.actor), eventKey, JSON.stringify(details)],
       );
       if (inserted.rowCount !== 1) return { recorded: false };
+      // The anonymous fact the MT report counts (activities/report/facts.ts), with the event.
+      await writeFact(client, eventKey, event);
 
       const sets: string[] = ['state = $2', 'updated_at = now()'];
       const values: unknown[] = [event.caseNumber, event.state];

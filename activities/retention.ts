@@ -61,6 +61,7 @@ export const SCRUBBED_TABLES = [
   'notifications',
   'documents',
   'case_data_keys',
+  'report_facts',
 ] as const;
 
 const NOT_FOUND = 5;
@@ -127,6 +128,11 @@ export function createRetentionActivities(deps: RetentionDeps) {
         // A function owned by the schema's owner: the application role needs no UPDATE right on the audit trail.
         await client.query('SELECT anonymise_case_audit($1)', [caseNumber]);
         await client.query('DELETE FROM documents WHERE case_number = $1', [caseNumber]);
+        // The report's facts stay as anonymous aggregates; their free texts go (activities/report/facts.ts).
+        await client.query(
+          `UPDATE report_facts SET text = NULL WHERE case_number = $1 AND text IS NOT NULL`,
+          [caseNumber],
+        );
         await client.query(
           `UPDATE notifications
               SET recipients = '{}', subject = '(geanonimiseerd)', smtp_response = NULL, error = NULL,

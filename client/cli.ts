@@ -23,6 +23,7 @@ import {
 } from '../domain/contract';
 import { CLI_COMMANDS, Options } from './commands';
 import { formatList, formatStatus, formatTimeline } from './format';
+import { registerReportCommand } from './report';
 
 const DUTCH_HEADINGS: [RegExp, string][] = [
   [/^Usage:/gm, 'Gebruik:'],
@@ -275,6 +276,8 @@ export function buildProgram(): Command {
         output(opts, items, formatList(items));
       },
     );
+
+  registerReportCommand(program, dutchHelp);
 
   return program;
 }

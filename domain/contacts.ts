@@ -31,6 +31,8 @@ const municipality = z.object({
 
 export const contactsSchema = z.object({
   municipalities: z.record(z.string().regex(/^[a-z][a-z-]{1,39}$/), municipality),
+  /** The Gezamenlijk MT: receives the monthly report (docs/operations.md, "Rapportage voor het Gezamenlijk MT"). */
+  mt: z.array(contact).min(1).optional(),
 });
 export type Contacts = z.infer<typeof contactsSchema>;
 export type MunicipalityContacts = z.infer<typeof municipality>;
@@ -109,4 +111,14 @@ export function levelContacts(m: MunicipalityContacts, level: string): Contact[]
     );
   }
   return found;
+}
+
+/** The MT contacts of the monthly report; a file without an `mt` group names what is missing. */
+export function mtContacts(contacts: Contacts, source: string): Contact[] {
+  if (!contacts.mt || contacts.mt.length === 0) {
+    throw new Error(
+      `Het contactenbestand ${source} heeft geen groep "mt" (het Gezamenlijk MT, ontvanger van de maandrapportage)`,
+    );
+  }
+  return contacts.mt;
 }

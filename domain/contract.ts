@@ -135,3 +135,18 @@ export const updates = Object.fromEntries(
 export function cliCommandOf(name: UpdateName): string {
   return UPDATES[name].cli;
 }
+
+/**
+ * The monthly MT report (docs/operations.md, "Rapportage voor het Gezamenlijk MT"): the
+ * Schedule that starts it, its workflow type, and the kind of its mail in the notification log.
+ */
+export const REPORT_SCHEDULE_ID = 'casusregie-maandrapportage';
+export const REPORT_WORKFLOW_TYPE = 'monthlyReportWorkflow';
+export const REPORT_MAIL_KIND = 'maandrapportage';
+export const REPORT_FAILED_MAIL_KIND = 'maandrapportage-mislukt';
+
+/** The period of a report: whole days in Europe/Amsterdam, "JJJJ-MM-DD", `to` included. */
+export interface ReportPeriod {
+  from: string;
+  to: string;
+}

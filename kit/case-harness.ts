@@ -34,6 +34,7 @@ import { eventually } from './eventually';
 import { recordingActivities, Requested } from './recording-activities';
 import { sampleReferral } from './referral';
 import { createTimeSkippingEnv } from './temporal';
+import type { CaseActivities } from '../activities';
 
 export const HISTORIES_DIR = path.resolve(__dirname, '../test/histories');
 export const MINUTE = 60_000;
@@ -77,7 +78,14 @@ export function recipientIds(req: NotificationRequest): string[] {
   return req.to.map((r) => (r.role === 'ouders' ? `ouders-${r.email}` : recipientId(r)));
 }
 
-export async function startHarness(opts: { timings?: Timings; taskQueue?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: {
+    timings?: Timings;
+    taskQueue?: string;
+    /** Real activities in place of the recording ones (e.g. the records, on a real database). */
+    activities?: Partial<CaseActivities>;
+  } = {},
+): Promise<Harness> {
   const timings = opts.timings ?? DEFAULT_TIMINGS;
   const taskQueue = opts.taskQueue ?? TASK_QUEUE;
   const [env, workflowBundleCode] = await Promise.all([createTimeSkippingEnv(), workflowBundle()]);
@@ -86,7 +94,7 @@ export async function startHarness(opts: { timings?: Timings; taskQueue?: string
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: workflowBundleCode,
-    activities: rec.activities,
+    activities: { ...rec.activities, ...opts.activities },
   });
   const running = worker.run();
   const started: WorkflowHandle[] = [];

@@ -140,6 +140,14 @@ const envSchema = z.object({
     (v) => v === undefined || /^[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+$/.test(v),
     { message: 'verwacht één e-mailadres, zoals beheer@gemeente.nl' },
   ),
+  /** The MT report's Schedule fires at this interval instead of monthly (demonstrations, tests). */
+  CASUS_RAPPORT_INTERVAL: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || (parseDuration(v) ?? 0) > 0, {
+      message: 'verwacht een duur zoals "30s" of "5m"',
+    }),
   PROBLEM_WATCH_INTERVAL: z
     .string()
     .trim()
@@ -337,6 +345,8 @@ export interface Config {
   workerCacheSize: number;
   /** The problem watch: who is mailed (CASUS_BEHEERDER_EMAIL), how often it looks, from which activity attempt on it reports. */
   problems: { adminEmail?: string; intervalMs: number; activityAttempts: number };
+  /** CASUS_RAPPORT_INTERVAL in ms; unset: the MT report goes monthly. */
+  reportEveryMs?: number;
   /** CASUS_REGISSEUR: who gives the commands of `casus` (see `commandActor`); unset: the OS user name. */
   regisseur?: string;
 }
@@ -433,6 +443,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       intervalMs: parseDuration(e.PROBLEM_WATCH_INTERVAL)!,
       activityAttempts: e.PROBLEM_ACTIVITY_ATTEMPTS,
     },
+    ...(e.CASUS_RAPPORT_INTERVAL ? { reportEveryMs: parseDuration(e.CASUS_RAPPORT_INTERVAL) } : {}),
     ...(e.CASUS_REGISSEUR ? { regisseur: commandActor(env) } : {}),
   };
 }

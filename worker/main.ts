@@ -17,6 +17,7 @@ import { startHealthServer } from './health';
 import { createLogger, installSdkLogging } from './logger';
 import { createConfiguredProblemWatcher } from './problems';
 import { ensureRetentionSchedule } from './retention-schedule';
+import { ensureReportSchedule } from './report-schedule';
 import { ensureSearchAttributes } from './search-attributes';
 import { createConfiguredWorker } from './worker';
 
@@ -65,6 +66,12 @@ async function main() {
   }
   const schedule = await ensureRetentionSchedule(client, config.temporal.namespace, dataConverter);
   log.info({ schedule, retention: config.retention.text }, 'retention schedule');
+  const reportEvery = config.reportEveryMs;
+  const report = await ensureReportSchedule(client, config.temporal.namespace, {
+    dataConverter,
+    every: reportEvery,
+  });
+  log.info({ schedule: report, every: reportEvery ?? 'maandelijks' }, 'report schedule');
 
   // The problem watch (docs/operations.md, "Probleemmeldingen") keeps this connection.
   const watcher = createConfiguredProblemWatcher(config, {

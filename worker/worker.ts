@@ -6,6 +6,8 @@ import type { Pool } from 'pg';
 import type { Transporter } from 'nodemailer';
 import { createActivities } from '../activities';
 import { createRetentionActivities } from '../activities/retention';
+import { createReportActivities } from '../activities/report/activities';
+import type { ReportActivityContract } from '../workflows/report-schedule';
 import { TASK_QUEUE } from '../domain/contract';
 import { createTransport } from '../activities/mail/mailer';
 import { type Config, DEFAULT_WORKER_CACHE_SIZE, retentionInterval } from '../runtime/config';
@@ -34,6 +36,8 @@ export interface CasusWorkerOptions {
   shutdownGraceMs?: number;
   /** Cases kept in the workflow cache (WORKER_CACHE_SIZE); default DEFAULT_WORKER_CACHE_SIZE. */
   cacheSize?: number;
+  /** CASUS_BEHEERDER_EMAIL: told when the monthly MT report could not be sent. */
+  adminEmail?: string;
 }
 
 /** The worker: runs the case workflows, the retention run and their activities (mail and records). */
@@ -48,6 +52,13 @@ export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worke
     retentionText: retention.text,
     caseKeys: opts.caseKeys,
     maintenancePool: opts.maintenancePool,
+  });
+  const reportActivities: ReportActivityContract = createReportActivities({
+    pool: opts.pool,
+    transport: opts.transport,
+    mailFrom: opts.mailFrom,
+    contactsFile: opts.contactsFile,
+    adminEmail: opts.adminEmail,
   });
   return Worker.create({
     connection: opts.connection,
@@ -66,6 +77,7 @@ export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worke
         timings: opts.timings,
       }),
       ...retentionActivities,
+      ...reportActivities,
     },
   });
 }
@@ -89,6 +101,7 @@ export function createConfiguredWorker(config: Config, parts: WorkerParts): Prom
     retention: config.retention,
     shutdownGraceMs: config.shutdownGraceMs,
     cacheSize: config.workerCacheSize,
+    adminEmail: config.problems.adminEmail,
   });
 }
 

@@ -120,6 +120,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     daysAs24Hours: !version.release202612,
     formsOnlyInHistory: !version.release202612,
     mailTextUnchecked: !version.release202612,
+    extensionReasonUnrecorded: !version.release202612,
   };
   const outbox = { recordsBatched: version.recordsBatched, reportFailures: version.release202612 };
   const d: CaseData = input.resume ? { referral, ...input.resume } : newCase(referral, Date.now());

@@ -1,2 +1,3 @@
 export { caseWorkflow } from './case';
 export { retentionWorkflow } from './retention';
+export { monthlyReportWorkflow } from './report-schedule';

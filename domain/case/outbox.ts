@@ -44,6 +44,8 @@ export interface Ctx {
      * in the workflow's history, not as documents in the records database.
      */
     formsOnlyInHistory?: boolean;
+    /** Before 1 December 2026 the record of an extension did not carry its reason (for the MT report). */
+    extensionReasonUnrecorded?: boolean;
   };
 }
 

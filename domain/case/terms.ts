@@ -63,6 +63,12 @@ export const ErrorCode = {
   PERSONAL_DATA_IN_TEXT: 'PERSONAL_DATA_IN_TEXT',
   /** The `actor` of a command (who gave it) is not a short name of letters, digits, space and . _ - @. */
   INVALID_ACTOR: 'INVALID_ACTOR',
+  /** The MT report: a period that is not two existing days, the first on or before the last. */
+  INVALID_PERIOD: 'INVALID_PERIOD',
+  /** The MT report: the contacts file has no group `mt` to mail the monthly report to. */
+  NO_MT_CONTACTS: 'NO_MT_CONTACTS',
+  /** The MT report: a municipality the contacts file does not know. */
+  UNKNOWN_MUNICIPALITY: 'UNKNOWN_MUNICIPALITY',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -115,7 +115,13 @@ export const decideLimit: Command<typeof limitDecisionPayloadSchema> = {
         d,
         ctx,
         'termijn-verlengd',
-        { from, to, decidedBy: p.decidedBy },
+        // The reason, for the MT report's list of extensions (activities/report/facts.ts).
+        {
+          from,
+          to,
+          decidedBy: p.decidedBy,
+          ...(ctx.kept?.extensionReasonUnrecorded ? {} : { reason: p.reason }),
+        },
         { limitDate: to, overdue: s.overdue.uvo },
       );
       return { message: `Einddatum verlengd tot ${dutchDay(ms(to))}.`, state: s.state };

@@ -10,10 +10,19 @@ import { FAULT_KEYS } from '../../kit/worker-process';
 import { startSmtpCatcher } from '../../kit/smtp';
 import { connectClient } from '../faults/kit';
 
+/**
+ * Why the cluster suite cannot run here, or undefined. Where it must run (CI sets
+ * CASUS_CLUSTER_REQUIRED=1), a missing part fails the suite instead of skipping it.
+ */
 export function clusterSkipReason(): string | undefined {
-  if (!process.env.TEST_POSTGRES_URL) return 'zet TEST_POSTGRES_URL (zoals .ci/run doet)';
-  if (!findClusterBinaries()) return clusterBinariesMissing();
-  return undefined;
+  const reason = !process.env.TEST_POSTGRES_URL
+    ? 'zet TEST_POSTGRES_URL (zoals .ci/run doet)'
+    : !findClusterBinaries()
+      ? clusterBinariesMissing()
+      : undefined;
+  if (reason && process.env.CASUS_CLUSTER_REQUIRED === '1')
+    throw new Error(`De cluster-suite moet draaien, maar kan niet: ${reason}`);
+  return reason;
 }
 
 /** The keys the workers of the harness use (test/faults/kit.ts), for `casus` in a child process. */
