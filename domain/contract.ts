@@ -24,6 +24,7 @@ import type {
   RemovePartnerPayload,
   ResolveEscalationPayload,
   UvoReportPayload,
+  AttendancePayload,
 } from './lifecycle/schemas';
 
 // The payload schemas of every command live in lifecycle/schemas.ts; this module is where
@@ -109,6 +110,8 @@ export const ErrorCode = {
   PERSONAL_DATA_IN_TEXT: 'PERSONAL_DATA_IN_TEXT',
   /** The `actor` of a command (who gave it) is not a short name of letters, digits, space and . _ - @. */
   INVALID_ACTOR: 'INVALID_ACTOR',
+  /** R8: no planned UVO with this id (it was held, cancelled, or is another one). */
+  UNKNOWN_UVO: 'UNKNOWN_UVO',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -157,6 +160,8 @@ export const recordDeescalationVoteUpdate = defineUpdate<CommandResult, [Deescal
   'recordDeescalationVote',
 );
 export const closeCaseUpdate = defineUpdate<CommandResult, [ClosePayload]>('closeCase');
+/** R8: a partner comes to the planned UVO or cannot (domain/lifecycle/attendance.ts). */
+export const recordAttendanceUpdate = defineUpdate<CommandResult, [AttendancePayload]>('recordAttendance');
 
 /** Update name → the `casus` CLI command that sends it (SPEC §4). */
 export const COMMAND_CLI = {
@@ -174,6 +179,7 @@ export const COMMAND_CLI = {
   proposeDeescalation: 'afschalen',
   recordDeescalationVote: 'akkoord',
   closeCase: 'afsluiten',
+  recordAttendance: 'aanwezigheid',
 } as const;
 export type UpdateName = keyof typeof COMMAND_CLI;
 

@@ -19,6 +19,7 @@ import { ProblemWatcher } from './problems';
 import { ensureRetentionSchedule } from './retention-schedule';
 import { ensureSearchAttributes } from './search-attributes';
 import { createCasusWorker } from './worker';
+import { answerLinkSettingsFromEnv } from '../web/tokens';
 
 async function main() {
   const config = loadConfig();
@@ -120,6 +121,7 @@ async function main() {
     retention: config.retention,
     shutdownGraceMs: config.shutdownGraceMs,
     cacheSize: config.workerCacheSize,
+    answerLinks: answerLinks(),
   });
   current.worker = worker;
   // The SDK's runtime turns SIGINT/SIGTERM into worker.shutdown(): polling stops, running tasks finish.
@@ -157,3 +159,10 @@ main().then(
     process.exit(1);
   },
 );
+
+/** Answer links in mail when CASUS_WEB_URL is set (docs/web.md); a wrong setting stops the start. */
+function answerLinks() {
+  const { settings, problems } = answerLinkSettingsFromEnv(process.env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return settings;
+}

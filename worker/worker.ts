@@ -11,6 +11,7 @@ import { DEFAULT_WORKER_CACHE_SIZE, retentionInterval } from '../domain/config';
 import type { Timings } from '../domain/timings';
 import type { RetentionActivityContract } from '../workflows/retention';
 import type { CaseKeyStore } from './encryption/case-keys';
+import type { AnswerLinkSettings } from '../web/tokens';
 
 export interface CasusWorkerOptions {
   connection: NativeConnection;
@@ -33,6 +34,8 @@ export interface CasusWorkerOptions {
   shutdownGraceMs?: number;
   /** Cases kept in the workflow cache (WORKER_CACHE_SIZE); default DEFAULT_WORKER_CACHE_SIZE. */
   cacheSize?: number;
+  /** Personal answer links in mail (CASUS_WEB_URL, web/tokens.ts); unset: none. */
+  answerLinks?: AnswerLinkSettings;
 }
 
 /** The worker: runs the case workflows, the retention run and their activities (mail and records). */
@@ -63,6 +66,7 @@ export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worke
         mailFrom: opts.mailFrom,
         contactsFile: opts.contactsFile,
         timings: opts.timings,
+        answerLinks: opts.answerLinks,
       }),
       ...retentionActivities,
     },

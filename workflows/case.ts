@@ -44,6 +44,7 @@ import {
   logContactUpdate,
   planUvoUpdate,
   proposeDeescalationUpdate,
+  recordAttendanceUpdate,
   recordDeescalationVoteUpdate,
   recordUvoReportUpdate,
   removePartnerUpdate,
@@ -295,6 +296,7 @@ function registerCommands(d: CaseData, ctx: () => Ctx, ready: () => boolean, onC
   wire(proposeDeescalationUpdate, COMMANDS.proposeDeescalation as Command<never>);
   wire(recordDeescalationVoteUpdate, COMMANDS.recordDeescalationVote as Command<never>);
   wire(closeCaseUpdate, COMMANDS.closeCase as Command<never>);
+  wire(recordAttendanceUpdate, COMMANDS.recordAttendance as Command<never>);
 }
 
 /** Parses and checks a command; a refusal becomes an ApplicationFailure with its stable code. */

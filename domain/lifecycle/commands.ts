@@ -51,6 +51,7 @@ import type {
 } from './state';
 import { isRunning, openEscalations } from './state';
 import { dayOf, dutchDateTime, dutchDay, iso, ms, onDayAtTimeOf, plusMonths } from './time';
+import { recordAttendance } from './attendance';
 
 /** The calendar event of a planned UVO: one UID for its whole life, SEQUENCE as it stands now (R8). */
 function uvoCalendar(u: PlannedUvo, method: CalendarEvent['method']): CalendarEvent {
@@ -1513,5 +1514,6 @@ export const COMMANDS = {
   proposeDeescalation,
   recordDeescalationVote,
   closeCase,
+  recordAttendance,
 } as const;
 export type CommandName = keyof typeof COMMANDS;

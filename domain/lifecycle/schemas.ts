@@ -331,6 +331,17 @@ export const closePayloadSchema = z
   });
 export type ClosePayload = z.input<typeof closePayloadSchema>;
 
+/** R8: a partner's answer to the invitation to the planned UVO (`aanwezigheid`, or the answer link in the invitation). */
+export const attendancePayloadSchema = z.object({
+  uvoId: requiredText(20, 'short'),
+  partnerId: partnerRef(),
+  answer: z.enum(['aanwezig', 'verhinderd'], {
+    errorMap: () => ({ message: 'kies "aanwezig" of "verhinderd"' }),
+  }),
+  note: shortNote(200),
+});
+export type AttendancePayload = z.input<typeof attendancePayloadSchema>;
+
 /** Dutch labels of payload fields, for refusals that name the field. */
 export const PAYLOAD_LABELS: Record<string, string> = {
   decision: 'besluit',
@@ -435,4 +446,6 @@ export const PAYLOAD_LABELS: Record<string, string> = {
   'reasons.totalEscalationThreatening': 'AVE-reden totale escalatie dreigt',
   'reasons.publicUnrest': 'AVE-reden maatschappelijke onrust',
   'reasons.mediaAttention': 'AVE-reden media-aandacht',
+  uvoId: 'UVO',
+  answer: 'antwoord',
 };

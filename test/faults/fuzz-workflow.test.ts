@@ -32,6 +32,7 @@ const UPDATES: Record<UpdateName, UpdateDefinition<contract.CommandResult, [neve
   completeAction: contract.completeActionUpdate,
   proposeDeescalation: contract.proposeDeescalationUpdate,
   recordDeescalationVote: contract.recordDeescalationVoteUpdate,
+  recordAttendance: contract.recordAttendanceUpdate,
   closeCase: contract.closeCaseUpdate,
 } as never;
 
