@@ -412,7 +412,8 @@ export const COMMANDS: CommandSpec[] = [
     ],
     schema: contract.attendancePayloadSchema,
     update: contract.recordAttendanceUpdate,
-    payload: ([partnerId, answer], o) => defined({ uvoId: str(o.uvo), partnerId, answer, note: str(o.notitie) }),
+    payload: ([partnerId, answer], o) =>
+      defined({ uvoId: str(o.uvo), partnerId, answer, note: str(o.notitie) }),
   },
   {
     name: 'afsluiten',

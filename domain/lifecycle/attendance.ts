@@ -9,7 +9,7 @@ import { CaseState, ErrorCode } from '../contract';
 import type { Command, Refusal } from './commands';
 import { findPartner, log, record } from './effects';
 import { attendancePayloadSchema } from './schemas';
-import type { CaseData, PlannedUvo, UvoAttendance } from './state';
+import type { PlannedUvo, UvoAttendance } from './state';
 import { iso } from './time';
 
 const refuse = (code: ErrorCode, message: string): Refusal => ({ code, message });

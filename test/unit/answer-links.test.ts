@@ -21,7 +21,6 @@ import {
   answerLinkFor,
   answerLinkSettingsFromEnv,
   LinkClaims,
-  signLink,
   verifyLink,
   type AnswerLinkSettings,
 } from '../../web/tokens';
