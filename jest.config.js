@@ -4,7 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // The chaos suite runs on its own (`npm run test:chaos`, jest.chaos.config.js; .ci/run runs both).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/'],
+  // The browser suite too (`npm run test:web`, jest.web.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/', '<rootDir>/test/web/'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   setupFiles: ['<rootDir>/test/setup.ts'],
   testTimeout: 120_000,

@@ -22,6 +22,8 @@ import { createCasusWorker } from '../worker/worker';
 import { loadOrCreateCodecAccess } from './codec-access';
 import { assertPortFree, Running, startMailDev, startPglite, startTemporal } from './embedded';
 import { ensureBinaries } from './tools';
+import { embeddedLinkEnv, linkSettingsOrThrow } from '../web/config';
+import { startEmbeddedWeb } from '../web/embedded';
 
 const say = (line: string) => console.log(`[casusregie] ${line}`);
 
@@ -170,6 +172,8 @@ async function main(config: Config) {
       await client.close();
     }
 
+    // Answer links in mail point at the web front (docs/web.md); its development key is in data/.
+    const linkEnv = embeddedLinkEnv(config.dataDir, process.env);
     const connection = await NativeConnection.connect({ address });
     started.push({ name: 'Temporal-verbinding', part: { stop: () => connection.close() } });
     const worker = await createCasusWorker({
@@ -186,6 +190,7 @@ async function main(config: Config) {
       retention: config.retention,
       shutdownGraceMs: config.shutdownGraceMs,
       cacheSize: config.workerCacheSize,
+      answerLinks: linkSettingsOrThrow(linkEnv),
     });
     const running = worker.run();
     started.push({
@@ -221,10 +226,13 @@ async function main(config: Config) {
       config.healthPort,
     );
     started.push({ name: 'health-endpoint', part: { stop: () => health.close() } });
+    const web = await startEmbeddedWeb({ address, namespace: config.temporal.namespace, dataConverter, pool, contactsFile: config.contactsFile, env: linkEnv });
+    started.push({ name: 'webvoorkant', part: web });
 
     say('Casusregie draait.');
     if (ui) say(`  Temporal Web UI:  ${ui}`);
     if (mailWeb) say(`  Verstuurde mail:  ${mailWeb}`);
+    say(`  Aanmeldformulier: ${web.url}/aanmelden (antwoordlinks in de mail wijzen hierheen)`);
     say(
       `  Codec-endpoint:   ${codecUrl}/<geheim>; het volledige adres staat in ${access.file} (alleen voor jou leesbaar). Vul het eenmalig in bij de codec-instellingen van de Web UI.`,
     );

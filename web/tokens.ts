@@ -245,3 +245,26 @@ export function answerLinkFor(
     expiresAt: new Date(expires).toISOString(),
   };
 }
+
+/** The key ring alone (the web front checks links; it needs no CASUS_WEB_URL). */
+export function linkKeyRingFromEnv(env: Record<string, string | undefined>): {
+  ring?: KeyRing;
+  problems: string[];
+} {
+  const keys = env.CASUS_LINK_KEYS?.trim();
+  if (!keys)
+    return {
+      problems: [
+        'CASUS_LINK_KEYS: ontbreekt; zet minstens één sleutel als id:base64 (openssl rand -base64 32)',
+      ],
+    };
+  const parsed = parseKeyRing(keys, env.CASUS_LINK_KEY_ID);
+  return {
+    ring: parsed.ring,
+    problems: parsed.problems.map((p) =>
+      p
+        .replace(/CASUS_ENCRYPTION_KEY_ID/g, 'CASUS_LINK_KEY_ID')
+        .replace(/CASUS_ENCRYPTION_KEYS/g, 'CASUS_LINK_KEYS'),
+    ),
+  };
+}
