@@ -175,7 +175,10 @@ export const CASUS_CSS = `
 .casus-footer .utrecht-paragraph { color: #1a1a1a; }
 .casus-brand { font-weight: bold; margin: 0; }
 .casus-section { margin-block: 2rem; }
+.utrecht-form-field--radio { display: block; }
+.utrecht-form-field--radio > .utrecht-form-fieldset { inline-size: 100%; min-inline-size: 0; }
 .casus-radio { display: flex; gap: 0.5rem; align-items: center; margin-block: 0.25rem; }
+.casus-radio > .utrecht-form-label { flex: 1 1 auto; }
 .casus-optional { font-weight: normal; }
 .casus-short { max-inline-size: 14rem; }
 .casus-actions { display: flex; flex-wrap: wrap; gap: 1rem; margin-block: 1.5rem; }
