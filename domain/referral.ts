@@ -251,7 +251,10 @@ export function checkReferral(input: unknown, context: ReferralContext = {}): Re
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, referral: parsed.data };
   const problems = describeIssues(parsed.error, REFERRAL_LABELS);
-  const issues = parsed.error.issues.map((issue, i) => ({ path: issue.path.join('.'), problem: problems[i] }));
+  const issues = parsed.error.issues.map((issue, i) => ({
+    path: issue.path.join('.'),
+    problem: problems[i],
+  }));
   return { ok: false, problems, issues };
 }
 

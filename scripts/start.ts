@@ -226,7 +226,14 @@ async function main(config: Config) {
       config.healthPort,
     );
     started.push({ name: 'health-endpoint', part: { stop: () => health.close() } });
-    const web = await startEmbeddedWeb({ address, namespace: config.temporal.namespace, dataConverter, pool, contactsFile: config.contactsFile, env: linkEnv });
+    const web = await startEmbeddedWeb({
+      address,
+      namespace: config.temporal.namespace,
+      dataConverter,
+      pool,
+      contactsFile: config.contactsFile,
+      env: linkEnv,
+    });
     started.push({ name: 'webvoorkant', part: web });
 
     say('Casusregie draait.');

@@ -11,6 +11,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { builtinModules } from 'node:module';
 import { CONFIG_ENV, loadConfig, PRODUCTION_REQUIRED_ENV, PROJECT_ROOT } from '../../domain/config';
+import { WEB_ENV, webConfigFromEnv } from '../../web/config';
 
 interface Service {
   image?: string;
@@ -39,6 +40,9 @@ const dotEnv: Record<string, string> = {
   CASUS_ENCRYPTION_KEYS: `k1:${crypto.randomBytes(32).toString('base64')}`,
   CASUS_ENCRYPTION_KEY_ID: 'k1',
   CODEC_TOKEN: crypto.randomBytes(32).toString('hex'),
+  CASUS_LINK_KEYS: `l1:${crypto.randomBytes(32).toString('base64')}`,
+  CASUS_LINK_KEY_ID: 'l1',
+  CASUS_WEB_SECRET: crypto.randomBytes(32).toString('hex'),
 };
 function interpolate(value: string): string {
   return value.replace(/\$\{(\w+)(?::?([-?])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => {
@@ -60,6 +64,7 @@ describe('docker-compose.yml against the configuration', () => {
       'temporal',
       'temporal-db',
       'temporal-ui',
+      'web',
       'worker',
     ]);
     expect(worker.build).toBe('.');
@@ -73,7 +78,21 @@ describe('docker-compose.yml against the configuration', () => {
 
   it('gives the worker only variables the configuration reads (no typos, no stale names)', () => {
     for (const name of Object.keys(workerEnv))
-      expect({ name, known: CONFIG_ENV.includes(name) }).toEqual({ name, known: true });
+      expect({ name, known: [...CONFIG_ENV, ...WEB_ENV].includes(name) }).toEqual({ name, known: true });
+  });
+
+  it('runs the web front from the same image, with the link keys the worker signs with', () => {
+    const web = compose.services.web;
+    expect(web.build).toBe('.');
+    const webEnv = environment(web);
+    for (const name of Object.keys(webEnv))
+      expect({ name, known: [...CONFIG_ENV, ...WEB_ENV].includes(name) }).toEqual({ name, known: true });
+    const resolvedWeb = Object.fromEntries(Object.entries(webEnv).map(([k, v]) => [k, interpolate(v)]));
+    const config = webConfigFromEnv(resolvedWeb);
+    expect(web.ports).toContain(`127.0.0.1:${config.port}:${config.port}`);
+    expect(webEnv.CASUS_LINK_KEYS).toBe(workerEnv.CASUS_LINK_KEYS);
+    expect(webEnv.DATABASE_URL).toBe(workerEnv.DATABASE_URL);
+    expect(loadConfig(resolvedWeb).temporal.address).toBe('temporal:7233');
   });
 
   it('passes the configuration validation, with secrets left to .env', () => {
