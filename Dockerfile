@@ -14,6 +14,7 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY worker ./worker
 COPY client ./client
+COPY web ./web
 COPY scripts ./scripts
 # Compiles to dist/ and bundles the workflow code once (dist/workflow-bundle.js), so the worker
 # does not bundle at every start.
@@ -61,8 +62,9 @@ COPY --chown=root:root activities/db/migrations ./activities/db/migrations
 COPY --chown=root:root config/contacts.yaml ./config/contacts.yaml
 COPY --chown=root:root bin ./bin
 USER node
-# 8234 codec endpoint (Web UI), 8235 /health, 9464 Prometheus /metrics
-EXPOSE 8234 8235 9464
+# 8234 codec endpoint (Web UI), 8235 /health, 9464 Prometheus /metrics; 8236 the web front
+# (the same image with `node dist/web/main.js`, docker-compose.yml service web)
+EXPOSE 8234 8235 8236 9464
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.HEALTH_PORT||8235)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # SIGTERM (docker stop) drains the worker: give it longer than SHUTDOWN_GRACE_TIME (stop_grace_period).

@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/domain'],
   testMatch: ['**/*.test.ts'],
-  // The chaos and cluster suites run on their own (`npm run test:chaos`, `npm run test:cluster`; .ci/run runs them).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/', '<rootDir>/test/cluster/'],
+  // The chaos, cluster and browser suites run on their own (`npm run test:chaos`, `test:cluster`,
+  // `test:web`; .ci/run runs them).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/', '<rootDir>/test/cluster/', '<rootDir>/test/web/'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   setupFiles: ['<rootDir>/test/setup.ts'],
   testTimeout: 120_000,

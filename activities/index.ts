@@ -23,6 +23,7 @@ import {
 import { ResolvedRecipient, resolveRecipients, UnknownRecipientError } from './mail/recipients';
 import { InternalKind, RenderRequest, renderMail } from './mail/templates';
 import { CaseRecords, classifyDatabaseError } from './records';
+import { answerLinkFor, type AnswerLinkSettings } from '../runtime/answer-links';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -33,6 +34,8 @@ export interface ActivityDeps {
   timings: Timings;
   /** How long a claimed mail is protected from a second attempt (default 2 minutes; tests shorten it). */
   mailLeaseMs?: number;
+  /** Personal answer links in mails that ask something (CASUS_WEB_URL; docs/web.md). Unset: no links. */
+  answerLinks?: AnswerLinkSettings;
 }
 
 /** Stable failure types of the activities (the `type` of the ApplicationFailure). */
@@ -239,7 +242,11 @@ export function createActivities(deps: ActivityDeps) {
         from: deps.mailFrom,
         to: recipients.map((r) => r.email),
         replyTo: m.regisseur.email,
-        ...renderMail(req, m),
+        ...renderMail(
+          req,
+          m,
+          deps.answerLinks ? answerLinkFor(req, deps.answerLinks, deps.timings, Date.now()) : undefined,
+        ),
       };
       if (req.calendar) {
         content.calendar = buildCalendarInvite(req.calendar, {

@@ -351,6 +351,23 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
     payload: ([partnerId], o) =>
       defined({ partnerId, vote: o.bezwaar ? 'bezwaar' : 'akkoord', reason: str(o.bezwaar) }),
   },
+  recordAttendance: {
+    description: 'leg vast of een partner naar het geplande UVO komt of verhinderd is (R8)',
+    args: [
+      { name: '<partner>', description: 'de id van de partner' },
+      { name: '<antwoord>', description: '"aanwezig" of "verhinderd"' },
+    ],
+    options: [
+      { flags: '--uvo <id>', description: 'het geplande UVO, zoals U2 (verplicht)' },
+      { flags: '--notitie <tekst>', description: 'korte notitie, zoals wie in de plaats komt' },
+    ],
+    examples: [
+      'casus aanwezigheid BEV-2027-0001 politie aanwezig --uvo U1',
+      'casus aanwezigheid BEV-2027-0001 leerplicht verhinderd --uvo U1 --notitie "Collega komt"',
+    ],
+    payload: ([partnerId, answer], o) =>
+      defined({ uvoId: str(o.uvo), partnerId, answer, note: str(o.notitie) }),
+  },
   closeCase: {
     description:
       'sluit de casus af met het afsluitformulier; de aanmelder en alle partners worden gemaild (R17)',

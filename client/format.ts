@@ -60,6 +60,7 @@ export function formatStatus(s: CaseStatus, now = Date.now()): string {
   if (s.dates.nextUvoDue) L.push(`  Volgende UVO uiterlijk: ${dayOf(s.dates.nextUvoDue)}`);
   if (s.uvo.planned)
     L.push(`  Geplande UVO:     ${formatDateTime(s.uvo.planned.start)}, ${s.uvo.planned.location}`);
+  if (s.uvo.planned) L.push(...attendanceLines(s.uvo.planned));
   if (s.dates.closedAt) L.push(`  Afgesloten op:    ${dayOf(s.dates.closedAt)}`);
 
   const overdue = [
@@ -129,11 +130,45 @@ export function formatStatus(s: CaseStatus, now = Date.now()): string {
     }
   }
 
+  const answers = s.timeline.filter((t) => ANSWER_KINDS.has(t.kind) && t.by);
+  if (answers.length) {
+    head('Antwoorden van partners en niveaus (wie, wat, via welk kanaal):');
+    answers.forEach((t) => L.push(`  ${formatDateTime(t.at)}  ${t.text} — ${channelOf(t.by!)}`));
+  }
+
   if (s.failedNotifications.length) {
     head('E-mail of registratie die niet lukte:');
     s.failedNotifications.forEach((f) => L.push(`  ${dayOf(f.at)}  ${f.kind}: ${f.error}`));
   }
   return L.join('\n');
+}
+
+/** Answers someone gave to what a mail asked (R8, R10, R13, R16). */
+const ANSWER_KINDS = new Set([
+  'afschaling-stem',
+  'actie-afgerond',
+  'opschaling-reactie',
+  'termijnsignaal-reactie',
+  'opschaling-afgerond',
+  'uvo-aanwezigheid',
+]);
+
+/** "leerplicht via link" → "via de persoonlijke link, door leerplicht"; anyone else: "door <naam>". */
+export function channelOf(by: string): string {
+  const link = /^(.*) via link$/.exec(by);
+  return link ? `via de persoonlijke link, door ${link[1]}` : `door ${by}`;
+}
+
+/** R8: who comes to the planned UVO, by partner (answers from before a re-plan do not count). */
+function attendanceLines(u: NonNullable<CaseStatus['uvo']['planned']>): string[] {
+  const answers = (u.attendance ?? []).filter((a) => a.sequence === u.sequence);
+  return u.invited.map((id) => {
+    const a = answers.find((x) => x.partnerId === id);
+    const what = a
+      ? `${a.answer}${a.note ? ` (${a.note})` : ''}${a.by ? `, ${channelOf(a.by)}` : ''}`
+      : 'nog geen antwoord';
+    return `    ${id.padEnd(18)} ${what}`;
+  });
 }
 
 const AVE_NAMES: Record<number, string> = { 1: 'groen', 2: 'oranje', 3: 'rood', 4: 'donkerrood' };
@@ -142,7 +177,7 @@ export function formatTimeline(s: CaseStatus): string {
   if (s.timeline.length === 0) return `Casus ${s.caseNumber}: nog geen gebeurtenissen.`;
   return [
     `Tijdlijn van casus ${s.caseNumber}:`,
-    ...s.timeline.map((t) => `  ${formatDateTime(t.at)}  ${t.text}${t.by ? ` (door ${t.by})` : ''}`),
+    ...s.timeline.map((t) => `  ${formatDateTime(t.at)}  ${t.text}${t.by ? ` (${channelOf(t.by)})` : ''}`),
   ].join('\n');
 }
 

@@ -18,7 +18,7 @@ import { deescalationVotePayloadSchema, proposeDeescalationPayloadSchema } from 
 import { escalatePayloadSchema, resolveEscalationPayloadSchema } from './chapters/escalation';
 import { limitDecisionPayloadSchema } from './chapters/limit';
 import { addPartnerPayloadSchema, removePartnerPayloadSchema } from './chapters/partners';
-import { planUvoPayloadSchema } from './chapters/uvo';
+import { attendancePayloadSchema, planUvoPayloadSchema } from './chapters/uvo';
 import { uvoReportPayloadSchema } from './chapters/uvo-report';
 
 // The words of the case (states, error codes, levels, notifications, records) and the types of
@@ -116,6 +116,7 @@ export const UPDATES = {
   proposeDeescalation: { cli: 'afschalen', schema: proposeDeescalationPayloadSchema, states: ['actief'] },
   recordDeescalationVote: { cli: 'akkoord', schema: deescalationVotePayloadSchema, states: ['afschaling'] },
   closeCase: { cli: 'afsluiten', schema: closePayloadSchema, states: RUNNING },
+  recordAttendance: { cli: 'aanwezigheid', schema: attendancePayloadSchema, states: RUNNING },
 } as const satisfies Record<string, { cli: string; schema: z.ZodTypeAny; states: readonly CaseState[] }>;
 
 export type UpdateName = keyof typeof UPDATES;

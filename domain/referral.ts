@@ -202,7 +202,10 @@ const REFERRAL_LABELS: Record<string, string> = {
   'naturalDirector.canReachBreakthrough': 'kan de natuurlijke regisseur de doorbraak bereiken',
 };
 
-export type ReferralCheck = { ok: true; referral: Referral } | { ok: false; problems: string[] };
+export type ReferralCheck =
+  | { ok: true; referral: Referral }
+  /** `issues`: the same problems, each with the path of its field (e.g. "partners.0.email"), for a form that marks the field. */
+  | { ok: false; problems: string[]; issues: { path: string; problem: string }[] };
 
 /** What the door knows besides the referral itself. */
 export interface ReferralContext {
@@ -247,7 +250,12 @@ export function checkReferral(input: unknown, context: ReferralContext = {}): Re
         });
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, referral: parsed.data };
-  return { ok: false, problems: describeIssues(parsed.error, REFERRAL_LABELS) };
+  const problems = describeIssues(parsed.error, REFERRAL_LABELS);
+  const issues = parsed.error.issues.map((issue, i) => ({
+    path: issue.path.join('.'),
+    problem: problems[i],
+  }));
+  return { ok: false, problems, issues };
 }
 
 const isMunicipalityId = (v: unknown): v is string => typeof v === 'string' && /^[a-z][a-z-]{1,39}$/.test(v);

@@ -22,6 +22,8 @@ import { createConfiguredWorker } from '../worker/worker';
 import { loadOrCreateCodecAccess } from './codec-access';
 import { assertPortFree, Running, startMailDev, startPglite, startTemporal } from './embedded';
 import { ensureBinaries } from './tools';
+import { embeddedLinkEnv, linkSettingsOrThrow } from '../web/config';
+import { startEmbeddedWeb } from '../web/embedded';
 
 const say = (line: string) => console.log(`[casusregie] ${line}`);
 
@@ -170,6 +172,8 @@ async function main(config: Config) {
       await client.close();
     }
 
+    // Answer links in mail point at the web front (docs/web.md); its development key is in data/.
+    const linkEnv = embeddedLinkEnv(config.dataDir, process.env);
     const connection = await NativeConnection.connect({ address });
     started.push({ name: 'Temporal-verbinding', part: { stop: () => connection.close() } });
     const worker = await createConfiguredWorker(config, {
@@ -179,6 +183,7 @@ async function main(config: Config) {
       dataConverter,
       caseKeys,
       maintenancePool: ownerPool,
+      answerLinks: linkSettingsOrThrow(linkEnv),
     });
     const running = worker.run();
     started.push({
@@ -210,10 +215,20 @@ async function main(config: Config) {
       config.healthPort,
     );
     started.push({ name: 'health-endpoint', part: { stop: () => health.close() } });
+    const web = await startEmbeddedWeb({
+      address,
+      namespace: config.temporal.namespace,
+      dataConverter,
+      pool,
+      contactsFile: config.contactsFile,
+      env: linkEnv,
+    });
+    started.push({ name: 'webvoorkant', part: web });
 
     say('Casusregie draait.');
     if (ui) say(`  Temporal Web UI:  ${ui}`);
     if (mailWeb) say(`  Verstuurde mail:  ${mailWeb}`);
+    say(`  Aanmeldformulier: ${web.url}/aanmelden (antwoordlinks in de mail wijzen hierheen)`);
     say(
       `  Codec-endpoint:   ${codecUrl}/<geheim>; het volledige adres staat in ${access.file} (alleen voor jou leesbaar). Vul het eenmalig in bij de codec-instellingen van de Web UI.`,
     );

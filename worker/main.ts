@@ -20,6 +20,7 @@ import { ensureRetentionSchedule } from './retention-schedule';
 import { ensureReportSchedule } from './report-schedule';
 import { ensureSearchAttributes } from './search-attributes';
 import { createConfiguredWorker } from './worker';
+import { answerLinkSettingsFromEnv } from '../runtime/answer-links';
 
 async function main() {
   const config = loadConfig();
@@ -119,6 +120,7 @@ async function main() {
     dataConverter,
     caseKeys,
     maintenancePool: ownerPool,
+    answerLinks: answerLinks(),
   });
   current.worker = worker;
   // The SDK's runtime turns SIGINT/SIGTERM into worker.shutdown(): polling stops, running tasks finish.
@@ -156,3 +158,10 @@ main().then(
     process.exit(1);
   },
 );
+
+/** Answer links in mail when CASUS_WEB_URL is set (docs/web.md); a wrong setting stops the start. */
+function answerLinks() {
+  const { settings, problems } = answerLinkSettingsFromEnv(process.env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return settings;
+}

@@ -14,6 +14,7 @@ import { type Config, DEFAULT_WORKER_CACHE_SIZE, retentionInterval } from '../ru
 import { type CaseKeyStore } from '../runtime';
 import type { Timings } from '../domain/timings';
 import type { RetentionActivityContract } from '../workflows/retention';
+import type { AnswerLinkSettings } from '../runtime/answer-links';
 
 export interface CasusWorkerOptions {
   connection: NativeConnection;
@@ -38,6 +39,8 @@ export interface CasusWorkerOptions {
   cacheSize?: number;
   /** CASUS_BEHEERDER_EMAIL: told when the monthly MT report could not be sent. */
   adminEmail?: string;
+  /** Personal answer links in mail (CASUS_WEB_URL, runtime/answer-links.ts); unset: none. */
+  answerLinks?: AnswerLinkSettings;
 }
 
 /** The worker: runs the case workflows, the retention run and their activities (mail and records). */
@@ -75,6 +78,7 @@ export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worke
         mailFrom: opts.mailFrom,
         contactsFile: opts.contactsFile,
         timings: opts.timings,
+        answerLinks: opts.answerLinks,
       }),
       ...retentionActivities,
       ...reportActivities,
@@ -85,7 +89,7 @@ export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worke
 /** What the configuration does not say: the connections and the data converter the caller made. */
 export type WorkerParts = Pick<
   CasusWorkerOptions,
-  'connection' | 'pool' | 'dataConverter' | 'caseKeys' | 'maintenancePool'
+  'connection' | 'pool' | 'dataConverter' | 'caseKeys' | 'maintenancePool' | 'answerLinks'
 > & { smtpUrl: string };
 
 /** The worker as the configuration describes it: the one way `npm start` and `npm run worker` make it. */

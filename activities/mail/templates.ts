@@ -625,7 +625,18 @@ export function templateFor(kind: TemplateKind): Template {
 const NOTICE =
   'Deze e-mail is verstuurd door Casusregie en bevat bewust geen inhoudelijke gegevens over de jongere of het gezin.';
 
-export function renderMail(req: RenderRequest, municipality: MunicipalityContacts): RenderedMail {
+/** The personal answer link of a mail that asks its recipient something (runtime/answer-links.ts). */
+export interface AnswerLink {
+  url: string;
+  /** ISO moment until which the link holds. */
+  expiresAt: string;
+}
+
+export function renderMail(
+  req: RenderRequest,
+  municipality: MunicipalityContacts,
+  answerLink?: AnswerLink,
+): RenderedMail {
   const template = TEMPLATES[req.kind];
   if (!template) throw new Error(`Geen e-mailsjabloon voor ${req.kind}`);
   const initials =
@@ -644,8 +655,12 @@ export function renderMail(req: RenderRequest, municipality: MunicipalityContact
     `Netwerkregisseur Jeugd & Veiligheid, gemeente ${municipality.name}`,
     `${r.name} — ${r.email} — ${r.phone}`,
   ];
+  const linkLine = answerLink
+    ? `U kunt ook direct antwoorden met uw persoonlijke link (geldig tot en met ${dutchDate(answerLink.expiresAt)}; stuur hem niet door):`
+    : undefined;
   const text = [
     ...blocks.map((b) => (typeof b === 'string' ? b : b.list.map((item) => `- ${item}`).join('\n'))),
+    ...(answerLink && linkLine ? [`${linkLine}\n${answerLink.url}`] : []),
     '--',
     signature.join('\n'),
     NOTICE,
@@ -657,6 +672,9 @@ export function renderMail(req: RenderRequest, municipality: MunicipalityContact
         ? `<p>${escapeHtml(b).replace(/\n/g, '<br>')}</p>`
         : `<ul>${b.list.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`,
     ),
+    ...(answerLink && linkLine
+      ? [`<p>${escapeHtml(linkLine)}<br><a href="${escapeHtml(answerLink.url)}">Geef uw antwoord</a></p>`]
+      : []),
     `<hr><p>${signature.map(escapeHtml).join('<br>')}</p>`,
     `<p style="color:#666;font-size:small">${escapeHtml(NOTICE)}</p>`,
     '</body></html>',

@@ -106,4 +106,6 @@ export const PAYLOAD_LABELS: Record<string, string> = {
   'reasons.totalEscalationThreatening': 'AVE-reden totale escalatie dreigt',
   'reasons.publicUnrest': 'AVE-reden maatschappelijke onrust',
   'reasons.mediaAttention': 'AVE-reden media-aandacht',
+  uvoId: 'UVO',
+  answer: 'antwoord',
 };

@@ -58,6 +58,19 @@ export interface PlannedUvo {
   plannedAt: string;
   /** Partner ids invited to this UVO (a partner added later is invited too). */
   invited: string[];
+  /** R8: who said they come or cannot come (`recordAttendance`); an answer holds for the `sequence` it was given at. */
+  attendance?: UvoAttendance[];
+}
+
+export interface UvoAttendance {
+  partnerId: string;
+  answer: 'aanwezig' | 'verhinderd';
+  note?: string;
+  at: string;
+  /** The UVO's calendar SEQUENCE when answered: after a re-plan an earlier answer no longer counts. */
+  sequence: number;
+  /** Who recorded it (e.g. "politie via link"). */
+  by?: string;
 }
 
 export interface UvoRecord {

@@ -63,6 +63,8 @@ export const ErrorCode = {
   PERSONAL_DATA_IN_TEXT: 'PERSONAL_DATA_IN_TEXT',
   /** The `actor` of a command (who gave it) is not a short name of letters, digits, space and . _ - @. */
   INVALID_ACTOR: 'INVALID_ACTOR',
+  /** R8: no planned UVO with this id (it was held, cancelled, or is another one). */
+  UNKNOWN_UVO: 'UNKNOWN_UVO',
   /** The MT report: a period that is not two existing days, the first on or before the last. */
   INVALID_PERIOD: 'INVALID_PERIOD',
   /** The MT report: the contacts file has no group `mt` to mail the monthly report to. */

@@ -6,17 +6,17 @@
  */
 import { z } from 'zod';
 import type { Command } from '../case/command';
-import { refuse } from '../case/command';
+import { refuse, unknownPartner } from '../case/command';
 import type { TimerScope } from '../case/due';
 import { Ctx, notify, notifyEach, onTimeline, record } from '../case/outbox';
 import { REGISSEUR, uvoAttendees } from '../case/recipients';
-import type { CaseData, PlannedUvo } from '../case/state';
+import type { CaseData, PlannedUvo, UvoAttendance } from '../case/state';
 import type { CalendarEvent } from '../case/terms';
 import { ErrorCode } from '../case/terms';
 import { dayOf, dutchDateTime, dutchDay, iso, ms } from '../case/time';
 import { requiredText } from '../validation';
 import { raiseTermijnsignaal } from './escalation';
-import { isoDateTime } from './fields';
+import { isoDateTime, partnerRef, shortNote } from './fields';
 
 const uvoMoment = {
   start: isoDateTime(),
@@ -34,6 +34,16 @@ export const planUvoPayloadSchema = z.discriminatedUnion(
   { errorMap: () => ({ message: 'kies "plan", "replan" of "cancel"' }) },
 );
 export type PlanUvoPayload = z.input<typeof planUvoPayloadSchema>;
+
+/** R8: a partner's answer to the invitation to the planned UVO (`aanwezigheid`, or the answer link in the invitation). */
+export const attendancePayloadSchema = z.object({
+  uvoId: requiredText(20, 'short'),
+  partnerId: partnerRef(),
+  answer: z.enum(['aanwezig', 'verhinderd'], {
+    errorMap: () => ({ message: 'kies "aanwezig" of "verhinderd"' }),
+  }),
+  note: shortNote(200),
+});
 
 /** The calendar event of a planned UVO: one UID for its whole life, SEQUENCE as it stands now (R8). */
 export function uvoCalendar(u: PlannedUvo, method: CalendarEvent['method']): CalendarEvent {
@@ -153,6 +163,63 @@ export const planUvo: Command<typeof planUvoPayloadSchema> = {
   },
 };
 
+/** The answers that hold for the UVO as it is planned now (an answer from before a re-plan does not). */
+export function currentAttendance(u: PlannedUvo): UvoAttendance[] {
+  return (u.attendance ?? []).filter((a) => a.sequence === u.sequence);
+}
+
+/**
+ * R8: who comes to the planned UVO. A partner answers the invitation (through the personal link
+ * in the invitation, or the regisseur records it with `casus aanwezigheid`): `aanwezig` or
+ * `verhinderd`, with a short note. No mail: the regisseur sees who comes in the status.
+ */
+export const recordAttendance: Command<typeof attendancePayloadSchema> = {
+  schema: attendancePayloadSchema,
+  doing: 'Aanwezigheid doorgeven',
+  check(d, p) {
+    const s = d.status;
+    const u = s.uvo.planned;
+    if (!u || u.id !== p.uvoId) {
+      return refuse(
+        ErrorCode.UNKNOWN_UVO,
+        `UVO "${p.uvoId}" staat niet gepland in casus ${s.caseNumber} (gepland: ${u?.id ?? 'geen'}).`,
+      );
+    }
+    const unknown = unknownPartner(d, [p.partnerId]);
+    if (unknown) return unknown;
+    if (!u.invited.includes(p.partnerId)) {
+      return refuse(
+        ErrorCode.UNKNOWN_PARTNER,
+        `Partner "${p.partnerId}" is niet uitgenodigd voor UVO ${u.id}.`,
+      );
+    }
+    return undefined;
+  },
+  apply(d, p, ctx) {
+    const s = d.status;
+    const u = s.uvo.planned!;
+    const answer: UvoAttendance = {
+      partnerId: p.partnerId,
+      answer: p.answer,
+      ...(p.note ? { note: p.note } : {}),
+      at: iso(ctx.now),
+      sequence: u.sequence,
+      ...(ctx.actor ? { by: ctx.actor } : {}),
+    };
+    u.attendance = [...(u.attendance ?? []).filter((a) => a.partnerId !== p.partnerId), answer];
+    onTimeline(d, ctx, 'uvo-aanwezigheid', `${p.partnerId}: ${p.answer} bij UVO ${u.id}`);
+    record(d, ctx, 'uvo-aanwezigheid', { uvoId: u.id, partnerId: p.partnerId, answer: p.answer });
+    const answered = currentAttendance(u);
+    const coming = answered.filter((a) => a.answer === 'aanwezig').length;
+    const waiting = u.invited.filter((id) => !answered.some((a) => a.partnerId === id)).length;
+    return {
+      message: `${p.partnerId} ${p.answer === 'aanwezig' ? 'komt' : 'kan niet komen'} naar UVO ${u.id}; ${coming} partner(s) aanwezig, ${waiting} nog geen antwoord.`,
+      state: s.state,
+      id: u.id,
+    };
+  },
+};
+
 /** R6–R9, R11: the rhythm of the UVO and what falls due around a planned one. */
 export function uvoTimers({ s, t, days, cn, add }: TimerScope): void {
   // R6, R7, R11: the UVO rhythm.
@@ -244,4 +311,4 @@ export function uvoTimers({ s, t, days, cn, add }: TimerScope): void {
 }
 
 /** The commands of this chapter, by their Update name (domain/contract.ts). */
-export const uvoCommands = { planUvo };
+export const uvoCommands = { planUvo, recordAttendance };

@@ -92,6 +92,7 @@ export function validPayloads(): Record<UpdateName, unknown[]> {
       },
     ],
     recordDeescalationVote: [{ partnerId: 'politie', vote: 'bezwaar', reason: 'Te vroeg' }],
+    recordAttendance: [{ uvoId: 'U1', partnerId: 'politie', answer: 'verhinderd', note: 'Andere afspraak' }],
     closeCase: [
       {
         kind: 'verhuisd',

@@ -13,6 +13,7 @@ import { builtinModules } from 'node:module';
 import { CONFIG_ENV, loadConfig, PRODUCTION_REQUIRED_ENV, PROJECT_ROOT } from '../../runtime/config';
 import { CLUSTER_TOPOLOGY, DEFAULT_SHARDS, SERVER_ARGS } from '../../kit/cluster';
 import { VERSIONS } from '../../scripts/tools';
+import { WEB_ENV, webConfigFromEnv } from '../../web/config';
 
 interface Service {
   image?: string;
@@ -46,6 +47,9 @@ const dotEnv: Record<string, string> = {
   CASUS_ENCRYPTION_KEYS: `k1:${crypto.randomBytes(32).toString('base64')}`,
   CASUS_ENCRYPTION_KEY_ID: 'k1',
   CODEC_TOKEN: crypto.randomBytes(32).toString('hex'),
+  CASUS_LINK_KEYS: `l1:${crypto.randomBytes(32).toString('base64')}`,
+  CASUS_LINK_KEY_ID: 'l1',
+  CASUS_WEB_SECRET: crypto.randomBytes(32).toString('hex'),
 };
 function interpolate(value: string): string {
   return value.replace(/\$\{(\w+)(?::?([-?])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => {
@@ -73,6 +77,7 @@ describe('docker-compose.yml against the configuration', () => {
       'temporal-schema',
       'temporal-ui',
       'temporal-worker',
+      'web',
       'worker',
     ]);
     expect(worker.build).toBe('.');
@@ -86,7 +91,21 @@ describe('docker-compose.yml against the configuration', () => {
 
   it('gives the worker only variables the configuration reads (no typos, no stale names)', () => {
     for (const name of Object.keys(workerEnv))
-      expect({ name, known: CONFIG_ENV.includes(name) }).toEqual({ name, known: true });
+      expect({ name, known: [...CONFIG_ENV, ...WEB_ENV].includes(name) }).toEqual({ name, known: true });
+  });
+
+  it('runs the web front from the same image, with the link keys the worker signs with', () => {
+    const web = compose.services.web;
+    expect(web.build).toBe('.');
+    const webEnv = environment(web);
+    for (const name of Object.keys(webEnv))
+      expect({ name, known: [...CONFIG_ENV, ...WEB_ENV].includes(name) }).toEqual({ name, known: true });
+    const resolvedWeb = Object.fromEntries(Object.entries(webEnv).map(([k, v]) => [k, interpolate(v)]));
+    const config = webConfigFromEnv(resolvedWeb);
+    expect(web.ports).toContain(`127.0.0.1:${config.port}:${config.port}`);
+    expect(webEnv.CASUS_LINK_KEYS).toBe(workerEnv.CASUS_LINK_KEYS);
+    expect(webEnv.DATABASE_URL).toBe(workerEnv.DATABASE_URL);
+    expect(loadConfig(resolvedWeb).temporal.address).toBe('temporal:7233');
   });
 
   it('passes the configuration validation, with secrets left to .env', () => {
