@@ -5,7 +5,12 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // The chaos, cluster and browser suites run on their own (`npm run test:chaos`, `test:cluster`,
   // `test:web`; .ci/run runs them).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/', '<rootDir>/test/cluster/', '<rootDir>/test/web/'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/chaos/',
+    '<rootDir>/test/cluster/',
+    '<rootDir>/test/web/',
+  ],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   setupFiles: ['<rootDir>/test/setup.ts'],
   testTimeout: 120_000,

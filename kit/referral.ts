@@ -91,3 +91,40 @@ export function sampleRecordEvent(overrides: Partial<CaseRecordEvent> = {}): Cas
     ...overrides,
   };
 }
+
+/**
+ * The report of a first UVO as the CLI journeys give it (`casus uvo-verslag --bestand`): one action
+ * due in 30 days and the plan van aanpak for veiligheid, zorg and gezin. `safety` owns the
+ * veiligheid intervention, `other` the action and the rest.
+ */
+export function firstUvoReport(owners: { safety: string; other: string }) {
+  return {
+    summary: 'Eerste UVO: afspraken over school en toezicht.',
+    actions: [
+      {
+        description: 'Gesprek met school',
+        owner: owners.other,
+        due: new Date(Date.now() + 86_400_000 * 30).toISOString().slice(0, 10),
+      },
+    ],
+    plan: {
+      goals: [
+        {
+          domain: 'veiligheid',
+          goal: 'Geen nieuwe incidenten',
+          interventions: [{ description: 'Toezicht in de wijk', owner: owners.safety }],
+        },
+        {
+          domain: 'zorg',
+          goal: 'Hulp gestart',
+          interventions: [{ description: 'Intake jeugdhulp', owner: owners.other }],
+        },
+        {
+          domain: 'gezin',
+          goal: 'Ouders gesteund',
+          interventions: [{ description: 'Contact met CJG', owner: owners.other }],
+        },
+      ],
+    },
+  };
+}

@@ -19,6 +19,7 @@ import { CasusClient } from '../client/casus-client';
 import { connectionTargets, loadConfig, PROJECT_ROOT } from '../runtime/config';
 import { caseKeyStoreFor, casusDataConverter, resolveKeyRing } from '../runtime';
 import { caseWorkflowId, SEARCH_ATTRIBUTES } from '../domain/contract';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../kit/chromium';
 
 const say = (line: string) => console.log(`[screenshots] ${line}`);
 
@@ -56,18 +57,10 @@ async function main() {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'casus-chromium-'));
   // A fresh profile, no background traffic: the browser talks only to the local UI.
   const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     viewport: { width: 1440, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   try {
     const page = await browser.newPage();

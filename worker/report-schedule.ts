@@ -1,4 +1,5 @@
-import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
+import { createScheduleOnce } from './schedule-once';
 import type { DataConverter } from '@temporalio/common';
 import { REPORT_SCHEDULE_ID, REPORT_WORKFLOW_TYPE, TASK_QUEUE } from '../domain/contract';
 
@@ -15,28 +16,22 @@ export async function ensureReportSchedule(
   opts: { dataConverter?: DataConverter; every?: number; taskQueue?: string } = {},
 ): Promise<'aangemaakt' | 'bestond al'> {
   const client = new Client({ connection, namespace, dataConverter: opts.dataConverter });
-  try {
-    await client.schedule.create({
-      scheduleId: REPORT_SCHEDULE_ID,
-      spec: opts.every
-        ? { intervals: [{ every: opts.every }] }
-        : { calendars: [{ dayOfMonth: 1, hour: 7, minute: 0 }], timezone: 'Europe/Amsterdam' },
-      action: {
-        type: 'startWorkflow',
-        workflowType: REPORT_WORKFLOW_TYPE,
-        workflowId: REPORT_SCHEDULE_ID,
-        taskQueue: opts.taskQueue ?? TASK_QUEUE,
-        args: [{}],
-        staticSummary: 'Maandrapportage voor het Gezamenlijk MT',
-      },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '7 days' },
-      state: {
-        note: 'Mailt op de 1e van elke maand de rapportage over de vorige maand (PDF) naar de groep "mt" van het contactenbestand (docs/operations.md, "Rapportage voor het Gezamenlijk MT").',
-      },
-    });
-    return 'aangemaakt';
-  } catch (err) {
-    if (err instanceof ScheduleAlreadyRunning) return 'bestond al';
-    throw err;
-  }
+  return createScheduleOnce(client.schedule, {
+    scheduleId: REPORT_SCHEDULE_ID,
+    spec: opts.every
+      ? { intervals: [{ every: opts.every }] }
+      : { calendars: [{ dayOfMonth: 1, hour: 7, minute: 0 }], timezone: 'Europe/Amsterdam' },
+    action: {
+      type: 'startWorkflow',
+      workflowType: REPORT_WORKFLOW_TYPE,
+      workflowId: REPORT_SCHEDULE_ID,
+      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+      args: [{}],
+      staticSummary: 'Maandrapportage voor het Gezamenlijk MT',
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '7 days' },
+    state: {
+      note: 'Mailt op de 1e van elke maand de rapportage over de vorige maand (PDF) naar de groep "mt" van het contactenbestand (docs/operations.md, "Rapportage voor het Gezamenlijk MT").',
+    },
+  });
 }

@@ -1,4 +1,5 @@
-import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
+import { createScheduleOnce } from './schedule-once';
 import type { DataConverter } from '@temporalio/common';
 import { TASK_QUEUE } from '../domain/contract';
 
@@ -15,26 +16,20 @@ export async function ensureRetentionSchedule(
   dataConverter?: DataConverter,
 ): Promise<'aangemaakt' | 'bestond al'> {
   const client = new Client({ connection, namespace, dataConverter });
-  try {
-    await client.schedule.create({
-      scheduleId: RETENTION_SCHEDULE_ID,
-      spec: { calendars: [{ hour: 3, minute: 15 }], timezone: 'Europe/Amsterdam' },
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'retentionWorkflow',
-        workflowId: RETENTION_SCHEDULE_ID,
-        taskQueue: TASK_QUEUE,
-        args: [],
-        staticSummary: 'Bewaartermijn: afgesloten casussen anonimiseren',
-      },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
-      state: {
-        note: 'Anonimiseert dagelijks de dossiers van casussen die langer dan de bewaartermijn zijn afgesloten en vernietigt hun casussleutel (docs/operations.md, "Bewaartermijn en crypto-shredding").',
-      },
-    });
-    return 'aangemaakt';
-  } catch (err) {
-    if (err instanceof ScheduleAlreadyRunning) return 'bestond al';
-    throw err;
-  }
+  return createScheduleOnce(client.schedule, {
+    scheduleId: RETENTION_SCHEDULE_ID,
+    spec: { calendars: [{ hour: 3, minute: 15 }], timezone: 'Europe/Amsterdam' },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'retentionWorkflow',
+      workflowId: RETENTION_SCHEDULE_ID,
+      taskQueue: TASK_QUEUE,
+      args: [],
+      staticSummary: 'Bewaartermijn: afgesloten casussen anonimiseren',
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+    state: {
+      note: 'Anonimiseert dagelijks de dossiers van casussen die langer dan de bewaartermijn zijn afgesloten en vernietigt hun casussleutel (docs/operations.md, "Bewaartermijn en crypto-shredding").',
+    },
+  });
 }

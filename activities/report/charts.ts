@@ -34,23 +34,33 @@ function plotted(d: BarDatum) {
   return { ...d, value: hidden(d.count) ? 0 : d.count, label: shownCount(d.count) };
 }
 
-/** A bar chart (one bar per category), with the shown count above each bar. */
-export function barChartSpec(title: string, data: BarDatum[], opts: { axis?: string } = {}): TopLevelSpec {
-  return {
+/** What every chart of the report shares: the schema, its size and look, and its title. */
+const frame = (title: string) =>
+  ({
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,
     width: 440,
     height: 130,
     config: CONFIG,
+  }) as const;
+
+/** The category axis, with an optional title. */
+const categoryAxis = (axis?: string) =>
+  ({
+    field: 'category',
+    type: 'nominal',
+    sort: null,
+    title: axis ?? null,
+    axis: { labelAngle: 0, labelLimit: 130 },
+  }) as const;
+
+/** A bar chart (one bar per category), with the shown count above each bar. */
+export function barChartSpec(title: string, data: BarDatum[], opts: { axis?: string } = {}): TopLevelSpec {
+  return {
+    ...frame(title),
     data: { values: data.map(plotted) },
     encoding: {
-      x: {
-        field: 'category',
-        type: 'nominal',
-        sort: null,
-        title: opts.axis ?? null,
-        axis: { labelAngle: 0, labelLimit: 130 },
-      },
+      x: categoryAxis(opts.axis),
       y: { field: 'value', type: 'quantitative', title: 'aantal', axis: { tickMinStep: 1 } },
     },
     layer: [
@@ -68,22 +78,12 @@ export function groupedChartSpec(
 ): TopLevelSpec {
   const values = data.map(plotted);
   const common = {
-    x: {
-      field: 'category',
-      type: 'nominal' as const,
-      sort: null,
-      title: opts.axis ?? null,
-      axis: { labelAngle: 0, labelLimit: 130 },
-    },
+    x: categoryAxis(opts.axis),
     color: { field: 'group', type: 'nominal' as const, title: opts.groupTitle, sort: null },
   };
   if (opts.stacked) {
     return {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title,
-      width: 440,
-      height: 130,
-      config: CONFIG,
+      ...frame(title),
       data: { values },
       mark: 'bar',
       encoding: {
@@ -93,11 +93,7 @@ export function groupedChartSpec(
     };
   }
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title,
-    width: 440,
-    height: 130,
-    config: CONFIG,
+    ...frame(title),
     data: { values },
     encoding: {
       ...common,

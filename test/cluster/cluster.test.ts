@@ -29,7 +29,7 @@ import { caseWorkflowId, updates, type CommandResult } from '../../domain/contra
 import { casus, type CliRun } from '../../kit/cli';
 import { clusterSkipReason, promMetric, startTestCluster } from '../helpers/cluster';
 import { eventually } from '../../kit/eventually';
-import { sampleReferral } from '../../kit/referral';
+import { firstUvoReport, sampleReferral } from '../../kit/referral';
 import { mapLimit } from '../../kit/map-limit';
 import { faultDataConverter } from '../../kit/worker-process';
 import {
@@ -252,33 +252,7 @@ describe('Casusregie on a Temporal cluster (separate services on PostgreSQL)', (
         '--bestand',
         file('verslag.json', {
           attendees: ['politie'],
-          summary: 'Eerste UVO: afspraken over school en toezicht.',
-          actions: [
-            {
-              description: 'Gesprek met school',
-              owner: 'politie',
-              due: new Date(Date.now() + 86_400_000 * 30).toISOString().slice(0, 10),
-            },
-          ],
-          plan: {
-            goals: [
-              {
-                domain: 'veiligheid',
-                goal: 'Geen nieuwe incidenten',
-                interventions: [{ description: 'Toezicht in de wijk', owner: 'politie' }],
-              },
-              {
-                domain: 'zorg',
-                goal: 'Hulp gestart',
-                interventions: [{ description: 'Intake jeugdhulp', owner: 'politie' }],
-              },
-              {
-                domain: 'gezin',
-                goal: 'Ouders gesteund',
-                interventions: [{ description: 'Contact met CJG', owner: 'politie' }],
-              },
-            ],
-          },
+          ...firstUvoReport({ safety: 'politie', other: 'politie' }),
         }),
       ]);
       expect(report.stdout).toMatch(/^Verslag van UVO U1 vastgelegd/);

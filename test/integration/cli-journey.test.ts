@@ -10,7 +10,7 @@ import YAML from 'yaml';
 import { DEFAULT_TIMINGS, Timings } from '../../domain/timings';
 import { casus, CliRun } from '../../kit/cli';
 import { eventually } from '../../kit/eventually';
-import { sampleReferral } from '../../kit/referral';
+import { firstUvoReport, sampleReferral } from '../../kit/referral';
 import { startTestStack } from '../../kit/stack';
 
 const WEEK_MS = 3000;
@@ -137,33 +137,7 @@ describe('casus CLI: one case from referral to closing', () => {
       '--bestand',
       file('verslag.json', {
         attendees: ['politie', 'leerplicht'],
-        summary: 'Eerste UVO: afspraken over school en toezicht.',
-        actions: [
-          {
-            description: 'Gesprek met school',
-            owner: 'leerplicht',
-            due: new Date(Date.now() + 86_400_000 * 30).toISOString().slice(0, 10),
-          },
-        ],
-        plan: {
-          goals: [
-            {
-              domain: 'veiligheid',
-              goal: 'Geen nieuwe incidenten',
-              interventions: [{ description: 'Toezicht in de wijk', owner: 'politie' }],
-            },
-            {
-              domain: 'zorg',
-              goal: 'Hulp gestart',
-              interventions: [{ description: 'Intake jeugdhulp', owner: 'leerplicht' }],
-            },
-            {
-              domain: 'gezin',
-              goal: 'Ouders gesteund',
-              interventions: [{ description: 'Contact met CJG', owner: 'leerplicht' }],
-            },
-          ],
-        },
+        ...firstUvoReport({ safety: 'politie', other: 'leerplicht' }),
       }),
     ]);
     expect(report.stdout).toMatch(/^Verslag van UVO U1 vastgelegd/);

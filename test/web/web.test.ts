@@ -27,8 +27,8 @@ import { startTestDatabase } from '../../kit/db';
 import { eventually } from '../../kit/eventually';
 import { startSmtpCatcher, type ReceivedMail } from '../../kit/smtp';
 import { createDevServerEnv } from '../../kit/temporal';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../../kit/chromium';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = process.env.WEB_SCREENSHOTS
   ? path.resolve(PROJECT_ROOT, process.env.WEB_SCREENSHOTS)
   : undefined;
@@ -74,15 +74,7 @@ beforeAll(async () => {
   await app.listen({ host: '127.0.0.1', port });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   context = await browser.newContext({ locale: 'nl-NL', viewport: { width: 1000, height: 900 } });
   page = await context.newPage();
