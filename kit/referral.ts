@@ -128,3 +128,34 @@ export function firstUvoReport(owners: { safety: string; other: string }) {
     },
   };
 }
+
+/** An afsluitformulier after an agreed afschaling, filled in as a regisseur would (R17). */
+export function closingAfterDeescalation(evaluationPlannedOn: string) {
+  return {
+    kind: 'doorbraak',
+    reason: 'Doorbraak bereikt en afgeschaald',
+    remainingRisks: {
+      content: 'Terugval mogelijk',
+      context: 'Vrienden in de wijk',
+      process: 'Overdracht aan CJG',
+    },
+    regieHeldBy: 'CJG',
+    aftercare: { needed: true, arrangement: 'CJG-coach volgt 3 maanden' },
+    addedValue: 'Zorg en veiligheid in één plan',
+    referrerInformed: true,
+    evaluationPlannedOn,
+  } as const;
+}
+
+/** The afschaalformulier of the CLI journeys (`casus afschalen --bestand`): regie back to the CJG (R16). */
+export function deescalationForm(referrerDiscussedOn: string) {
+  return {
+    breakthrough: 'De jongere gaat weer naar school.',
+    regieTo: 'cjg',
+    regieToOrganisation: 'CJG Beverwijk',
+    agreements: 'Het CJG houdt contact.',
+    avePhase: 2,
+    referrerDiscussed: { on: referrerDiscussedOn },
+    askByEmail: true,
+  };
+}

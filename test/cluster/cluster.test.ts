@@ -29,7 +29,7 @@ import { caseWorkflowId, updates, type CommandResult } from '../../domain/contra
 import { casus, type CliRun } from '../../kit/cli';
 import { clusterSkipReason, promMetric, startTestCluster } from '../helpers/cluster';
 import { eventually } from '../../kit/eventually';
-import { firstUvoReport, sampleReferral } from '../../kit/referral';
+import { deescalationForm, firstUvoReport, sampleReferral } from '../../kit/referral';
 import { mapLimit } from '../../kit/map-limit';
 import { faultDataConverter } from '../../kit/worker-process';
 import {
@@ -257,20 +257,7 @@ describe('Casusregie on a Temporal cluster (separate services on PostgreSQL)', (
       ]);
       expect(report.stdout).toMatch(/^Verslag van UVO U1 vastgelegd/);
 
-      await ok([
-        'afschalen',
-        CN,
-        '--bestand',
-        file('afschaal.yaml', {
-          breakthrough: 'De jongere gaat weer naar school.',
-          regieTo: 'cjg',
-          regieToOrganisation: 'CJG Beverwijk',
-          agreements: 'Het CJG houdt contact.',
-          avePhase: 2,
-          referrerDiscussed: { on: today() },
-          askByEmail: true,
-        }),
-      ]);
+      await ok(['afschalen', CN, '--bestand', file('afschaal.yaml', deescalationForm(today()))]);
       expect((await json<{ state: string }>(['status', CN])).state).toBe('afschaling');
       await ok(['akkoord', CN, 'politie']);
       const closed = await ok([

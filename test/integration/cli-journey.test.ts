@@ -10,7 +10,7 @@ import YAML from 'yaml';
 import { DEFAULT_TIMINGS, Timings } from '../../domain/timings';
 import { casus, CliRun } from '../../kit/cli';
 import { eventually } from '../../kit/eventually';
-import { firstUvoReport, sampleReferral } from '../../kit/referral';
+import { deescalationForm, firstUvoReport, sampleReferral } from '../../kit/referral';
 import { startTestStack } from '../../kit/stack';
 
 const WEEK_MS = 3000;
@@ -162,20 +162,7 @@ describe('casus CLI: one case from referral to closing', () => {
     expect(st.escalations.find((e) => e.id === esc.result.id)?.resolvedAt).toBeDefined();
 
     // afschalen with the form; both partners are asked by e-mail, then both agree
-    await ok([
-      'afschalen',
-      CN,
-      '--bestand',
-      file('afschaal.yaml', {
-        breakthrough: 'De jongere gaat weer naar school.',
-        regieTo: 'cjg',
-        regieToOrganisation: 'CJG Beverwijk',
-        agreements: 'Het CJG houdt contact.',
-        avePhase: 2,
-        referrerDiscussed: { on: amsterdamToday() },
-        askByEmail: true,
-      }),
-    ]);
+    await ok(['afschalen', CN, '--bestand', file('afschaal.yaml', deescalationForm(amsterdamToday()))]);
     expect((await json<{ state: string }>(['status', CN])).state).toBe('afschaling');
     await ok(['akkoord', CN, 'politie']);
     const last = await json<{ result: { state: string; message: string } }>(['akkoord', CN, 'leerplicht']);

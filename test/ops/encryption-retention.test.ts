@@ -19,7 +19,7 @@ import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../../worker/ret
 import { findBinaries } from '../../scripts/tools';
 import { startTestDatabase } from '../../kit/db';
 import { eventually } from '../../kit/eventually';
-import { sampleReferral } from '../../kit/referral';
+import { closingAfterDeescalation, sampleReferral } from '../../kit/referral';
 import { startSmtpCatcher } from '../../kit/smtp';
 import { createTestWorker, startParts } from '../../kit/parts';
 import { samplePlan } from '../../kit/case-harness';
@@ -223,20 +223,7 @@ describe('retention', () => {
     });
     await handle.executeUpdate(updates.closeCase, {
       args: [
-        {
-          kind: 'doorbraak',
-          reason: 'Doorbraak bereikt en afgeschaald',
-          remainingRisks: {
-            content: 'Terugval mogelijk',
-            context: 'Vrienden in de wijk',
-            process: 'Overdracht aan CJG',
-          },
-          regieHeldBy: 'CJG',
-          aftercare: { needed: true, arrangement: 'CJG-coach volgt 3 maanden' },
-          addedValue: 'Zorg en veiligheid in één plan',
-          referrerInformed: true,
-          evaluationPlannedOn: new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10),
-        },
+        closingAfterDeescalation(new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10)),
       ] as never,
     });
     await handle.result();

@@ -18,7 +18,7 @@ import {
   today,
   waitForSent,
 } from '../../kit/case-harness';
-import { PARTNERS } from '../../kit/referral';
+import { closingAfterDeescalation, PARTNERS } from '../../kit/referral';
 import { workHourAround } from '../helpers/work-hour';
 
 const CJG = PARTNERS.cjg;
@@ -150,18 +150,7 @@ describe('the lifecycle of a case (happy path)', () => {
 
     // R17: close with the afsluitformulier; referrer and every partner are told; the workflow completes.
     const closed = await command(handle, updates.closeCase, {
-      kind: 'doorbraak',
-      reason: 'Doorbraak bereikt en afgeschaald',
-      remainingRisks: {
-        content: 'Terugval mogelijk',
-        context: 'Vrienden in de wijk',
-        process: 'Overdracht aan CJG',
-      },
-      regieHeldBy: 'CJG',
-      aftercare: { needed: true, arrangement: 'CJG-coach volgt 3 maanden' },
-      addedValue: 'Zorg en veiligheid in één plan',
-      referrerInformed: true,
-      evaluationPlannedOn: dayAfter(await h.now(), 14),
+      ...closingAfterDeescalation(dayAfter(await h.now(), 14)),
       policySignal: 'Wachtlijst jeugdhulp',
     });
     expect(closed.state).toBe('afgesloten');
