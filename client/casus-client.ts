@@ -16,6 +16,7 @@ import {
 import {
   CaseInput,
   CaseStatus,
+  CURRENT_RELEASE,
   caseNumberOfWorkflowId,
   REPORTED_PROBLEMS,
   caseWorkflowId,
@@ -202,7 +203,7 @@ export class CasusClient {
   ): Promise<{ caseNumber: string; workflowId: string }> {
     const referral = checkReferralAtDoor(input, door);
     const workflowId = caseWorkflowId(referral.caseNumber);
-    const caseInput: CaseInput = { referral };
+    const caseInput: CaseInput = { referral, release: CURRENT_RELEASE };
     try {
       await this.client.workflow.start(WORKFLOW_TYPE, {
         taskQueue: TASK_QUEUE,

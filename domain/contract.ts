@@ -65,9 +65,23 @@ export const REPORTED_PROBLEMS = defineSearchAttributeKey(
   SearchAttributeType.KEYWORD_LIST,
 );
 
+/**
+ * The release of the case's behaviour that this code runs (docs/versioning.md): a number
+ * `YYYYMM` per release. The client puts it in the start input, so a new case needs no version
+ * marker in its history; a worker of an older release refuses the workflow task of a case with
+ * a newer release (the case waits for a current worker, it never runs a path its replay would
+ * not take). A case continues as new on the release of the worker that continues it.
+ */
+export const CURRENT_RELEASE = 202701;
+
 /** What the workflow is started with. */
 export interface CaseInput {
   referral: Referral;
+  /**
+   * The release the case runs (CURRENT_RELEASE of the client that started it). Unset for cases
+   * started before release 202701: the workflow then decides by its version markers.
+   */
+  release?: number;
   /** Normally left out: the case then runs with the worker's configured timings. */
   timings?: Timings;
   /**

@@ -18,6 +18,7 @@ import {
   UpdatePayload,
   caseWorkflowId,
   CaseInput,
+  CURRENT_RELEASE,
   CaseStatus,
   CommandResult,
   NotificationRequest,
@@ -109,7 +110,7 @@ export async function startHarness(
       const handle = await env.client.workflow.start(caseWorkflow, {
         taskQueue,
         workflowId: caseWorkflowId(caseNumber),
-        args: [{ referral: checked.referral, timings, ...extra }],
+        args: [{ referral: checked.referral, timings, release: CURRENT_RELEASE, ...extra }],
         staticSummary: `Casus ${caseNumber} (gemeente ${checked.referral.municipality})`,
       });
       started.push(handle);

@@ -37,6 +37,7 @@ import type { CaseActivities } from '../activities';
 import {
   CaseInput,
   CaseState,
+  CURRENT_RELEASE,
   ErrorCode,
   SEARCH_ATTRIBUTES,
   statusQuery,
@@ -74,10 +75,13 @@ const { caseTimings, recordCaseEvent, recordCaseEvents, sendNotification } =
 const local = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '10 seconds' });
 
 /**
- * Versions (docs/versioning.md), decided once at the start of each run, before its first await:
- * the markers then sit in the run's first workflow task, where a replay meets them before any
- * other command (decided later, a replay could reach the check before it saw the marker when a
- * local activity resolves in another task). Cases started before a change keep their old path:
+ * Versions (docs/versioning.md). A case started by a client of release 202701 or later carries
+ * its release in the start input: no marker in its history. A case started before that decides
+ * by markers, once at the start of each run, before its first await (the markers then sit in
+ * the run's first workflow task, where a replay meets them before any other command): first the
+ * one marker of release 202701; only where that is absent (a history recorded before it) the
+ * older markers, so a new case costs at most one marker. Cases started before a change keep
+ * their old path until they continue as new (which moves them to the current release):
  * - TIMINGS_LOCAL: the timings are read by a local activity (before: a regular activity);
  * - RECORDS_BATCHED: the records of one step are written by one activity, in order (before: one
  *   activity per record, one after the other);
@@ -88,8 +92,7 @@ const TIMINGS_LOCAL = 'termijnen-lokaal';
 const RECORDS_BATCHED = 'registraties-per-stap';
 const WITHDRAW_INVITATION = 'uitnodiging-intrekken';
 /**
- * RELEASE_2026_12: one marker for all behaviour of the release of December 2026 (one marker per
- * release: each marker costs a history event and a search-attribute write in every case). Cases
+ * RELEASE_2026_12: one marker for all behaviour of the release of December 2026. Cases
  * started before it keep the earlier behaviour until they continue as new:
  * - a mail or record that failed for good is told to the regisseur (`verwerking-mislukt`; before:
  *   status only);
@@ -100,6 +103,49 @@ const WITHDRAW_INVITATION = 'uitnodiging-intrekken';
  *   Update handler that a replay runs (before: not checked).
  */
 const RELEASE_2026_12 = 'versie-2026-12';
+/**
+ * RELEASE_2027_01 (release 202701): the marker of a case that an earlier client started; a case
+ * whose start input carries `release` has none. Since this release:
+ * - (listed per change below, in `kept` and `Version`).
+ */
+const RELEASE_2027_01 = 'versie-2027-01';
+
+/** What the case does by its release (the markers of a run, or the release in its start input). */
+interface Version {
+  timingsLocal: boolean;
+  recordsBatched: boolean;
+  withdrawInvitation: boolean;
+  release202612: boolean;
+  release202701: boolean;
+}
+
+function decideVersion(input: CaseInput): Version {
+  const since = (release: number): Version => ({
+    timingsLocal: release >= 202612,
+    recordsBatched: release >= 202612,
+    withdrawInvitation: release >= 202612,
+    release202612: release >= 202612,
+    release202701: release >= 202701,
+  });
+  if (input.release !== undefined) {
+    // A case of a newer release than this worker knows: fail the workflow task (Temporal retries
+    // it), so that only a worker of that release records its history. The problem watch tells
+    // the administrator when it lasts (docs/operations.md).
+    if (input.release > CURRENT_RELEASE)
+      throw new Error(
+        `Deze casus hoort bij versie ${input.release}; deze worker kent versie ${CURRENT_RELEASE}. Werk de worker bij.`,
+      );
+    return since(input.release);
+  }
+  if (patched(RELEASE_2027_01)) return since(202701);
+  return {
+    timingsLocal: patched(TIMINGS_LOCAL),
+    recordsBatched: patched(RECORDS_BATCHED),
+    withdrawInvitation: patched(WITHDRAW_INVITATION),
+    release202612: patched(RELEASE_2026_12),
+    release202701: false,
+  };
+}
 
 /** Continue as new past this many history events (or earlier when Temporal suggests it). */
 export const DEFAULT_HISTORY_EVENT_LIMIT = 2000;
@@ -107,12 +153,7 @@ export const DEFAULT_HISTORY_EVENT_LIMIT = 2000;
 export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   // R1: the referral is checked again here, with the schema the client used at the door.
   const referral = checkedReferral(input.referral);
-  const version = {
-    timingsLocal: patched(TIMINGS_LOCAL),
-    recordsBatched: patched(RECORDS_BATCHED),
-    withdrawInvitation: patched(WITHDRAW_INVITATION),
-    release202612: patched(RELEASE_2026_12),
-  };
+  const version = decideVersion(input);
   // R1: a referral date after the day the case starts (workflow time, so a replay decides the same).
   if (version.release202612 && !input.resume) checkedReferral(input.referral, Date.now());
   const kept: Ctx['kept'] = {
@@ -170,6 +211,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
         await performOutbox(d, outbox);
         return continueAsNew<typeof caseWorkflow>({
           ...input,
+          release: CURRENT_RELEASE,
           timings,
           resume: { status: d.status, memory: d.memory },
         });
