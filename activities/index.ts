@@ -24,6 +24,8 @@ import { ResolvedRecipient, resolveRecipients, UnknownRecipientError } from './m
 import { InternalKind, RenderRequest, renderMail } from './mail/templates';
 import { CaseRecords, classifyDatabaseError } from './records';
 import { answerLinkFor, type AnswerLinkSettings } from '../runtime/answer-links';
+import { runStep, type CaseStep, type StepResult } from './step';
+export type { CaseStep, StepFailure, StepFailureDetails, StepResult } from './step';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -225,112 +227,129 @@ export function createActivities(deps: ActivityDeps) {
      * after the regisseur is told.
      */
     async sendNotification(req: NotificationRequest): Promise<NotificationResult> {
-      const m = contactsFor(req.municipality);
-      let recipients: ResolvedRecipient[];
-      try {
-        recipients = resolveRecipients(req.to, m);
-      } catch (err) {
-        throw asFailure(err);
-      }
-      if (recipients.length === 0) {
-        throw ApplicationFailure.nonRetryable(
-          `E-mail ${req.kind} van casus ${req.caseNumber} heeft geen ontvangers`,
-          ActivityErrorType.NO_RECIPIENTS,
-        );
-      }
-      const content: MailContent = {
-        from: deps.mailFrom,
-        to: recipients.map((r) => r.email),
-        replyTo: m.regisseur.email,
-        ...renderMail(
-          req,
-          m,
-          deps.answerLinks ? answerLinkFor(req, deps.answerLinks, deps.timings, Date.now()) : undefined,
-        ),
-      };
-      if (req.calendar) {
-        content.calendar = buildCalendarInvite(req.calendar, {
-          caseNumber: req.caseNumber,
-          organizer: m.regisseur,
-          attendees: recipients
-            .filter((r) => r.email !== m.regisseur.email)
-            .map((r) => ({ name: r.name, email: r.email })),
-        });
-      }
-      if (req.letter) {
-        const stored = await records.storeDocument({
-          key: `${req.key}:brief`,
-          caseNumber: req.caseNumber,
-          municipality: req.municipality,
-          kind: 'ouderbrief',
-          filename: `brief-netwerkregisseur-${req.caseNumber}.pdf`,
-          contentType: 'application/pdf',
-          content: await renderParentsLetter({
-            caseNumber: req.caseNumber,
-            initials: req.data.initials,
-            addressee: req.letter.addressee,
-            youngAdult: req.letter.youngAdult,
-            date: typeof req.data.acceptedAt === 'string' ? req.data.acceptedAt : new Date().toISOString(),
-            municipality: m,
-          }),
-        });
-        content.attachments = [
-          { filename: stored.filename, content: stored.content!, contentType: stored.content_type },
-        ];
-      }
+      return sendOne(req);
+    },
 
-      const outcome = await send({ key: req.key, caseNumber: req.caseNumber, kind: req.kind, ...content });
-
-      switch (outcome.status) {
-        case 'sent': {
-          await auditSent(req, recipients, outcome);
-          if (outcome.rejected.length > 0) {
-            await refusedAudit(req, outcome.rejected.length, undefined);
-            await noticeToRegisseur(req, 'mail-geweigerd', `${req.key}:melding-geweigerd`, m, {
-              rejectedAddresses: outcome.rejected,
-            });
-          }
-          return {
-            messageId: outcome.messageId,
-            recipients: recipients.length - outcome.rejected.length,
-            outcome: outcome.alreadySent ? 'al-verzonden' : 'verzonden',
-            rejected: outcome.rejected.length,
-          };
-        }
-        case 'uncertain': {
-          await records.appendAudit(`${req.key}:onzeker`, {
-            caseNumber: req.caseNumber,
-            municipality: req.municipality,
-            kind: 'mail-onzeker',
-            at: new Date().toISOString(),
-            details: { notification: req.kind, messageId: outcome.messageId },
-          });
-          await noticeToRegisseur(req, 'mail-onzeker', `${req.key}:melding-onzeker`, m, {});
-          return {
-            messageId: outcome.messageId,
-            recipients: recipients.length,
-            outcome: 'onzeker',
-            rejected: 0,
-          };
-        }
-        case 'rejected': {
-          await refusedAudit(req, outcome.rejected.length, outcome.code);
-          // Unless the refused mail was the regisseur's own: the notice would go the same way.
-          const onlyRegisseur = recipients.every((r) => r.role === 'regisseur');
-          if (!onlyRegisseur) {
-            await noticeToRegisseur(req, 'mail-geweigerd', `${req.key}:melding-geweigerd`, m, {
-              rejectedAddresses: outcome.rejected,
-              ...(outcome.code ? { smtpCode: outcome.code } : {}),
-            });
-          }
-          throw ApplicationFailure.nonRetryable(
-            `De mailserver weigerde de e-mail ${req.kind} van casus ${req.caseNumber}${outcome.code ? ` (code ${outcome.code})` : ''}; de netwerkregisseur is ingelicht`,
-            ActivityErrorType.MAIL_REJECTED,
-          );
-        }
-      }
+    /**
+     * One step of a case in one activity, so the workflow wakes once per step: first the
+     * records (one transaction each, in order, idempotent on their keys), then the mails in
+     * parallel, each exactly once on its own key and with its own outcome. A record or mail
+     * refused for good is reported in the result and holds up nothing else. While any mail or
+     * the records meet trouble that may pass (server away, 4xx), the step fails retryably
+     * once all its mails were tried; the retry skips what was done. The failure's details name
+     * what is still open, so the workflow can tell which effects gave up after the bound.
+     */
+    async performStep(step: CaseStep): Promise<StepResult> {
+      return runStep(step, { recordEvents: (events) => records.recordEvents(events), sendOne });
     },
   });
+
+  async function sendOne(req: NotificationRequest): Promise<NotificationResult> {
+    const m = contactsFor(req.municipality);
+    let recipients: ResolvedRecipient[];
+    try {
+      recipients = resolveRecipients(req.to, m);
+    } catch (err) {
+      throw asFailure(err);
+    }
+    if (recipients.length === 0) {
+      throw ApplicationFailure.nonRetryable(
+        `E-mail ${req.kind} van casus ${req.caseNumber} heeft geen ontvangers`,
+        ActivityErrorType.NO_RECIPIENTS,
+      );
+    }
+    const content: MailContent = {
+      from: deps.mailFrom,
+      to: recipients.map((r) => r.email),
+      replyTo: m.regisseur.email,
+      ...renderMail(
+        req,
+        m,
+        deps.answerLinks ? answerLinkFor(req, deps.answerLinks, deps.timings, Date.now()) : undefined,
+      ),
+    };
+    if (req.calendar) {
+      content.calendar = buildCalendarInvite(req.calendar, {
+        caseNumber: req.caseNumber,
+        organizer: m.regisseur,
+        attendees: recipients
+          .filter((r) => r.email !== m.regisseur.email)
+          .map((r) => ({ name: r.name, email: r.email })),
+      });
+    }
+    if (req.letter) {
+      const stored = await records.storeDocument({
+        key: `${req.key}:brief`,
+        caseNumber: req.caseNumber,
+        municipality: req.municipality,
+        kind: 'ouderbrief',
+        filename: `brief-netwerkregisseur-${req.caseNumber}.pdf`,
+        contentType: 'application/pdf',
+        content: await renderParentsLetter({
+          caseNumber: req.caseNumber,
+          initials: req.data.initials,
+          addressee: req.letter.addressee,
+          youngAdult: req.letter.youngAdult,
+          date: typeof req.data.acceptedAt === 'string' ? req.data.acceptedAt : new Date().toISOString(),
+          municipality: m,
+        }),
+      });
+      content.attachments = [
+        { filename: stored.filename, content: stored.content!, contentType: stored.content_type },
+      ];
+    }
+
+    const outcome = await send({ key: req.key, caseNumber: req.caseNumber, kind: req.kind, ...content });
+
+    switch (outcome.status) {
+      case 'sent': {
+        await auditSent(req, recipients, outcome);
+        if (outcome.rejected.length > 0) {
+          await refusedAudit(req, outcome.rejected.length, undefined);
+          await noticeToRegisseur(req, 'mail-geweigerd', `${req.key}:melding-geweigerd`, m, {
+            rejectedAddresses: outcome.rejected,
+          });
+        }
+        return {
+          messageId: outcome.messageId,
+          recipients: recipients.length - outcome.rejected.length,
+          outcome: outcome.alreadySent ? 'al-verzonden' : 'verzonden',
+          rejected: outcome.rejected.length,
+        };
+      }
+      case 'uncertain': {
+        await records.appendAudit(`${req.key}:onzeker`, {
+          caseNumber: req.caseNumber,
+          municipality: req.municipality,
+          kind: 'mail-onzeker',
+          at: new Date().toISOString(),
+          details: { notification: req.kind, messageId: outcome.messageId },
+        });
+        await noticeToRegisseur(req, 'mail-onzeker', `${req.key}:melding-onzeker`, m, {});
+        return {
+          messageId: outcome.messageId,
+          recipients: recipients.length,
+          outcome: 'onzeker',
+          rejected: 0,
+        };
+      }
+      case 'rejected': {
+        await refusedAudit(req, outcome.rejected.length, outcome.code);
+        // Unless the refused mail was the regisseur's own: the notice would go the same way.
+        const onlyRegisseur = recipients.every((r) => r.role === 'regisseur');
+        if (!onlyRegisseur) {
+          await noticeToRegisseur(req, 'mail-geweigerd', `${req.key}:melding-geweigerd`, m, {
+            rejectedAddresses: outcome.rejected,
+            ...(outcome.code ? { smtpCode: outcome.code } : {}),
+          });
+        }
+        throw ApplicationFailure.nonRetryable(
+          `De mailserver weigerde de e-mail ${req.kind} van casus ${req.caseNumber}${outcome.code ? ` (code ${outcome.code})` : ''}; de netwerkregisseur is ingelicht`,
+          ActivityErrorType.MAIL_REJECTED,
+        );
+      }
+    }
+  }
 
   async function refusedAudit(req: NotificationRequest, refused: number, code: number | undefined) {
     await records.appendAudit(`${req.key}:geweigerd`, {

@@ -22,11 +22,13 @@ import {
   caseWorkflowId,
   ErrorCode,
   SEARCH_ATTRIBUTES,
+  startSearchAttributes,
   statusQuery,
   TASK_QUEUE,
   WORKFLOW_TYPE,
 } from '../domain/contract';
 import type { TemporalSecurity } from '../runtime/config';
+import type { Timings } from '../domain/timings';
 import { checkReferral, type Referral } from '../domain/referral';
 import { describeProblem, DescribedRun, problemsOf } from '../domain/problems';
 
@@ -130,6 +132,11 @@ export interface CasusClientOptions {
   dataConverter?: DataConverter;
   /** TLS and API key (runtime/config.ts: TEMPORAL_TLS_*, TEMPORAL_API_KEY). */
   security?: TemporalSecurity;
+  /**
+   * The durations of the way of working (TIMING_*, the same configuration as the worker's): a
+   * new case is started with them, so it needs no step to read the worker's. Unset: the worker's.
+   */
+  timings?: Timings;
 }
 
 /** One case in a list, from Temporal visibility (search attributes only: no personal data). */
@@ -169,6 +176,7 @@ export class CasusClient {
     readonly client: Client,
     private readonly connection: Connection,
     private readonly answerTimeoutMs: number,
+    private readonly timings?: Timings,
   ) {}
 
   static async connect(opts: CasusClientOptions): Promise<CasusClient> {
@@ -189,6 +197,7 @@ export class CasusClient {
       new Client({ connection, namespace: opts.namespace, dataConverter: opts.dataConverter }),
       connection,
       opts.answerTimeoutMs ?? 10_000,
+      opts.timings,
     );
   }
 
@@ -203,7 +212,11 @@ export class CasusClient {
   ): Promise<{ caseNumber: string; workflowId: string }> {
     const referral = checkReferralAtDoor(input, door);
     const workflowId = caseWorkflowId(referral.caseNumber);
-    const caseInput: CaseInput = { referral, release: CURRENT_RELEASE };
+    const caseInput: CaseInput = {
+      referral,
+      release: CURRENT_RELEASE,
+      ...(this.timings ? { timings: this.timings } : {}),
+    };
     try {
       await this.client.workflow.start(WORKFLOW_TYPE, {
         taskQueue: TASK_QUEUE,
@@ -214,10 +227,7 @@ export class CasusClient {
         staticDetails: `Casus ${referral.caseNumber}, aangemeld op ${referral.referralDate} via ${referral.route}${
           referral.acute ? ', acuut' : ''
         }.`,
-        typedSearchAttributes: [
-          { key: SEARCH_ATTRIBUTES.state, value: 'aangemeld' },
-          { key: SEARCH_ATTRIBUTES.municipality, value: referral.municipality },
-        ],
+        typedSearchAttributes: [...startSearchAttributes(referral.municipality)],
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {

@@ -63,6 +63,7 @@ async function withClient<T>(fn: (client: CasusClient) => Promise<T>): Promise<T
     security: config.temporal.security,
     answerTimeoutMs: answerTimeout(),
     dataConverter: casusDataConverter(keys.ring, caseKeys),
+    timings: config.timings,
   }).catch(async (err) => {
     await caseKeys.close();
     throw err;

@@ -59,6 +59,19 @@ export const SEARCH_ATTRIBUTES = {
   overdue: defineSearchAttributeKey('CasusTermijnVerlopen', SearchAttributeType.BOOL),
 } as const;
 
+/**
+ * The search attributes a case is started with: what a new case shows (state `aangemeld`, its
+ * municipality, no term overdue). Set at the start they cost no upsert in the case's history;
+ * the workflow upserts only what differs from them.
+ */
+export function startSearchAttributes(municipality: string) {
+  return [
+    { key: SEARCH_ATTRIBUTES.state, value: 'aangemeld' },
+    { key: SEARCH_ATTRIBUTES.municipality, value: municipality },
+    { key: SEARCH_ATTRIBUTES.overdue, value: false },
+  ] as const;
+}
+
 /** The server's own flag (Temporal ≥ 1.28): set after N consecutive workflow-task failures or timeouts. */
 export const REPORTED_PROBLEMS = defineSearchAttributeKey(
   'TemporalReportedProblems',

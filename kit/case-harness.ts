@@ -22,6 +22,7 @@ import {
   CaseStatus,
   CommandResult,
   NotificationRequest,
+  startSearchAttributes,
   statusQuery,
   TASK_QUEUE,
   updates,
@@ -32,7 +33,7 @@ import { checkReferral, ReferralInput } from '../domain/referral';
 import { DEFAULT_TIMINGS, Timings } from '../domain/timings';
 import { caseWorkflow } from '../workflows';
 import { eventually } from './eventually';
-import { recordingActivities, Requested } from './recording-activities';
+import { recordingActivities, Requested, withStep } from './recording-activities';
 import { sampleReferral } from './referral';
 import { createTimeSkippingEnv } from './temporal';
 import type { CaseActivities } from '../activities';
@@ -95,7 +96,7 @@ export async function startHarness(
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: workflowBundleCode,
-    activities: { ...rec.activities, ...opts.activities },
+    activities: withStep({ ...rec.activities, ...opts.activities }),
   });
   const running = worker.run();
   const started: WorkflowHandle[] = [];
@@ -112,6 +113,7 @@ export async function startHarness(
         workflowId: caseWorkflowId(caseNumber),
         args: [{ referral: checked.referral, timings, release: CURRENT_RELEASE, ...extra }],
         staticSummary: `Casus ${caseNumber} (gemeente ${checked.referral.municipality})`,
+        typedSearchAttributes: [...startSearchAttributes(checked.referral.municipality)],
       });
       started.push(handle);
       return handle;

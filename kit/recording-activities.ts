@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { CaseActivities } from '../activities';
+import { runStep } from '../activities/step';
 import type { CaseRecordEvent, NotificationRequest } from '../domain/contract';
 import { DEFAULT_TIMINGS, Timings } from '../domain/timings';
 
@@ -33,6 +34,21 @@ export function recordingActivities(timings: Timings = DEFAULT_TIMINGS) {
       if (!notifications.some((n) => n.value.key === req.key)) notifications.push({ at: at(), value: req });
       return { messageId: `<${req.key}@test>`, recipients: req.to.length };
     },
+    async performStep(step) {
+      return runStep(step, { recordEvents: activities.recordCaseEvents, sendOne: activities.sendNotification });
+    },
   };
   return { activities, notifications, events };
+}
+
+/**
+ * The activities with `performStep` made of their own `recordCaseEvents` and `sendNotification`,
+ * as the real step is: for a test that replaces one of those two (a mail server that refuses).
+ */
+export function withStep(activities: CaseActivities): CaseActivities {
+  return {
+    ...activities,
+    performStep: (step) =>
+      runStep(step, { recordEvents: activities.recordCaseEvents, sendOne: activities.sendNotification }),
+  };
 }

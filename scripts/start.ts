@@ -222,6 +222,7 @@ async function main(config: Config) {
       pool,
       contactsFile: config.contactsFile,
       env: linkEnv,
+      timings: config.timings,
     });
     started.push({ name: 'webvoorkant', part: web });
 

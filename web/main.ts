@@ -32,6 +32,8 @@ async function main() {
     address: targets.temporalAddress,
     namespace: config.temporal.namespace,
     dataConverter: casusDataConverter(keys.ring, caseKeys),
+    security: config.temporal.security,
+    timings: config.timings,
   });
   const app = await buildWebServer({
     client,

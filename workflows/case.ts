@@ -33,7 +33,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { ZodTypeAny } from 'zod';
-import type { CaseActivities } from '../activities';
+import type { CaseActivities, CaseStep, StepFailure, StepFailureDetails } from '../activities';
 import {
   CaseInput,
   CaseState,
@@ -69,7 +69,7 @@ const ACTIVITY_OPTIONS = {
   scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 } as const;
-const { caseTimings, recordCaseEvent, recordCaseEvents, sendNotification } =
+const { caseTimings, recordCaseEvent, recordCaseEvents, sendNotification, performStep } =
   proxyActivities<CaseActivities>(ACTIVITY_OPTIONS);
 /** Reading the worker's configuration is quick and local: no round trip through the server. */
 const local = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '10 seconds' });
@@ -106,7 +106,9 @@ const RELEASE_2026_12 = 'versie-2026-12';
 /**
  * RELEASE_2027_01 (release 202701): the marker of a case that an earlier client started; a case
  * whose start input carries `release` has none. Since this release:
- * - (listed per change below, in `kept` and `Version`).
+ * - the records and mails of one step go in one activity (`performStep`: records first, then the
+ *   mails in parallel, each with its own outcome), so the case wakes once per step (before: one
+ *   activity for the records and one per mail).
  */
 const RELEASE_2027_01 = 'versie-2027-01';
 
@@ -163,12 +165,17 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     mailTextUnchecked: !version.release202612,
     extensionReasonUnrecorded: !version.release202612,
   };
-  const outbox = { recordsBatched: version.recordsBatched, reportFailures: version.release202612 };
+  const outbox: OutboxVersion = {
+    recordsBatched: version.recordsBatched,
+    reportFailures: version.release202612,
+    oneActivityPerStep: version.release202701,
+  };
   const d: CaseData = input.resume ? { referral, ...input.resume } : newCase(referral, Date.now());
   let timings: Timings | undefined = input.timings;
   const ctx = (): Ctx => ({ now: Date.now(), timings: timings!, kept });
   let changed = false;
-  let shown: VisibleValues | undefined;
+  // What the case started with (search attributes set at the start): only what differs is upserted.
+  let shown: Partial<VisibleValues> | undefined = version.release202701 ? startedWith() : undefined;
   const show = () => (shown = showCase(d, timings!, shown));
 
   // ——— Messages. In place before the first await: a command that arrives with the start of the
@@ -335,6 +342,7 @@ function commandsAnswered(): Promise<void> {
 interface OutboxVersion {
   recordsBatched: boolean;
   reportFailures: boolean;
+  oneActivityPerStep: boolean;
 }
 
 /** Performs the queued mail and records; a mail that cannot be sent is kept in the status, the case goes on. */
@@ -350,6 +358,10 @@ async function performOutbox(d: CaseData, v: OutboxVersion): Promise<void> {
     const batch = d.memory.outbox.splice(0);
     const records = batch.filter((e): e is Extract<Effect, { type: 'record' }> => e.type === 'record');
     const mails = batch.filter((e): e is Extract<Effect, { type: 'notify' }> => e.type === 'notify');
+    if (v.oneActivityPerStep) {
+      await performOneStep(d, v, records, mails);
+      continue;
+    }
     const batched = records.length > 0 && v.recordsBatched;
     await Promise.all([
       (async () => {
@@ -390,6 +402,66 @@ async function performOutbox(d: CaseData, v: OutboxVersion): Promise<void> {
 }
 
 /**
+ * One step as one activity (RELEASE_2027_01): its records, then its mails, each with its own
+ * outcome. What the step refused for good is in its result; when the step gave up after the
+ * bound, its last failure names what was still open (and what was refused before).
+ */
+async function performOneStep(
+  d: CaseData,
+  v: OutboxVersion,
+  records: Extract<Effect, { type: 'record' }>[],
+  mails: Extract<Effect, { type: 'notify' }>[],
+): Promise<void> {
+  const kinds = [...records.map((r) => r.event.kind), ...mails.map((m) => `mail ${m.request.kind}`)];
+  const step = (summary: string, arg: CaseStep) =>
+    performStep.executeWithOptions({ ...ACTIVITY_OPTIONS, summary }, [arg]);
+  let open: StepFailure[] = [];
+  try {
+    const result = await step(`Stap: ${kinds.join(', ')}`, {
+      records: records.map((r) => ({ key: r.key, event: r.event })),
+      mails: mails.map((m) => m.request),
+      openInResult: true,
+    });
+    for (const f of result.failed) failedEffect(d, v, f.key, f.effect, f.message, f.type);
+    open = result.open ?? [];
+  } catch (err) {
+    // The records could not be written within the bound (nothing was mailed): every effect.
+    if (isCancellation(err)) throw err;
+    const { cause, failureType } = whyFailed(err);
+    if (records.length > 0)
+      failedEffect(d, v, records[0].key, { records: records.map((r) => r.event.kind) }, cause, failureType);
+    for (const m of mails) failedEffect(d, v, m.request.key, { mail: m.request.kind }, cause, failureType);
+    return;
+  }
+  if (open.length === 0) return;
+  // Mails that met trouble that may pass: retried on their own, within the bound; the others went.
+  const again = mails.filter((m) => open.some((o) => o.key === m.request.key)).map((m) => m.request);
+  try {
+    const result = await step(`Opnieuw: ${again.map((m) => `mail ${m.kind}`).join(', ')}`, {
+      records: [],
+      mails: again,
+    });
+    for (const f of result.failed) failedEffect(d, v, f.key, f.effect, f.message, f.type);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const { cause, failureType, last } = whyFailed(err);
+    const details = (last instanceof ApplicationFailure ? last.details?.[0] : undefined) as
+      StepFailureDetails | undefined;
+    for (const f of details?.failed ?? []) failedEffect(d, v, f.key, f.effect, f.message, f.type);
+    const stillOpen = details?.open ?? open;
+    for (const f of stillOpen)
+      failedEffect(
+        d,
+        v,
+        f.key,
+        f.effect,
+        details ? `Opgegeven na 24 uur opnieuw proberen: ${f.message}` : cause,
+        details ? (f.type ?? 'TIMEOUT') : failureType,
+      );
+  }
+}
+
+/**
  * An effect that failed for good (a non-retryable failure, or retries past the bound): kept in
  * the status and the timeline, and — when `v.reportFailures` (RELEASE_2026_12) — told to the regisseur, once
  * per effect. Not for a mail the server refused for good (MAIL_REJECTED: the regisseur got
@@ -404,7 +476,12 @@ function failed(
   err: unknown,
 ): void {
   if (isCancellation(err)) throw err;
-  const kind = 'mail' in effect ? effect.mail : `registratie ${effect.records.join(', ')}`;
+  const { cause, failureType } = whyFailed(err);
+  failedEffect(d, v, key, effect, cause, failureType);
+}
+
+/** Why an activity failed for good: its last attempt's failure, and whether it gave up past the bound. */
+function whyFailed(err: unknown): { cause: string; failureType?: string; last: unknown } {
   // Given up past the bound (retry state TIMEOUT): the last attempt's failure says why.
   const c = (err as { cause?: unknown }).cause;
   const gaveUp = (err as { retryState?: unknown }).retryState === 'TIMEOUT' || c instanceof TimeoutFailure;
@@ -412,6 +489,21 @@ function failed(
   const cause = gaveUp
     ? `Opgegeven na 24 uur opnieuw proberen${last?.message ? `: ${last.message}` : ''}`
     : (last?.message ?? (err instanceof Error ? err.message : String(err)));
+  const failureType =
+    last instanceof ApplicationFailure && last.type ? last.type : gaveUp ? 'TIMEOUT' : undefined;
+  return { cause, failureType, last };
+}
+
+/** See `failed`: the effect, why it failed (never the data), and the failure's type. */
+function failedEffect(
+  d: CaseData,
+  v: OutboxVersion,
+  key: string,
+  effect: { mail: string } | { records: string[] },
+  cause: string,
+  failureType: string | undefined,
+): void {
+  const kind = 'mail' in effect ? effect.mail : `registratie ${effect.records.join(', ')}`;
   d.status.failedNotifications.push({ key, kind, at: new Date().toISOString(), error: cause });
   d.status.timeline.push({
     at: new Date().toISOString(),
@@ -419,8 +511,6 @@ function failed(
     text: `Versturen of vastleggen mislukt: ${kind}`,
   });
   if (!v.reportFailures) return;
-  const failureType =
-    last instanceof ApplicationFailure && last.type ? last.type : gaveUp ? 'TIMEOUT' : undefined;
   if (failureType === 'MAIL_REJECTED' || ('mail' in effect && effect.mail === 'verwerking-mislukt')) return;
   notify(d, {
     key: `${key}:verwerking-mislukt`,
@@ -437,17 +527,26 @@ function failed(
 function showCase(
   d: CaseData,
   timings: CaseInput['timings'] & object,
-  before?: VisibleValues,
+  before?: Partial<VisibleValues>,
 ): VisibleValues {
   const now = visibleValues(d);
   const same = (a: unknown, b: unknown) =>
     a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
   const updates = (Object.keys(now) as (keyof VisibleValues)[])
-    .filter((k) => !before || !same(before[k], now[k]))
+    .filter((k) => !before || !same(before[k] ?? null, now[k]))
     .map((k) => ({ key: SEARCH_ATTRIBUTES[k], value: now[k] }));
   if (updates.length > 0) upsertSearchAttributes(updates as Parameters<typeof upsertSearchAttributes>[0]);
   setCurrentDetails(detailsText(d, timings));
   return now;
+}
+
+/** The visible values the case was started with (search attributes set at its start; absent: null). */
+function startedWith(): Partial<VisibleValues> {
+  const sa = workflowInfo().typedSearchAttributes;
+  const values: Partial<Record<keyof VisibleValues, unknown>> = {};
+  for (const k of Object.keys(SEARCH_ATTRIBUTES) as (keyof VisibleValues)[])
+    values[k] = sa.get(SEARCH_ATTRIBUTES[k]) ?? null;
+  return values as Partial<VisibleValues>;
 }
 
 function historyTooLong(input: CaseInput): boolean {

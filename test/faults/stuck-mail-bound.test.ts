@@ -13,7 +13,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { caseWorkflowId, NotificationRequest, statusQuery, TASK_QUEUE, updates } from '../../domain/contract';
 import { checkReferral } from '../../domain/referral';
 import { DEFAULT_TIMINGS } from '../../domain/timings';
-import { recordingActivities } from '../../kit/recording-activities';
+import { recordingActivities, withStep } from '../../kit/recording-activities';
 import { sampleReferral } from '../../kit/referral';
 import { createTimeSkippingEnv } from '../../kit/temporal';
 import { caseWorkflow } from '../../workflows';
@@ -41,7 +41,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowBundle: bundle,
-    activities: {
+    activities: withStep({
       ...rec.activities,
       async sendNotification(req: NotificationRequest) {
         if (req.kind === 'aanmelding-aangenomen') {
@@ -58,7 +58,7 @@ beforeAll(async () => {
           );
         return rec.activities.sendNotification(req);
       },
-    },
+    }),
   });
   running = worker.run();
 });

@@ -14,7 +14,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { createActivities, type CaseStep } from '../../activities';
 import { createTransport } from '../../activities/mail/mailer';
 import { CasusClient } from '../../client/casus-client';
 import { formatStatus } from '../../client/format';
@@ -80,6 +80,7 @@ beforeAll(async () => {
       ...real,
       recordCaseEvents: (events: { key: string; event: CaseRecordEvent }[]) =>
         real.recordCaseEvents(withNul(events)),
+      performStep: (step: CaseStep) => real.performStep({ ...step, records: withNul(step.records) }),
     },
   });
   running = worker.run();

@@ -223,7 +223,7 @@ it('a case whose mail activity keeps being retried is reported, mailed once, and
         expect.objectContaining({
           casus: RETRYING,
           soort: 'activiteit',
-          activiteit: 'sendNotification',
+          activiteit: 'performStep',
           oorzaak: 'MAIL_TRANSIENT',
         }),
       );
@@ -235,7 +235,7 @@ it('a case whose mail activity keeps being retried is reported, mailed once, and
   expect(metrics).toMatch(/^casusregie_problem_cases\{[^}]*kind="activity"[^}]*\} 1$/m);
   const list = await casus(['lijst', '--problemen']);
   expect(list.stdout).toContain(RETRYING);
-  expect(list.stdout).toContain('sendNotification herhaalt');
+  expect(list.stdout).toContain('performStep herhaalt');
 
   await smtp.waitFor(() => adminMails().some((m) => (m.parsed.subject ?? '').includes(RETRYING)), 30_000);
   smtp.accept();
