@@ -35,7 +35,10 @@ export function recordingActivities(timings: Timings = DEFAULT_TIMINGS) {
       return { messageId: `<${req.key}@test>`, recipients: req.to.length };
     },
     async performStep(step) {
-      return runStep(step, { recordEvents: activities.recordCaseEvents, sendOne: activities.sendNotification });
+      return runStep(step, {
+        recordEvents: activities.recordCaseEvents,
+        sendOne: activities.sendNotification,
+      });
     },
   };
   return { activities, notifications, events };
