@@ -4,7 +4,7 @@
  * in steps (BENCH_SCALE_STEPS, default "1000,2500,5000,10000"); after each step, once the
  * worker is idle: the worker process's RSS and its workflow cache (sticky cache size), the
  * dev server's database size, and the history size per case (of a sample of cases).
- * Target (issue 8): worker RSS under 300 MB, cache bounded; how each figure grows.
+ * Target: worker RSS under 300 MB, cache bounded; how each figure grows.
  * BENCH_WORKER_CACHE_SIZE sets the worker's WORKER_CACHE_SIZE (default: the worker's own
  * default); BENCH_WORKER_NODE_OPTIONS passes NODE_OPTIONS to the worker.
  */

@@ -3,7 +3,7 @@
  * (TIMING_ATTENDEE_REMINDER=30s), BENCH_TIMER_CASES accepted cases (default 100) each get a UVO
  * planned so that the attendee reminders (partner and regisseur) fall due spread over 30
  * seconds. Measured: the lag from each reminder's due moment (UVO start − 30 s) to the mail's
- * arrival at the SMTP server. Target (issue 8): p99 under 2 s.
+ * arrival at the SMTP server. Target: p99 under 2 s.
  */
 import crypto from 'node:crypto';
 import { updates } from '../domain/contract';

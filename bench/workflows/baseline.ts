@@ -1,8 +1,16 @@
 /**
- * The trivial baseline of `npm run bench:throughput`: a workflow that is started, takes one
- * no-op Update and then waits. Bundled only by the benchmark's own worker.
+ * The baselines of `npm run bench:throughput`, bundled only by the benchmark's own worker:
+ * - `baselineWorkflow`: started, takes one no-op Update and then waits;
+ * - `baselineWithActivityWorkflow`: started, runs one no-op activity (as a case performs its
+ *   first step), takes one no-op Update and runs one more no-op activity (as a case performs the
+ *   step of its acceptance): like with like, without the case's own work.
  */
-import { condition, defineUpdate, setHandler } from '@temporalio/workflow';
+import { condition, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
+
+export const baselineActivities = {
+  async noop(): Promise<void> {},
+};
+const { noop } = proxyActivities<typeof baselineActivities>({ startToCloseTimeout: '1 minute' });
 
 export const noopUpdate = defineUpdate<string, [string]>('noop');
 
@@ -13,4 +21,15 @@ export async function baselineWorkflow(): Promise<void> {
     return x;
   });
   await condition(() => done);
+}
+
+export async function baselineWithActivityWorkflow(): Promise<void> {
+  let updated = false;
+  setHandler(noopUpdate, (x: string) => {
+    updated = true;
+    return x;
+  });
+  await noop();
+  await condition(() => updated);
+  await noop();
 }
