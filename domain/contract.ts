@@ -20,6 +20,7 @@ import { limitDecisionPayloadSchema } from './chapters/limit';
 import { addPartnerPayloadSchema, removePartnerPayloadSchema } from './chapters/partners';
 import { attendancePayloadSchema, planUvoPayloadSchema } from './chapters/uvo';
 import { uvoReportPayloadSchema } from './chapters/uvo-report';
+import { setGroupPayloadSchema } from './chapters/groups';
 
 // The words of the case (states, error codes, levels, notifications, records) and the types of
 // its status, defined in the case core. Each payload schema is defined in its chapter and read
@@ -47,7 +48,8 @@ export function caseNumberOfWorkflowId(workflowId: string): string | undefined {
 /**
  * Custom search attributes (SPEC §4) for the Temporal Web UI and `casus lijst`. Dutch names,
  * because administrators read them; no personal data in any of them. Within the dev
- * server's SQLite slots: 3 Keyword, 1 Int, 2 Datetime, 1 Bool.
+ * server's SQLite slots: 4 Keyword, 1 Int, 2 Datetime, 2 Bool. The group label is a code, never a
+ * name (domain/chapters/groups.ts checks it).
  */
 export const SEARCH_ATTRIBUTES = {
   state: defineSearchAttributeKey('CasusStatus', SearchAttributeType.KEYWORD),
@@ -57,6 +59,8 @@ export const SEARCH_ATTRIBUTES = {
   limitDate: defineSearchAttributeKey('CasusEinddatum', SearchAttributeType.DATETIME),
   municipality: defineSearchAttributeKey('CasusGemeente', SearchAttributeType.KEYWORD),
   overdue: defineSearchAttributeKey('CasusTermijnVerlopen', SearchAttributeType.BOOL),
+  groupLabel: defineSearchAttributeKey('CasusGroep', SearchAttributeType.KEYWORD),
+  acute: defineSearchAttributeKey('CasusAcuut', SearchAttributeType.BOOL),
 } as const;
 
 /** The server's own flag (Temporal ≥ 1.28): set after N consecutive workflow-task failures or timeouts. */
@@ -131,6 +135,7 @@ export const UPDATES = {
   recordDeescalationVote: { cli: 'akkoord', schema: deescalationVotePayloadSchema, states: ['afschaling'] },
   closeCase: { cli: 'afsluiten', schema: closePayloadSchema, states: RUNNING },
   recordAttendance: { cli: 'aanwezigheid', schema: attendancePayloadSchema, states: RUNNING },
+  setGroup: { cli: 'groep-instellen', schema: setGroupPayloadSchema, states: ['aangemeld', ...RUNNING] },
 } as const satisfies Record<string, { cli: string; schema: z.ZodTypeAny; states: readonly CaseState[] }>;
 
 export type UpdateName = keyof typeof UPDATES;

@@ -107,6 +107,10 @@ const RELEASE_2026_12 = 'versie-2026-12';
  * RELEASE_2027_01 (release 202701): the marker of a case that an earlier client started; a case
  * whose start input carries `release` has none. Since this release:
  * - (listed per change below, in `kept` and `Version`).
+ * - a lower AVE phase asks the afschaal questions of Bijlage 2; the letter about the opschaling goes
+ *   to a young adult (18+) and to the parents only with the young adult's agreement; an acute case's
+ *   assessment reminder comes sooner; the group label and the acute flag are search attributes
+ *   (before: none of these).
  */
 const RELEASE_2027_01 = 'versie-2027-01';
 
@@ -162,6 +166,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     formsOnlyInHistory: !version.release202612,
     mailTextUnchecked: !version.release202612,
     extensionReasonUnrecorded: !version.release202612,
+    aveDownWithoutQuestions: !version.release202701,
+    parentsLetterToAdults: !version.release202701,
+    acuteAssessmentReminderAsOthers: !version.release202701,
+    searchWithoutGroupAndAcute: !version.release202701,
   };
   const outbox = { recordsBatched: version.recordsBatched, reportFailures: version.release202612 };
   const d: CaseData = input.resume ? { referral, ...input.resume } : newCase(referral, Date.now());
@@ -169,7 +177,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   const ctx = (): Ctx => ({ now: Date.now(), timings: timings!, kept });
   let changed = false;
   let shown: VisibleValues | undefined;
-  const show = () => (shown = showCase(d, timings!, shown));
+  const show = () => (shown = showCase(d, timings!, shown, kept));
 
   // ——— Messages. In place before the first await: a command that arrives with the start of the
   // case (update-with-start) waits for the timings instead of being rejected.
@@ -438,8 +446,9 @@ function showCase(
   d: CaseData,
   timings: CaseInput['timings'] & object,
   before?: VisibleValues,
+  kept?: Ctx['kept'],
 ): VisibleValues {
-  const now = visibleValues(d);
+  const now = visibleValues(d, kept);
   const same = (a: unknown, b: unknown) =>
     a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
   const updates = (Object.keys(now) as (keyof VisibleValues)[])

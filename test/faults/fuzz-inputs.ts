@@ -93,6 +93,7 @@ export function validPayloads(): Record<UpdateName, unknown[]> {
     ],
     recordDeescalationVote: [{ partnerId: 'politie', vote: 'bezwaar', reason: 'Te vroeg' }],
     recordAttendance: [{ uvoId: 'U1', partnerId: 'politie', answer: 'verhinderd', note: 'Andere afspraak' }],
+    setGroup: [{ label: 'wijk-oost-2027' }, { label: null, note: 'Groepsaanpak gestopt' }],
     closeCase: [
       {
         kind: 'verhuisd',
@@ -116,7 +117,7 @@ export function validReferrals(): unknown[] {
       caseNumber: 'FUZ-2026-0002',
       referralDate: day(0),
       acute: true,
-      groupLabel: 'groep A',
+      groupLabel: 'grensgroep',
       referrer: {
         organisation: 'School',
         organisationType: 'school',
