@@ -59,7 +59,14 @@ export function validPayloads(): Record<UpdateName, unknown[]> {
       { target: 'bestuur', reason: 'Impasse', skipReason: 'Spoed' },
     ],
     resolveEscalation: [{ id: 'E1', outcome: 'afgerond', text: 'Opgelost' }],
-    setAvePhase: [{ phase: 2, reasons: { safetyAtStake: true }, note: 'Minder zorgen' }],
+    setAvePhase: [
+      {
+        phase: 2,
+        reasons: { safetyAtStake: true },
+        afschaal: { helpEffective: true },
+        note: 'Minder zorgen',
+      },
+    ],
     decideLimit: [
       { decision: 'verlengen', months: 2, reason: 'Nog nodig', decidedBy: 'Gezamenlijk MT' },
       { decision: 'verlengen', until: day(300), reason: 'Nog nodig', decidedBy: 'Gezamenlijk MT' },
