@@ -4,7 +4,6 @@
  * interveniëren in crisissituaties") and the AVE phase going down (Bijlage 2, "Afschalen").
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import type { SearchAttributeKey } from '@temporalio/common';
 import { SEARCH_ATTRIBUTES, updates } from '../../domain/contract';
 import { eventually } from '../../kit/eventually';
 import { DAY } from '../../domain/duration';
@@ -22,10 +21,13 @@ import {
 } from '../../kit/case-harness';
 
 /** A search attribute of the case as Temporal shows it; throws (for `eventually`) while it is unset. */
-async function searchAttribute<T>(handle: WorkflowHandle, key: SearchAttributeKey<T>): Promise<T> {
+async function searchAttribute(
+  handle: WorkflowHandle,
+  key: typeof SEARCH_ATTRIBUTES.acute,
+): Promise<boolean> {
   const value = (await handle.describe()).typedSearchAttributes.get(key);
   if (value === undefined) throw new Error(`${key.name} is not set yet`);
-  return value as T;
+  return value;
 }
 
 let h: Harness;
