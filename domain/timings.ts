@@ -119,7 +119,7 @@ export const TIMING_ENV: Record<keyof Timings, string> = {
   extensionWarningMonths: 'TIMING_EXTENSION_WARNING_MONTHS',
   monthMs: 'TIMING_MONTH',
   workHour: 'CASUS_WERKUUR',
-  acuteAssessmentReminder: 'TIMING_ACUTE_ASSESSMENT_REMINDER',
+  acuteAssessmentReminder: 'TIMING_ACUTE_ASSESSMENT',
 };
 
 const MONTH_COUNTS = new Set<keyof Timings>(['limitMonths', 'extensionMaxMonths', 'extensionWarningMonths']);

@@ -81,14 +81,13 @@ export const AVE_REGIE: Record<number, { colour: string; casusregie: string; pro
   },
   3: {
     colour: 'rood',
-    casusregie: 'Netwerkregisseur Jeugd & Veiligheid (overname van de regie)',
-    procesregie:
-      'Gemeente: netwerkregisseur Jeugd & Veiligheid (bij meervoudige justitiële betrokkenheid eerst het Zorg- en Veiligheidshuis)',
+    casusregie: 'Netwerkregisseur (neemt de regie over)',
+    procesregie: 'Gemeente (netwerkregisseur); bij meervoudige justitiële betrokkenheid eerst het ZVH',
   },
   4: {
     colour: 'donkerrood',
-    casusregie: 'Netwerkregisseur Jeugd & Veiligheid (overname van de regie)',
-    procesregie: 'Gemeente: netwerkregisseur Jeugd & Veiligheid met het bestuur (burgemeester en wethouders)',
+    casusregie: 'Netwerkregisseur (neemt de regie over)',
+    procesregie: 'Gemeente (netwerkregisseur) met het bestuur (burgemeester en wethouders)',
   },
 };
 

@@ -19,7 +19,7 @@ describe('Acute: "Het bemiddelen en interveniëren in crisissituaties" shortens 
     expect(dueTimers(freshCase(), ctxAt(T0)).map((t) => t.at - T0)).toEqual([5 * DAY]);
   });
 
-  it('the acute reminder is a timing like the others (TIMING_ACUTE_ASSESSMENT_REMINDER)', () => {
+  it('the acute reminder is a timing like the others (TIMING_ACUTE_ASSESSMENT)', () => {
     const d = freshCase({ acute: true });
     const timings = { ...DEFAULT_TIMINGS, acuteAssessmentReminder: 6 * HOUR };
     expect(dueTimers(d, ctxAt(T0, timings)).map((t) => t.at - T0)).toEqual([6 * HOUR]);
