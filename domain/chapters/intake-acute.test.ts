@@ -24,7 +24,8 @@ describe('Acute: "Het bemiddelen en interveniëren in crisissituaties" shortens 
     const timings = { ...DEFAULT_TIMINGS, acuteAssessmentReminder: 6 * HOUR };
     expect(dueTimers(d, ctxAt(T0, timings)).map((t) => t.at - T0)).toEqual([6 * HOUR]);
     // Timings of a case started before the acute timing existed: the product default of 1 day.
-    const { acuteAssessmentReminder: _, ...older } = DEFAULT_TIMINGS;
+    const older = { ...DEFAULT_TIMINGS };
+    delete older.acuteAssessmentReminder;
     expect(dueTimers(d, ctxAt(T0, older)).map((t) => t.at - T0)).toEqual([DAY]);
   });
 
