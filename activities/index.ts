@@ -191,7 +191,7 @@ export function createActivities(deps: ActivityDeps) {
           ...(r.partnerId ? { partnerId: r.partnerId } : {}),
           ...(r.level ? { level: r.level } : {}),
           to: r.email,
-          ...(req.letter && r.role === 'ouders' ? { document: 'ouderbrief' } : {}),
+          ...(req.letter && (r.role === 'ouders' || r.role === 'jongere') ? { document: 'ouderbrief' } : {}),
         },
       });
     }

@@ -113,7 +113,11 @@ export interface ReferralDoor {
  * clock, the municipality against the contacts file). Throws the refusal with every problem.
  */
 export function checkReferralAtDoor(input: unknown, door: ReferralDoor = {}): Referral {
-  const check = checkReferral(input, { now: door.now ?? Date.now(), municipalities: door.municipalities });
+  const check = checkReferral(input, {
+    now: door.now ?? Date.now(),
+    municipalities: door.municipalities,
+    checkGroupLabel: true,
+  });
   if (!check.ok)
     throw new CasusError(
       ErrorCode.INVALID_REFERRAL,
@@ -150,6 +154,10 @@ export interface CaseListItem {
   limitDate?: string;
   overdue: boolean;
   running: boolean;
+  /** The group label (CasusGroep): a code, never personal data. */
+  groupLabel?: string;
+  /** An acute referral (CasusAcuut); absent for a case that keeps the search attributes of before release 202701. */
+  acute?: boolean;
   /** Why the case does not move on by itself (domain/problems.ts), as Dutch lines; absent: none known. */
   problems?: string[];
 }
@@ -159,6 +167,10 @@ export interface CaseListFilter {
   municipality?: string;
   escalationLevel?: string;
   overdue?: boolean;
+  /** Only the cases of this group label (CasusGroep). */
+  groupLabel?: string;
+  /** Only acute cases (CasusAcuut). */
+  acute?: boolean;
   /** Only running cases with a problem (a failing workflow task, an activity retrying); asks Temporal per case. */
   problems?: boolean;
   /** From which activity attempt on a retry counts as a problem (PROBLEM_ACTIVITY_ATTEMPTS). */
@@ -227,7 +239,7 @@ export class CasusClient {
         staticDetails: `Casus ${referral.caseNumber}, aangemeld op ${referral.referralDate} via ${referral.route}${
           referral.acute ? ', acuut' : ''
         }.`,
-        typedSearchAttributes: [...startSearchAttributes(referral.municipality)],
+        typedSearchAttributes: [...startSearchAttributes(referral)],
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -327,6 +339,8 @@ export class CasusClient {
     if (filter.escalationLevel)
       clauses.push(`${SEARCH_ATTRIBUTES.escalationLevel.name} = ${quote(filter.escalationLevel)}`);
     if (filter.overdue !== undefined) clauses.push(`${SEARCH_ATTRIBUTES.overdue.name} = ${filter.overdue}`);
+    if (filter.groupLabel) clauses.push(`${SEARCH_ATTRIBUTES.groupLabel.name} = ${quote(filter.groupLabel)}`);
+    if (filter.acute !== undefined) clauses.push(`${SEARCH_ATTRIBUTES.acute.name} = ${filter.acute}`);
     if (filter.problems) clauses.push(`ExecutionStatus = 'Running'`);
     const items: CaseListItem[] = [];
     const seen = new Set<string>();
@@ -345,6 +359,8 @@ export class CasusClient {
         nextUvoDue: date(sa.get(SEARCH_ATTRIBUTES.nextUvoDue)),
         limitDate: date(sa.get(SEARCH_ATTRIBUTES.limitDate)),
         overdue: sa.get(SEARCH_ATTRIBUTES.overdue) === true,
+        ...(sa.get(SEARCH_ATTRIBUTES.groupLabel) ? { groupLabel: sa.get(SEARCH_ATTRIBUTES.groupLabel) } : {}),
+        ...(sa.get(SEARCH_ATTRIBUTES.acute) !== undefined ? { acute: sa.get(SEARCH_ATTRIBUTES.acute) } : {}),
         running: wf.status.name === 'RUNNING',
         ...problemLines({
           workflowId: wf.workflowId,

@@ -22,7 +22,7 @@ import {
   updates,
 } from '../domain/contract';
 import { CLI_COMMANDS, Options } from './commands';
-import { formatList, formatStatus, formatTimeline } from './format';
+import { formatGroup, formatList, formatStatus, formatTimeline } from './format';
 import { registerReportCommand } from './report';
 
 const DUTCH_HEADINGS: [RegExp, string][] = [
@@ -247,6 +247,8 @@ export function buildProgram(): Command {
     .option('--gemeente <gemeente>', 'alleen casussen van deze gemeente, zoals beverwijk')
     .option('--opschaling <niveau>', 'alleen casussen met deze open opschaling, zoals beleid of management')
     .option('--termijn-verlopen', 'alleen casussen waarvan een termijn verlopen is')
+    .option('--groep <label>', 'alleen casussen van dit groepslabel, zoals grensgroep')
+    .option('--acuut', 'alleen acute casussen')
     .option(
       '--problemen',
       'alleen lopende casussen die vastlopen: de workflowtaak faalt steeds, of een stap wordt steeds opnieuw geprobeerd',
@@ -261,6 +263,8 @@ export function buildProgram(): Command {
         gemeente?: string;
         opschaling?: string;
         termijnVerlopen?: boolean;
+        groep?: string;
+        acuut?: boolean;
         problemen?: boolean;
       }) => {
         const opts = program.opts<GlobalOptions>();
@@ -270,6 +274,8 @@ export function buildProgram(): Command {
             municipality: o.gemeente,
             escalationLevel: o.opschaling,
             overdue: o.termijnVerlopen ? true : undefined,
+            groupLabel: o.groep,
+            acute: o.acuut ? true : undefined,
             problems: o.problemen ? true : undefined,
             activityAttempts: o.problemen ? loadConfig().problems.activityAttempts : undefined,
           }),
@@ -277,6 +283,15 @@ export function buildProgram(): Command {
         output(opts, items, formatList(items));
       },
     );
+
+  dutchHelp(program.command('groep'))
+    .description('toon alle casussen van een groep met hun status (groepsgerichte aanpak)')
+    .argument('<label>', 'het groepslabel, zoals grensgroep')
+    .addHelpText('after', '\nVoorbeeld:\n  casus groep grensgroep')
+    .action(async (label: string) => {
+      const items = await withClient((c) => c.list({ groupLabel: label }));
+      output(program.opts<GlobalOptions>(), { groupLabel: label, cases: items }, formatGroup(label, items));
+    });
 
   registerReportCommand(program, dutchHelp);
 

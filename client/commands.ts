@@ -98,6 +98,27 @@ function aveReasons(v: string | boolean | undefined): Record<string, boolean> | 
   return Object.fromEntries(names.map((n) => [AVE_REASON_FLAGS[n], true]));
 }
 
+/** "ja"/"nee" of an afschaal question (Bijlage 2); undefined when the option is not given. */
+function yesNo(value: string | boolean | undefined, option: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === true) return true;
+  const v = String(value).trim().toLowerCase();
+  if (v === 'ja') return true;
+  if (v === 'nee') return false;
+  throw new CasusError('INVALID_PAYLOAD', `${option}: verwacht "ja" of "nee" (kreeg "${String(value)}")`);
+}
+
+/** The afschaal answers of `casus ave` (Bijlage 2 "Afschalen"); undefined when none is given. */
+function afschaal(o: Options): Record<string, boolean> | undefined {
+  const answers = defined({
+    measuresTaken: yesNo(o.maatregelenGenomen, '--maatregelen-genomen'),
+    situationUnderControl: yesNo(o.onderControle, '--onder-controle'),
+    helpEffective: yesNo(o.hulpEffectief, '--hulp-effectief'),
+    moreHelpNeeded: yesNo(o.meerHulpNodig, '--meer-hulp-nodig'),
+  }) as Record<string, boolean>;
+  return Object.keys(answers).length ? answers : undefined;
+}
+
 const FILE_OPTION: OptionSpec = {
   flags: '--bestand <bestand>',
   description: 'de volledige invoer als JSON- of YAML-bestand (opties gaan voor)',
@@ -247,12 +268,33 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
     args: [{ name: '<fase>', description: '1, 2, 3 of 4' }],
     options: [
       { flags: '--redenen <lijst>', description: `uit ${Object.keys(AVE_REASON_FLAGS).join(', ')}` },
+      {
+        flags: '--maatregelen-genomen <ja|nee>',
+        description: 'afschalen van 4 naar 3 (Bijlage 2): "Maatregelen genomen"',
+      },
+      {
+        flags: '--onder-controle <ja|nee>',
+        description: 'afschalen van 4 naar 3: "Situatie is onder controle"',
+      },
+      { flags: '--hulp-effectief <ja|nee>', description: 'afschalen van 3 naar 2: "Hulp is effectief"' },
+      {
+        flags: '--meer-hulp-nodig <ja|nee>',
+        description: 'afschalen van 2 naar 1: "Is er (meer) hulp nodig?"',
+      },
       { flags: '--notitie <tekst>', description: 'korte toelichting' },
       FILE_OPTION,
     ],
-    examples: ['casus ave BEV-2027-0001 4 --redenen veiligheid-in-geding,maatschappelijke-onrust'],
+    examples: [
+      'casus ave BEV-2027-0001 4 --redenen veiligheid-in-geding,maatschappelijke-onrust',
+      'casus ave BEV-2027-0001 2 --hulp-effectief ja',
+    ],
     payload: ([phase], o) =>
-      defined({ phase: int(phase, 'fase'), reasons: aveReasons(o.redenen), note: str(o.notitie) }),
+      defined({
+        phase: int(phase, 'fase'),
+        reasons: aveReasons(o.redenen),
+        afschaal: afschaal(o),
+        note: str(o.notitie),
+      }),
   },
   decideLimit: {
     description:
@@ -379,5 +421,19 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
     ],
     examples: ['casus afsluiten BEV-2027-0001 --bestand afsluitformulier.yaml'],
     payload: () => ({}),
+  },
+  setGroup: {
+    description:
+      'zet, wijzig of verwijder het groepslabel van de casus: een code van de groep of de wijk, nooit een naam',
+    args: [{ name: '[label]', description: 'het groepslabel, zoals "grensgroep" of "wijk-oost-2027"' }],
+    options: [
+      { flags: '--verwijderen', description: 'haal de casus uit haar groep' },
+      { flags: '--notitie <tekst>', description: 'korte toelichting' },
+    ],
+    examples: [
+      'casus groep-instellen BEV-2027-0001 grensgroep',
+      'casus groep-instellen BEV-2027-0001 --verwijderen',
+    ],
+    payload: ([label], o) => defined({ label: o.verwijderen === true ? null : label, note: str(o.notitie) }),
   },
 };

@@ -1,5 +1,6 @@
 import type { CaseStatus } from '../domain/contract';
 import type { CaseListItem } from './casus-client';
+import { AVE_REGIE } from '../domain/chapters/ave';
 
 const STATE_NAMES: Record<CaseStatus['state'], string> = {
   aangemeld: 'aangemeld (wacht op beoordeling)',
@@ -47,8 +48,13 @@ export function formatStatus(s: CaseStatus, now = Date.now()): string {
   const head = (t: string) => L.push('', t);
   L.push(`Casus ${s.caseNumber} (${s.initials}) — gemeente ${s.municipality}`);
   L.push(`  Status:           ${STATE_NAMES[s.state]}${s.acute ? ', acuut' : ''}`);
+  if (s.groupLabel) L.push(`  Groep:            ${s.groupLabel}`);
   if (s.ave.phase !== undefined)
     L.push(`  AVE-fase:         ${s.ave.phase} (${AVE_NAMES[s.ave.phase] ?? ''})`);
+  if (s.youngAdult)
+    L.push(
+      `  Brief:            aan de jongere (18+); ouders ${s.youngAdult.parentsAgreed ? 'ook geïnformeerd: de jongere stemde in' : 'niet geïnformeerd: de jongere stemde niet in'}`,
+    );
   L.push(`  Aangemeld op:     ${formatDate(s.referralDate)} (route ${s.route})`);
   if (s.dates.acceptedAt) L.push(`  Aangenomen op:    ${dayOf(s.dates.acceptedAt)}`);
   if (s.dates.limitDate) {
@@ -83,6 +89,13 @@ export function formatStatus(s: CaseStatus, now = Date.now()): string {
         `  ${e.id}  ${e.type === 'termijnsignaal' ? 'termijnsignaal' : 'opschaling'} naar ${e.target} sinds ${dayOf(e.raisedAt)}: ${e.reason}${e.respondedAt ? ` (reactie ${dayOf(e.respondedAt)})` : ''}`,
       );
     }
+  }
+
+  if (s.ave.phase !== undefined) {
+    head('Regie per AVE-fase (Bijlage 2):');
+    L.push(...regieTable(s.ave.phase));
+    const last = s.ave.history[s.ave.history.length - 1];
+    if (last?.afschaal) L.push(`  Afgeschaald op ${dayOf(last.at)}: ${afschaalLine(last.afschaal)}`);
   }
 
   if (s.partners.length) {
@@ -197,9 +210,10 @@ export function formatList(items: CaseListItem[]): string {
   const day = (iso?: string) =>
     iso ? formatDate(new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' })) : '-';
   const rows = items.map((i) => [
-    i.caseNumber,
+    `${i.caseNumber}${i.acute ? ' (acuut)' : ''}`,
     i.municipality ?? '-',
     i.state ?? '-',
+    i.groupLabel ?? '-',
     i.avePhase !== undefined ? String(i.avePhase) : '-',
     i.escalationLevel ?? '-',
     day(i.nextUvoDue),
@@ -208,5 +222,46 @@ export function formatList(items: CaseListItem[]): string {
     i.problems?.length ? `LET OP: ${i.problems.join('; ')}` : '-',
   ]);
   const stuck = items.filter((i) => i.problems?.length).length;
-  return `${table(['casus', 'gemeente', 'status', 'AVE', 'opschaling', 'volgende UVO', 'einddatum', 'termijn verlopen', 'probleem'], rows)}\n${items.length} ${items.length === 1 ? 'casus' : 'casussen'}${stuck > 0 ? `, waarvan ${stuck} met een probleem (zie docs/operations.md, "Probleemmeldingen")` : ''}`;
+  const acute = items.filter((i) => i.acute).length;
+  return `${table(['casus', 'gemeente', 'status', 'groep', 'AVE', 'opschaling', 'volgende UVO', 'einddatum', 'termijn verlopen', 'probleem'], rows)}\n${items.length} ${items.length === 1 ? 'casus' : 'casussen'}${acute > 0 ? ` (${acute} acuut)` : ''}${stuck > 0 ? `, waarvan ${stuck} met een probleem (zie docs/operations.md, "Probleemmeldingen")` : ''}`;
+}
+
+/** Bijlage 2: who holds casusregie and procesregie per AVE phase; the case's phase marked. */
+function regieTable(current: number): string[] {
+  const rows = Object.entries(AVE_REGIE).map(([phase, r]) => [
+    `${Number(phase) === current ? '>' : ' '} AVE ${phase} (${r.colour})`,
+    r.casusregie,
+    r.procesregie,
+  ]);
+  return table(['fase', 'casusregie', 'procesregie'], rows)
+    .split('\n')
+    .map((line) => `  ${line}`);
+}
+
+const AFSCHAAL_WORDS: Record<string, string> = {
+  measuresTaken: 'maatregelen genomen',
+  situationUnderControl: 'situatie onder controle',
+  helpEffective: 'hulp is effectief',
+  moreHelpNeeded: '(meer) hulp nodig',
+};
+
+function afschaalLine(answers: Record<string, boolean | undefined>): string {
+  return Object.entries(answers)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${AFSCHAAL_WORDS[k] ?? k}: ${v ? 'ja' : 'nee'}`)
+    .join(', ');
+}
+
+/** `casus groep <label>`: every case of a group with its state (groepsgerichte aanpak). */
+export function formatGroup(label: string, items: CaseListItem[]): string {
+  if (items.length === 0) return `Geen casussen in groep "${label}".`;
+  const rows = items.map((i) => [
+    `${i.caseNumber}${i.acute ? ' (acuut)' : ''}`,
+    i.municipality ?? '-',
+    STATE_NAMES[i.state as CaseStatus['state']] ?? i.state ?? '-',
+    i.avePhase !== undefined ? String(i.avePhase) : '-',
+    i.overdue ? 'ja' : 'nee',
+  ]);
+  const running = items.filter((i) => i.running).length;
+  return `Groep ${label}\n${table(['casus', 'gemeente', 'status', 'AVE', 'termijn verlopen'], rows)}\n${items.length} ${items.length === 1 ? 'casus' : 'casussen'}, waarvan ${running} lopend`;
 }

@@ -20,6 +20,7 @@ import { limitDecisionPayloadSchema } from './chapters/limit';
 import { addPartnerPayloadSchema, removePartnerPayloadSchema } from './chapters/partners';
 import { attendancePayloadSchema, planUvoPayloadSchema } from './chapters/uvo';
 import { uvoReportPayloadSchema } from './chapters/uvo-report';
+import { setGroupPayloadSchema } from './chapters/groups';
 
 // The words of the case (states, error codes, levels, notifications, records) and the types of
 // its status, defined in the case core. Each payload schema is defined in its chapter and read
@@ -47,7 +48,8 @@ export function caseNumberOfWorkflowId(workflowId: string): string | undefined {
 /**
  * Custom search attributes (SPEC §4) for the Temporal Web UI and `casus lijst`. Dutch names,
  * because administrators read them; no personal data in any of them. Within the dev
- * server's SQLite slots: 3 Keyword, 1 Int, 2 Datetime, 1 Bool.
+ * server's SQLite slots: 4 Keyword, 1 Int, 2 Datetime, 2 Bool. The group label is a code, never a
+ * name (domain/chapters/groups.ts checks it).
  */
 export const SEARCH_ATTRIBUTES = {
   state: defineSearchAttributeKey('CasusStatus', SearchAttributeType.KEYWORD),
@@ -57,18 +59,22 @@ export const SEARCH_ATTRIBUTES = {
   limitDate: defineSearchAttributeKey('CasusEinddatum', SearchAttributeType.DATETIME),
   municipality: defineSearchAttributeKey('CasusGemeente', SearchAttributeType.KEYWORD),
   overdue: defineSearchAttributeKey('CasusTermijnVerlopen', SearchAttributeType.BOOL),
+  groupLabel: defineSearchAttributeKey('CasusGroep', SearchAttributeType.KEYWORD),
+  acute: defineSearchAttributeKey('CasusAcuut', SearchAttributeType.BOOL),
 } as const;
 
 /**
  * The search attributes a case is started with: what a new case shows (state `aangemeld`, its
- * municipality, no term overdue). Set at the start they cost no upsert in the case's history;
- * the workflow upserts only what differs from them.
+ * municipality, no term overdue, acute or not, its group label). Set at the start they cost no
+ * upsert in the case's history; the workflow upserts only what differs from them.
  */
-export function startSearchAttributes(municipality: string) {
+export function startSearchAttributes(referral: Pick<Referral, 'municipality' | 'acute' | 'groupLabel'>) {
   return [
     { key: SEARCH_ATTRIBUTES.state, value: 'aangemeld' },
-    { key: SEARCH_ATTRIBUTES.municipality, value: municipality },
+    { key: SEARCH_ATTRIBUTES.municipality, value: referral.municipality },
     { key: SEARCH_ATTRIBUTES.overdue, value: false },
+    { key: SEARCH_ATTRIBUTES.acute, value: referral.acute === true },
+    ...(referral.groupLabel ? [{ key: SEARCH_ATTRIBUTES.groupLabel, value: referral.groupLabel }] : []),
   ] as const;
 }
 
@@ -144,6 +150,7 @@ export const UPDATES = {
   recordDeescalationVote: { cli: 'akkoord', schema: deescalationVotePayloadSchema, states: ['afschaling'] },
   closeCase: { cli: 'afsluiten', schema: closePayloadSchema, states: RUNNING },
   recordAttendance: { cli: 'aanwezigheid', schema: attendancePayloadSchema, states: RUNNING },
+  setGroup: { cli: 'groep-instellen', schema: setGroupPayloadSchema, states: ['aangemeld', ...RUNNING] },
 } as const satisfies Record<string, { cli: string; schema: z.ZodTypeAny; states: readonly CaseState[] }>;
 
 export type UpdateName = keyof typeof UPDATES;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dayOf } from './case/time';
+import { groupLabelProblem } from './chapters/groups';
 import {
   boundedList,
   describeIssues,
@@ -77,6 +78,17 @@ export const referralSchema = z
       firstName: personName(100),
       lastName: personName(100),
       dateOfBirth: isoDate(),
+      /**
+       * A young adult (18–23) receives the letter about the opschaling (R5): by e-mail here, or
+       * by post at this address (optional; without either the regisseur gets it to hand over).
+       */
+      email: emailAddress().optional(),
+      postalAddress: optionalText('free', 300),
+      /**
+       * A young adult agreed that the parents are informed as well (R5: parents of a young adult
+       * only with the young adult's agreement). Absent or false: the parents get no letter.
+       */
+      parentsMayBeInformed: z.boolean({ invalid_type_error: 'verwacht ja/nee (true/false)' }).optional(),
     }),
     parents: boundedList(
       z
@@ -175,6 +187,9 @@ const REFERRAL_LABELS: Record<string, string> = {
   'youngPerson.firstName': 'voornaam jongere',
   'youngPerson.lastName': 'achternaam jongere',
   'youngPerson.dateOfBirth': 'geboortedatum jongere',
+  'youngPerson.email': 'e-mailadres jongere',
+  'youngPerson.postalAddress': 'postadres jongere',
+  'youngPerson.parentsMayBeInformed': 'jongere stemt in met informeren van de ouders',
   parents: 'ouders/verzorgers',
   'parents.*': 'ouder/verzorger',
   'parents.*.name': 'naam ouder/verzorger',
@@ -216,6 +231,12 @@ export interface ReferralContext {
   now?: number;
   /** The municipalities of the contacts file: a referral for any other one is refused. */
   municipalities?: readonly string[];
+  /**
+   * Check the group label as a code without personal data (domain/chapters/groups.ts). Set at the
+   * doors (CLI, client, web form); the workflow accepts what a door accepted, so a running case whose
+   * referral came in before this check replays unchanged.
+   */
+  checkGroupLabel?: boolean;
 }
 
 /**
@@ -224,7 +245,7 @@ export interface ReferralContext {
  */
 export function checkReferral(input: unknown, context: ReferralContext = {}): ReferralCheck {
   const schema =
-    context.now === undefined && context.municipalities === undefined
+    context.now === undefined && context.municipalities === undefined && !context.checkGroupLabel
       ? referralSchema
       : referralSchema.superRefine((r, ctx) => {
           if (context.now !== undefined && isRealDate(r.referralDate)) {
@@ -236,6 +257,11 @@ export function checkReferral(input: unknown, context: ReferralContext = {}): Re
                 message: `ligt in de toekomst (na vandaag, ${dutchDay(today)}): een aanmelding draagt de datum waarop zij is gedaan`,
               });
             }
+          }
+          if (context.checkGroupLabel && r.groupLabel) {
+            const problem = groupLabelProblem(r.groupLabel, r);
+            if (problem)
+              ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['groupLabel'], message: problem });
           }
           const known = context.municipalities;
           if (known !== undefined && isMunicipalityId(r.municipality) && !known.includes(r.municipality)) {

@@ -52,9 +52,18 @@ export const timingsSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
     .optional(),
+  /**
+   * R3 for an `acuut` referral ("Het bemiddelen en interveniëren in crisissituaties"): the
+   * assessment reminder comes this soon, and as often after. Optional because cases started before
+   * it was added carry timings without it; they get {@link DEFAULT_ACUTE_ASSESSMENT_REMINDER}.
+   */
+  acuteAssessmentReminder: z.number().int().positive().optional(),
 });
 
 export type Timings = z.infer<typeof timingsSchema>;
+
+/** Product default of an acute referral's assessment reminder: 1 day. */
+export const DEFAULT_ACUTE_ASSESSMENT_REMINDER = 1 * DAY;
 
 /** Product default of the working hour: 08:30 in Amsterdam. */
 export const DEFAULT_WORK_HOUR = '08:30';
@@ -89,6 +98,7 @@ export const DEFAULT_TIMINGS: Timings = {
   extensionMaxMonths: 3,
   extensionWarningMonths: 1,
   workHour: DEFAULT_WORK_HOUR,
+  acuteAssessmentReminder: DEFAULT_ACUTE_ASSESSMENT_REMINDER,
 };
 
 /** Environment variable of each timing; durations like "2w", months as whole numbers. */
@@ -109,6 +119,7 @@ export const TIMING_ENV: Record<keyof Timings, string> = {
   extensionWarningMonths: 'TIMING_EXTENSION_WARNING_MONTHS',
   monthMs: 'TIMING_MONTH',
   workHour: 'CASUS_WERKUUR',
+  acuteAssessmentReminder: 'TIMING_ACUTE_ASSESSMENT',
 };
 
 const MONTH_COUNTS = new Set<keyof Timings>(['limitMonths', 'extensionMaxMonths', 'extensionWarningMonths']);

@@ -113,7 +113,7 @@ export async function startHarness(
         workflowId: caseWorkflowId(caseNumber),
         args: [{ referral: checked.referral, timings, release: CURRENT_RELEASE, ...extra }],
         staticSummary: `Casus ${caseNumber} (gemeente ${checked.referral.municipality})`,
-        typedSearchAttributes: [...startSearchAttributes(checked.referral.municipality)],
+        typedSearchAttributes: [...startSearchAttributes(checked.referral)],
       });
       started.push(handle);
       return handle;

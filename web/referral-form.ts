@@ -264,7 +264,7 @@ ${fieldset(
     }),
     f('groupLabel', 'Groep', {
       optional: true,
-      hint: 'Alleen als de jongere bij een groep hoort die samen wordt aangepakt: een korte naam van de groep, zonder namen van personen.',
+      hint: 'Alleen als de jongere bij een groep hoort die samen wordt aangepakt: een code van de groep of de wijk, zoals grensgroep of wijk-oost-2027 (kleine letters, cijfers en streepjes), nooit namen van personen.',
     }),
   ].join('\n'),
 )}

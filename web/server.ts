@@ -254,7 +254,11 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
       if (sent.has(formId)) return receivedPage(reply, sent.get(formId)!);
       const { input, rows } = referralFromForm(values);
       const counts = rowCounts(values);
-      const door = { now: now(), municipalities: deps.municipalities().map(([id]) => id) };
+      const door = {
+        now: now(),
+        municipalities: deps.municipalities().map(([id]) => id),
+        checkGroupLabel: true,
+      };
       const assign = input.caseNumber === undefined;
       // The same check as `casus aanmelden`; without a number the placeholder is replaced once it is in order.
       const check = checkReferral(assign ? { ...input, caseNumber: 'NIEUW' } : input, door);

@@ -108,7 +108,12 @@ const RELEASE_2026_12 = 'versie-2026-12';
  * whose start input carries `release` has none. Since this release:
  * - the records and mails of one step go in one activity (`performStep`: records first, then the
  *   mails in parallel, each with its own outcome), so the case wakes once per step (before: one
- *   activity for the records and one per mail).
+ *   activity for the records and one per mail);
+ * - a new case starts with its search attributes and timings: only what differs is upserted;
+ * - a lower AVE phase asks the afschaal questions of Bijlage 2; the letter about the opschaling goes
+ *   to a young adult (18+) and to the parents only with the young adult's agreement; an acute case's
+ *   assessment reminder comes sooner; the group label and the acute flag are search attributes
+ *   (before: none of these).
  */
 const RELEASE_2027_01 = 'versie-2027-01';
 
@@ -164,6 +169,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     formsOnlyInHistory: !version.release202612,
     mailTextUnchecked: !version.release202612,
     extensionReasonUnrecorded: !version.release202612,
+    aveDownWithoutQuestions: !version.release202701,
+    parentsLetterToAdults: !version.release202701,
+    acuteAssessmentReminderAsOthers: !version.release202701,
+    searchWithoutGroupAndAcute: !version.release202701,
   };
   const outbox: OutboxVersion = {
     recordsBatched: version.recordsBatched,
@@ -176,7 +185,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   let changed = false;
   // What the case started with (search attributes set at the start): only what differs is upserted.
   let shown: Partial<VisibleValues> | undefined = version.release202701 ? startedWith() : undefined;
-  const show = () => (shown = showCase(d, timings!, shown));
+  const show = () => (shown = showCase(d, timings!, shown, kept));
 
   // ——— Messages. In place before the first await: a command that arrives with the start of the
   // case (update-with-start) waits for the timings instead of being rejected.
@@ -528,8 +537,9 @@ function showCase(
   d: CaseData,
   timings: CaseInput['timings'] & object,
   before?: Partial<VisibleValues>,
+  kept?: Ctx['kept'],
 ): VisibleValues {
-  const now = visibleValues(d);
+  const now = visibleValues(d, kept);
   const same = (a: unknown, b: unknown) =>
     a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
   const updates = (Object.keys(now) as (keyof VisibleValues)[])

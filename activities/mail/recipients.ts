@@ -73,6 +73,9 @@ export function resolveRecipients(to: Recipient[], m: MunicipalityContacts): Res
       case 'ouders':
         add({ role: 'ouders', name: r.name, email: r.email, legalBasis: SHARE_BASIS.ouders });
         break;
+      case 'jongere':
+        add({ role: 'jongere', name: r.name, email: r.email, legalBasis: SHARE_BASIS.ouders });
+        break;
       default: {
         const role = (r as { role?: unknown }).role;
         throw new UnknownRecipientError(`Onbekende soort ontvanger "${String(role)}"`);

@@ -256,10 +256,16 @@ const TEMPLATES: Record<TemplateKind, Template> = {
     subject: (c) => `Brief van de netwerkregisseur Jeugd & Veiligheid (casus ${c.req.caseNumber})`,
     body: (c) => [
       c.req.letter?.youngAdult ? 'Beste,' : 'Beste ouder(s) of verzorger(s),',
-      'In de bijlage vindt u een brief van de netwerkregisseur Jeugd & Veiligheid van de gemeente ' +
-        `${c.municipality.name}. De brief legt uit wat de netwerkregisseur gaat doen en waarom.`,
+      // R5: a young adult (18+) is addressed directly, as in the letter itself.
+      c.req.letter?.youngAdult
+        ? 'In de bijlage vind je een brief van de netwerkregisseur Jeugd & Veiligheid van de gemeente ' +
+          `${c.municipality.name}. De brief legt uit wat de netwerkregisseur gaat doen en waarom.`
+        : 'In de bijlage vindt u een brief van de netwerkregisseur Jeugd & Veiligheid van de gemeente ' +
+          `${c.municipality.name}. De brief legt uit wat de netwerkregisseur gaat doen en waarom.`,
       asked(
-        'lees de brief. Heeft u vragen, bel of mail dan gerust met de netwerkregisseur; de gegevens staan hieronder en in de brief.',
+        c.req.letter?.youngAdult
+          ? 'lees de brief. Heb je vragen, bel of mail dan gerust met de netwerkregisseur; de gegevens staan hieronder en in de brief.'
+          : 'lees de brief. Heeft u vragen, bel of mail dan gerust met de netwerkregisseur; de gegevens staan hieronder en in de brief.',
       ),
     ],
   },

@@ -88,4 +88,6 @@ export interface TimerScope {
   fired: Set<string>;
   /** Adds a timer, unless its key fired already. */
   add(timer: DueTimer): void;
+  /** Earlier behaviour the case keeps (Ctx['kept']). */
+  kept?: Ctx['kept'];
 }

@@ -108,4 +108,10 @@ export const PAYLOAD_LABELS: Record<string, string> = {
   'reasons.mediaAttention': 'AVE-reden media-aandacht',
   uvoId: 'UVO',
   answer: 'antwoord',
+  label: 'groepslabel',
+  afschaal: 'afschaalvragen',
+  'afschaal.measuresTaken': 'afschaalvraag "Maatregelen genomen"',
+  'afschaal.situationUnderControl': 'afschaalvraag "Situatie is onder controle"',
+  'afschaal.helpEffective': 'afschaalvraag "Hulp is effectief"',
+  'afschaal.moreHelpNeeded': 'afschaalvraag "Is er (meer) hulp nodig?"',
 };

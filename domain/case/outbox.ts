@@ -46,6 +46,17 @@ export interface Ctx {
     formsOnlyInHistory?: boolean;
     /** Before 1 December 2026 the record of an extension did not carry its reason (for the MT report). */
     extensionReasonUnrecorded?: boolean;
+    /** Before release 202701 a lower AVE phase was recorded without the afschaal questions of Bijlage 2. */
+    aveDownWithoutQuestions?: boolean;
+    /**
+     * Before release 202701 the letter about the opschaling went to the parents also when the young
+     * person was 18 or older (and the young adult's letter only by post).
+     */
+    parentsLetterToAdults?: boolean;
+    /** Before release 202701 an acute referral's assessment reminder waited as long as any other. */
+    acuteAssessmentReminderAsOthers?: boolean;
+    /** Before release 202701 the search attributes had no group label (CasusGroep) and no acute flag (CasusAcuut). */
+    searchWithoutGroupAndAcute?: boolean;
   };
 }
 

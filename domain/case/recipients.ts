@@ -38,6 +38,8 @@ export function recipientId(r: Recipient): string {
       return r.partnerId;
     case 'ouders':
       return `ouders-${opaqueId(r.email.trim().toLowerCase())}`;
+    case 'jongere':
+      return 'jongere';
     case 'niveau':
       return r.level;
   }

@@ -16,6 +16,7 @@ import { limitCommands, limitTimers } from '../chapters/limit';
 import { partnerCommands } from '../chapters/partners';
 import { uvoCommands, uvoTimers } from '../chapters/uvo';
 import { uvoReportCommands } from '../chapters/uvo-report';
+import { groupCommands } from '../chapters/groups';
 import type { Command, RegisteredCommand } from './command';
 import { dayCounting, DueTimer, TimerCtx, TimerScope } from './due';
 import type { Ctx } from './outbox';
@@ -34,6 +35,7 @@ const CHAPTER_COMMANDS = {
   ...partnerCommands,
   ...deescalationCommands,
   ...closingCommands,
+  ...groupCommands,
 } satisfies { [N in UpdateName]: Command<UpdateSchema<N>> };
 
 /** Every command by its Update name, with the states in which it may be given. */
@@ -56,6 +58,7 @@ export function dueTimers(d: CaseData, ctx: TimerCtx): DueTimer[] {
     add: (timer) => {
       if (!fired.has(timer.key)) due.push(timer);
     },
+    kept: ctx.kept,
   };
   intakeTimers(scope);
   if (isRunning(s)) {

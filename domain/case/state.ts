@@ -10,7 +10,7 @@ import type {
   NotificationRequest,
 } from './terms';
 import type { LegalBasis, Referral } from '../referral';
-import type { AveReasons } from '../chapters/ave';
+import type { AfschaalAnswers, AveReasons } from '../chapters/ave';
 
 export interface TimelineEntry {
   /** ISO timestamp in workflow time. */
@@ -44,6 +44,8 @@ export interface AvePhaseEntry {
   phase: number;
   reasons: AveReasons;
   note?: string;
+  /** Bijlage 2 "Afschalen": the answers given for a move to a lower phase. */
+  afschaal?: AfschaalAnswers;
 }
 
 export interface PlannedUvo {
@@ -238,6 +240,11 @@ export interface CaseStatus {
   acute: boolean;
   route: string;
   groupLabel?: string;
+  /**
+   * A young adult (18 or older on the day of the letter): the letter about the opschaling went to
+   * the young person, and to the parents only when the young person agreed (recorded here).
+   */
+  youngAdult?: { parentsAgreed: boolean };
   referralDate: string;
   /** When the workflow received the referral (workflow time). */
   receivedAt: string;

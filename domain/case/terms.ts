@@ -145,6 +145,8 @@ export type Recipient =
   | { role: 'aanmelder'; email: string; name: string }
   | { role: 'partner'; partnerId: string; email: string; name: string; legalBasis: LegalBasis }
   | { role: 'ouders'; email: string; name: string }
+  /** R5: a young adult (18+) who receives the letter about the opschaling. */
+  | { role: 'jongere'; email: string; name: string }
   | { role: 'niveau'; level: EscalationLevel | IntegralTable };
 
 /** A UVO as a calendar event (R8): the same UID across invitation, re-plan and cancel. */

@@ -17,9 +17,13 @@ export interface VisibleValues {
   limitDate: Date | null;
   municipality: string;
   overdue: boolean;
+  /** Absent for a case that keeps the search attributes of before release 202701. */
+  groupLabel?: string | null;
+  acute?: boolean;
 }
 
-export function visibleValues(d: CaseData): VisibleValues {
+/** `kept`: the case keeps the search attributes of before release 202701 (no group, no acute flag). */
+export function visibleValues(d: CaseData, kept?: { searchWithoutGroupAndAcute?: boolean }): VisibleValues {
   const s = d.status;
   const running = isRunning(s);
   return {
@@ -30,6 +34,7 @@ export function visibleValues(d: CaseData): VisibleValues {
     limitDate: s.dates.limitDate ? new Date(s.dates.limitDate) : null,
     municipality: s.municipality,
     overdue: running && (s.overdue.uvo || s.overdue.limit || s.overdue.actions.length > 0),
+    ...(kept?.searchWithoutGroupAndAcute ? {} : { groupLabel: s.groupLabel ?? null, acute: s.acute }),
   };
 }
 
@@ -45,7 +50,10 @@ const STATE_LINE: Record<string, string> = {
 /** A readable Dutch summary of where the case stands, for `setCurrentDetails`. */
 export function detailsText(d: CaseData, timings: Timings): string {
   const s = d.status;
-  const lines = [`**Casus ${s.caseNumber}** (${s.municipality}): ${STATE_LINE[s.state]}.`];
+  const lines = [
+    `**Casus ${s.caseNumber}** (${s.municipality}): ${STATE_LINE[s.state]}${s.acute ? ' (acuut)' : ''}.`,
+  ];
+  if (s.groupLabel) lines.push(`Groep: ${s.groupLabel}.`);
   if (s.state === 'aangemeld') lines.push(`Aangemeld op ${s.referralDate}.`);
   if (s.dates.acceptedAt)
     lines.push(

@@ -165,46 +165,22 @@ export const assess: Command<typeof assessPayloadSchema> = {
     );
     // R5: the letter explaining the opschaling, by e-mail where known, else to post.
     const youngAdult = age >= 18;
-    const parentsByMail = d.referral.parents.filter((x) => x.email);
-    const parentsByPost = d.referral.parents.filter((x) => !x.email);
-    parentsByMail.forEach((parent, i) =>
-      notify(d, {
-        // The parent by position, never by address: keys outlive the case's personal data.
-        key: `${cn}:ouderbrief:ouder-${i + 1}`,
-        kind: 'ouderbrief',
-        to: [{ role: 'ouders', email: parent.email!, name: parent.name }],
-        data: { acceptedAt: acceptedOn },
-        letter: { addressee: parent.name, youngAdult: false },
-      }),
-    );
-    const toPost = [
-      ...parentsByPost.map((x) => ({ addressee: x.name, youngAdult: false })),
-      ...(youngAdult
-        ? [
-            {
-              addressee: `${d.referral.youngPerson.firstName} ${d.referral.youngPerson.lastName}`,
-              youngAdult: true,
-            },
-          ]
-        : []),
-      ...(d.referral.parents.length === 0 && !youngAdult
-        ? [{ addressee: 'de ouders/verzorgers', youngAdult: false }]
-        : []),
-    ];
-    toPost.forEach((letter, i) =>
-      notify(d, {
-        key: `${cn}:ouderbrief-per-post:${i + 1}`,
-        kind: 'ouderbrief-per-post',
-        to: [REGISSEUR],
-        data: { acceptedAt: acceptedOn, youngAdult: letter.youngAdult },
-        letter,
-      }),
-    );
+    if (youngAdult && !ctx.kept?.parentsLetterToAdults) {
+      lettersForYoungAdult(d, ctx, acceptedOn);
+    } else {
+      lettersForParents(d, acceptedOn, youngAdult);
+    }
     record(
       d,
       ctx,
       'aanmelding-aangenomen',
-      { consulted: p.consulted, avePhase: p.avePhase, checklist: s.checklist.map((c) => c.id) },
+      {
+        consulted: p.consulted,
+        avePhase: p.avePhase,
+        checklist: s.checklist.map((c) => c.id),
+        // R5: for a young adult, whether the parents were informed (with the young adult's agreement).
+        ...(s.youngAdult ? { youngAdult: true, parentsInformed: s.youngAdult.parentsAgreed } : {}),
+      },
       {
         acceptedAt: s.dates.acceptedAt,
         limitDate: s.dates.limitDate,
@@ -221,6 +197,101 @@ export const assess: Command<typeof assessPayloadSchema> = {
     };
   },
 };
+
+/**
+ * R5: the letter to the parents (by e-mail where known, else to post); before release 202701 also
+ * for a young adult, whose own letter then went by post.
+ */
+function lettersForParents(d: CaseData, acceptedOn: string, youngAdult: boolean): void {
+  const cn = d.status.caseNumber;
+  const parentsByMail = d.referral.parents.filter((x) => x.email);
+  const parentsByPost = d.referral.parents.filter((x) => !x.email);
+  parentsByMail.forEach((parent, i) =>
+    notify(d, {
+      // The parent by position, never by address: keys outlive the case's personal data.
+      key: `${cn}:ouderbrief:ouder-${i + 1}`,
+      kind: 'ouderbrief',
+      to: [{ role: 'ouders', email: parent.email!, name: parent.name }],
+      data: { acceptedAt: acceptedOn },
+      letter: { addressee: parent.name, youngAdult: false },
+    }),
+  );
+  const toPost = [
+    ...parentsByPost.map((x) => ({ addressee: x.name, youngAdult: false })),
+    ...(youngAdult
+      ? [
+          {
+            addressee: `${d.referral.youngPerson.firstName} ${d.referral.youngPerson.lastName}`,
+            youngAdult: true,
+          },
+        ]
+      : []),
+    ...(d.referral.parents.length === 0 && !youngAdult
+      ? [{ addressee: 'de ouders/verzorgers', youngAdult: false }]
+      : []),
+  ];
+  toPost.forEach((letter, i) =>
+    notify(d, {
+      key: `${cn}:ouderbrief-per-post:${i + 1}`,
+      kind: 'ouderbrief-per-post',
+      to: [REGISSEUR],
+      data: { acceptedAt: acceptedOn, youngAdult: letter.youngAdult },
+      letter,
+    }),
+  );
+}
+
+/**
+ * R5 for a young adult (18 or older on the day of the letter): the letter goes to the young person
+ * — by e-mail when the referral gives an address, else to the regisseur to post or hand over — and
+ * to the parents only when the young adult agreed (`youngPerson.parentsMayBeInformed`); that
+ * agreement, or its absence, is kept in the status and the acceptance's record.
+ */
+function lettersForYoungAdult(d: CaseData, ctx: Ctx, acceptedOn: string): void {
+  const cn = d.status.caseNumber;
+  const yp = d.referral.youngPerson;
+  const addressee = `${yp.firstName} ${yp.lastName}`;
+  const parentsAgreed = yp.parentsMayBeInformed === true;
+  d.status.youngAdult = { parentsAgreed };
+  if (yp.email) {
+    notify(d, {
+      key: `${cn}:ouderbrief:jongere`,
+      kind: 'ouderbrief',
+      to: [{ role: 'jongere', email: yp.email, name: addressee }],
+      data: { acceptedAt: acceptedOn },
+      letter: { addressee, youngAdult: true },
+    });
+  } else {
+    notify(d, {
+      key: `${cn}:ouderbrief-per-post:jongere`,
+      kind: 'ouderbrief-per-post',
+      to: [REGISSEUR],
+      data: { acceptedAt: acceptedOn, youngAdult: true },
+      letter: { addressee, youngAdult: true },
+    });
+  }
+  onTimeline(
+    d,
+    ctx,
+    'brief-jongere',
+    `Brief over de aanmelding aan de jongere (18+) ${yp.email ? 'per e-mail' : 'per post'}; ouders ${
+      parentsAgreed
+        ? 'ook geïnformeerd (de jongere stemde in)'
+        : 'niet geïnformeerd (geen instemming van de jongere)'
+    }`,
+  );
+  if (!parentsAgreed) return;
+  d.referral.parents.forEach((parent, i) =>
+    notify(d, {
+      // The parent by position, never by address: keys outlive the case's personal data.
+      key: parent.email ? `${cn}:ouderbrief:ouder-${i + 1}` : `${cn}:ouderbrief-per-post:ouder-${i + 1}`,
+      kind: parent.email ? 'ouderbrief' : 'ouderbrief-per-post',
+      to: parent.email ? [{ role: 'ouders', email: parent.email, name: parent.name }] : [REGISSEUR],
+      data: parent.email ? { acceptedAt: acceptedOn } : { acceptedAt: acceptedOn, youngAdult: false },
+      letter: { addressee: parent.name, youngAdult: false },
+    }),
+  );
+}
 
 /** The commands of this chapter, by their Update name (domain/contract.ts). */
 export const assessmentCommands = { assess };

@@ -10,6 +10,7 @@ import { Ctx, notify, onTimeline, record } from '../case/outbox';
 import { REGISSEUR } from '../case/recipients';
 import type { CaseData } from '../case/state';
 import { iso, ms } from '../case/time';
+import { DEFAULT_ACUTE_ASSESSMENT_REMINDER } from '../timings';
 
 /** A new case from a checked referral, received at `now`. */
 export function newCase(referral: Referral, now: number): CaseData {
@@ -98,10 +99,16 @@ export function receiveReferral(d: CaseData, ctx: Ctx, workflowId: string): void
 }
 
 /** R3: while the referral waits for its assessment, the regisseur is reminded every 5 days. */
-export function intakeTimers({ s, t, cn, fired, add }: TimerScope): void {
+export function intakeTimers({ s, t, cn, fired, add, kept }: TimerScope): void {
   if (s.state !== 'aangemeld') return;
-  // R3: a reminder after 5 days without a decision, and every 5 days after.
-  const next = nextInSeries(fired, `${cn}:beoordeling-herinnering`, ms(s.receivedAt), t.assessmentReminder);
+  // R3: a reminder after 5 days without a decision, and every 5 days after; for an acute referral
+  // after 1 day and every day ("Het bemiddelen en interveniëren in crisissituaties"), unless the case
+  // keeps the rule of before release 202701.
+  const every =
+    s.acute && !kept?.acuteAssessmentReminderAsOthers
+      ? (t.acuteAssessmentReminder ?? DEFAULT_ACUTE_ASSESSMENT_REMINDER)
+      : t.assessmentReminder;
+  const next = nextInSeries(fired, `${cn}:beoordeling-herinnering`, ms(s.receivedAt), every);
   add({
     key: next.key,
     at: next.at,
@@ -112,7 +119,7 @@ export function intakeTimers({ s, t, cn, fired, add }: TimerScope): void {
         d,
         ctx,
         'beoordeling-herinnering',
-        `Herinnering beoordeling verstuurd (na ${formatDuration(t.assessmentReminder * next.n)})`,
+        `Herinnering beoordeling verstuurd (na ${formatDuration(every * next.n)})${s.acute ? ' (acuut)' : ''}`,
       );
       notify(d, {
         key: next.key,

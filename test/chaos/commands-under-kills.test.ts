@@ -161,7 +161,9 @@ maybe(
           } else if (r < 0.85) {
             const phase = 3 + (i % 2);
             s = { caseNumber: cn, kind: 'ave', mark: `fase ${i}`, commandId: `chaos-${i}`, attempts: 0 };
-            const payload = { phase, reasons: { helpIneffective: true }, note: s.mark };
+            // Bijlage 2 "Afschalen": a move from 4 to 3 answers "Maatregelen genomen" and "Situatie is onder controle".
+            const afschaal = { measuresTaken: true, situationUnderControl: true };
+            const payload = { phase, reasons: { helpIneffective: true }, afschaal, note: s.mark };
             inFlight.push(give(s, updates.setAvePhase as never, payload));
           } else {
             s = {

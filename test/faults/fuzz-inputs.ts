@@ -59,7 +59,14 @@ export function validPayloads(): Record<UpdateName, unknown[]> {
       { target: 'bestuur', reason: 'Impasse', skipReason: 'Spoed' },
     ],
     resolveEscalation: [{ id: 'E1', outcome: 'afgerond', text: 'Opgelost' }],
-    setAvePhase: [{ phase: 2, reasons: { safetyAtStake: true }, note: 'Minder zorgen' }],
+    setAvePhase: [
+      {
+        phase: 2,
+        reasons: { safetyAtStake: true },
+        afschaal: { helpEffective: true },
+        note: 'Minder zorgen',
+      },
+    ],
     decideLimit: [
       { decision: 'verlengen', months: 2, reason: 'Nog nodig', decidedBy: 'Gezamenlijk MT' },
       { decision: 'verlengen', until: day(300), reason: 'Nog nodig', decidedBy: 'Gezamenlijk MT' },
@@ -93,6 +100,7 @@ export function validPayloads(): Record<UpdateName, unknown[]> {
     ],
     recordDeescalationVote: [{ partnerId: 'politie', vote: 'bezwaar', reason: 'Te vroeg' }],
     recordAttendance: [{ uvoId: 'U1', partnerId: 'politie', answer: 'verhinderd', note: 'Andere afspraak' }],
+    setGroup: [{ label: 'wijk-oost-2027' }, { label: null, note: 'Groepsaanpak gestopt' }],
     closeCase: [
       {
         kind: 'verhuisd',
@@ -116,7 +124,7 @@ export function validReferrals(): unknown[] {
       caseNumber: 'FUZ-2026-0002',
       referralDate: day(0),
       acute: true,
-      groupLabel: 'groep A',
+      groupLabel: 'grensgroep',
       referrer: {
         organisation: 'School',
         organisationType: 'school',

@@ -93,7 +93,13 @@ describe('assessment', () => {
     const born = `${Number(referralDate.slice(0, 4)) - 23}-01-01`;
     const handle = await h.startCase(cn, {
       referralDate,
-      youngPerson: { firstName: 'Noor', lastName: 'Voorbeeld', dateOfBirth: born },
+      // A young adult who agreed that the parents are informed too (else only Noor gets the letter).
+      youngPerson: {
+        firstName: 'Noor',
+        lastName: 'Voorbeeld',
+        dateOfBirth: born,
+        parentsMayBeInformed: true,
+      },
       parents: [{ name: 'Karim Voorbeeld', postalAddress: 'Dorpsstraat 1, Beverwijk' }],
     });
     await accept(h, handle);

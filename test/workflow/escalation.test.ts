@@ -146,6 +146,8 @@ describe('escalation', () => {
     await command(handle, updates.setAvePhase, {
       phase: 3,
       reasons: { safetyAtStake: true },
+      // Bijlage 2 "Afschalen" from 4 to 3: "Maatregelen genomen", "Situatie is onder controle".
+      afschaal: { measuresTaken: true, situationUnderControl: true },
       note: 'Onrust geluwd',
     });
     const st = await status(handle);

@@ -466,7 +466,18 @@ function stepsOf(s: Scenario): { day: number; run: (h: WorkflowHandle, now: numb
     steps.push({
       day: a.day,
       order: 4,
-      run: (h) => command(h, updates.setAvePhase, { phase: a.phase, reasons: { helpIneffective: true } }),
+      // Bijlage 2 "Afschalen": a lower phase answers the afschaal questions of each step down.
+      run: (h) =>
+        command(h, updates.setAvePhase, {
+          phase: a.phase,
+          reasons: { helpIneffective: true },
+          afschaal: {
+            measuresTaken: true,
+            situationUnderControl: true,
+            helpEffective: true,
+            moreHelpNeeded: false,
+          },
+        }),
     });
   }
   if (s.extension) {
