@@ -168,7 +168,8 @@ export class CasusClient {
   private constructor(
     readonly client: Client,
     private readonly connection: Connection,
-    private readonly answerTimeoutMs: number,
+    /** How long a command waits for the worker (CASUS_ANSWER_TIMEOUT). */
+    readonly answerTimeoutMs: number,
   ) {}
 
   static async connect(opts: CasusClientOptions): Promise<CasusClient> {
