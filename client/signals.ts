@@ -18,6 +18,7 @@ import { knownMunicipalities, readContactsFile } from '../domain/contacts';
 import { dutchDay } from '../domain/case/time';
 import { describeIssues } from '../domain/validation';
 import {
+  genericPrivacyRefusal,
   SIGNAL_LIST_CLI,
   SIGNAL_PAYLOAD_LABELS,
   SIGNAL_THEMES,
@@ -26,6 +27,7 @@ import {
   signalsQuery,
   signalsWorkflowId,
   signalUpdates,
+  textsOf,
   type PolicySignal,
   type SignalCommandResult,
   type SignalsView,
@@ -195,6 +197,12 @@ function checkedAtDoor(name: SignalUpdateName, payload: Record<string, unknown>)
       `De invoer voor ${SIGNAL_UPDATES[name].cli} klopt niet.`,
       describeIssues(parsed.error, SIGNAL_PAYLOAD_LABELS),
     );
+  // Personal data by its form is refused before anything connects; the workflow checks again.
+  const privacy = genericPrivacyRefusal(
+    textsOf(parsed.data as { subject?: string; text: string }),
+    Date.now(),
+  );
+  if (privacy) throw new CasusError(privacy.code, privacy.message);
   return parsed.data as Record<string, unknown>;
 }
 
