@@ -4,6 +4,10 @@
  * afstemming met beleid"; the Overleg programma Jeugd & Veiligheid meets "1 x per 2 weken", and
  * there "signalen worden neergelegd … meer op structuur/ systeem/ keten".
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -33,9 +37,10 @@ let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
 let db: Awaited<ReturnType<typeof startTestDatabase>>;
 let worker: Worker;
 let running: Promise<void>;
+let bundle: Awaited<ReturnType<typeof bundleWorkflowCode>>;
 
 beforeAll(async () => {
-  const [e, s, d, bundle] = await Promise.all([
+  const [e, s, d, b] = await Promise.all([
     createTimeSkippingEnv(),
     startSmtpCatcher(),
     startTestDatabase('pglite'),
@@ -44,6 +49,7 @@ beforeAll(async () => {
   env = e;
   smtp = s;
   db = d;
+  bundle = b;
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
@@ -73,13 +79,14 @@ function give<N extends 'recordPolicySignal' | 'recordSignalFollowUp'>(
   payload: N extends 'recordPolicySignal' ? RecordSignalPayload : SignalFollowUpPayload,
   updateId: string,
   extra: { historyEventLimit?: number } = {},
+  taskQueue = TASK_QUEUE,
 ) {
   return env.client.workflow.executeUpdateWithStart(signalUpdates[name] as never, {
     args: [{ ...payload, actor: 'regisseur.test' }] as never,
     updateId,
     startWorkflowOperation: new WithStartWorkflowOperation(policySignalsWorkflow, {
       workflowId: signalsWorkflowId(municipality),
-      taskQueue: TASK_QUEUE,
+      taskQueue,
       args: [{ municipality, ...extra }],
       workflowIdConflictPolicy: 'USE_EXISTING',
     }),
@@ -351,5 +358,59 @@ describe('Signaleringsfunctie: signalen worden neergelegd bij het Overleg progra
     await eventually(async () => expect((await rows(M)).length).toBe(8));
     // Not mailed early: the agenda keeps its two-weekly moment across the new run.
     expect(smtp.received.filter((m) => /Heemskerk/.test(m.parsed.subject ?? ''))).toEqual([]);
+  });
+  it('an agenda that cannot reach the Overleg programma (no overlegProgramma in the contacts file) is told to the regisseur; the signals stay open', async () => {
+    // A municipality whose contacts have no Overleg programma.
+    const contacts = YAML.parse(fs.readFileSync(TEST_CONTACTS_FILE, 'utf8'));
+    const { overlegProgramma: _none, ...velsen } = contacts.municipalities.beverwijk;
+    contacts.municipalities.velsen = {
+      ...velsen,
+      name: 'Velsen',
+      regisseur: { ...velsen.regisseur, email: 'regisseur@velsen.example' },
+    };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalen-contacten-'));
+    const contactsFile = path.join(dir, 'contacts.yaml');
+    fs.writeFileSync(contactsFile, YAML.stringify(contacts));
+    const queue = 'signalen-test-zonder-overleg';
+    const second = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: queue,
+      workflowBundle: bundle,
+      activities: createSignalActivities({
+        pool: db.pool,
+        transport: createTransport(smtp.url),
+        mailFrom: TEST_MAIL_FROM,
+        contactsFile,
+      }),
+    });
+    await second.runUntil(async () => {
+      await give(
+        'velsen',
+        'recordPolicySignal',
+        { theme: 'beleid', subject: 'nazorg', text: 'Geen nazorg na detentie.' },
+        'vel-1',
+        {},
+        queue,
+      );
+      await env.sleep(DEFAULT_SIGNAL_AGENDA_INTERVAL_MS + 60_000);
+      const [told] = (
+        await smtp.waitFor((m) => m.some((x) => /niet verstuurd$/.test(x.parsed.subject ?? '')))
+      ).filter((x) => /niet verstuurd$/.test(x.parsed.subject ?? ''));
+      expect(told.envelopeTo).toEqual(['regisseur@velsen.example']);
+      expect(told.parsed.subject).toMatch(
+        /^Agenda signalen voor beleid gemeente Velsen \(\d\d-\d\d-\d{4}\) niet verstuurd$/,
+      );
+      expect(told.parsed.text).toContain('[NO_OVERLEG_CONTACTS]');
+      expect(told.parsed.text).toContain(
+        'zet de contacten van het overleg onder "overlegProgramma" bij gemeente Velsen',
+      );
+      expect(told.parsed.text).not.toMatch(/nazorg|detentie/);
+      const view = await env.client.workflow.getHandle(signalsWorkflowId('velsen')).query(signalsQuery);
+      expect(view.lastAgenda).toMatchObject({ number: 1, outcome: 'niet-verstuurd', signals: 1 });
+      expect(view.signals.map((x) => [x.id, x.state, x.agendas])).toEqual([['S1', 'open', []]]);
+      // Nothing reached anyone but the regisseur.
+      expect(smtp.received.filter((m) => /Velsen/.test(m.parsed.subject ?? '')).length).toBe(1);
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
