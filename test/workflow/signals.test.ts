@@ -362,7 +362,8 @@ describe('Signaleringsfunctie: signalen worden neergelegd bij het Overleg progra
   it('an agenda that cannot reach the Overleg programma (no overlegProgramma in the contacts file) is told to the regisseur; the signals stay open', async () => {
     // A municipality whose contacts have no Overleg programma.
     const contacts = YAML.parse(fs.readFileSync(TEST_CONTACTS_FILE, 'utf8'));
-    const { overlegProgramma: _none, ...velsen } = contacts.municipalities.beverwijk;
+    const velsen = { ...contacts.municipalities.beverwijk };
+    delete velsen.overlegProgramma;
     contacts.municipalities.velsen = {
       ...velsen,
       name: 'Velsen',
