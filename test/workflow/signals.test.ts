@@ -23,7 +23,9 @@ import {
   type RecordSignalPayload,
   type SignalFollowUpPayload,
 } from '../../domain/signals';
+import { HISTORIES_DIR } from '../../kit/case-harness';
 import { startTestDatabase } from '../../kit/db';
+import { historyToJSON } from '../../kit/history-json';
 import { eventually } from '../../kit/eventually';
 import { TEST_CONTACTS_FILE, TEST_MAIL_FROM } from '../../kit/parts';
 import { sampleRecordEvent, sampleReferral } from '../../kit/referral';
@@ -65,6 +67,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // With RECORD_HISTORIES=1 (npm run record-histories) the histories go to test/histories/signals/
+  // for test/replay.test.ts.
+  if (process.env.RECORD_HISTORIES === '1' && env) {
+    const dir = path.join(HISTORIES_DIR, 'signals');
+    fs.mkdirSync(dir, { recursive: true });
+    for (const m of ['beverwijk', 'heemskerk', 'velsen']) {
+      const history = await env.client.workflow.getHandle(signalsWorkflowId(m)).fetchHistory();
+      fs.writeFileSync(path.join(dir, `${signalsWorkflowId(m)}.json`), historyToJSON(history));
+    }
+  }
   worker?.shutdown();
   await running;
   await Promise.all([env?.teardown(), smtp?.close(), db?.stop()]);
