@@ -187,7 +187,8 @@ export class CasusClient {
   private constructor(
     readonly client: Client,
     private readonly connection: Connection,
-    private readonly answerTimeoutMs: number,
+    /** How long a command waits for the worker (CASUS_ANSWER_TIMEOUT). */
+    readonly answerTimeoutMs: number,
     private readonly timings?: Timings,
   ) {}
 

@@ -24,6 +24,7 @@ import {
 import { CLI_COMMANDS, Options } from './commands';
 import { formatGroup, formatList, formatStatus, formatTimeline } from './format';
 import { registerReportCommand } from './report';
+import { registerSignalCommands } from './signals';
 
 const DUTCH_HEADINGS: [RegExp, string][] = [
   [/^Usage:/gm, 'Gebruik:'],
@@ -294,6 +295,7 @@ export function buildProgram(): Command {
     });
 
   registerReportCommand(program, dutchHelp);
+  registerSignalCommands(program, dutchHelp, withClient);
 
   return program;
 }

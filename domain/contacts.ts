@@ -27,6 +27,11 @@ const municipality = z.object({
     beschermingstafel: z.array(contact).min(1),
     'zvh-procesregie': z.array(contact).min(1),
   }),
+  /**
+   * The Overleg programma Jeugd & Veiligheid: receives the agenda of open signals for policy every
+   * two weeks (docs/signals.md). Optional: without it the regisseur is told the agenda was not sent.
+   */
+  overlegProgramma: z.array(contact).min(1).optional(),
 });
 
 export const contactsSchema = z.object({
@@ -121,4 +126,14 @@ export function mtContacts(contacts: Contacts, source: string): Contact[] {
     );
   }
   return contacts.mt;
+}
+
+/** The contacts of the Overleg programma Jeugd & Veiligheid of a municipality (signalen voor beleid). */
+export function overlegProgrammaContacts(m: MunicipalityContacts, source: string): Contact[] {
+  if (!m.overlegProgramma || m.overlegProgramma.length === 0) {
+    throw new Error(
+      `Het contactenbestand ${source} heeft bij gemeente ${m.name} geen "overlegProgramma" (het Overleg programma Jeugd & Veiligheid, ontvanger van de agenda met signalen voor beleid)`,
+    );
+  }
+  return m.overlegProgramma;
 }

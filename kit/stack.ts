@@ -8,7 +8,7 @@ import { createTestWorker, startParts, TEST_CONTACTS_FILE } from './parts';
  * The real parts of an integration test: the Temporal dev server, a real SMTP server,
  * the database over the wire and the worker, with the given timings.
  */
-export async function startTestStack(opts: { timings?: Timings } = {}) {
+export async function startTestStack(opts: { timings?: Timings; signalsIntervalMs?: number } = {}) {
   const { env, smtp, db } = await startParts();
   // Payloads are encrypted as in production; the CLI gets the same key through its environment.
   const keyEnv = { CASUS_ENCRYPTION_KEYS: generateKeyEntry('test1'), CASUS_ENCRYPTION_KEY_ID: 'test1' };
@@ -26,7 +26,7 @@ export async function startTestStack(opts: { timings?: Timings } = {}) {
   const startWorker = async () => {
     worker = await createTestWorker(
       { connection: env.nativeConnection, namespace, pool: db.pool, smtpUrl: smtp.url },
-      { timings, dataConverter, caseKeys },
+      { timings, dataConverter, caseKeys, signalsIntervalMs: opts.signalsIntervalMs },
     );
     running = worker.run();
   };

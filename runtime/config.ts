@@ -148,6 +148,14 @@ const envSchema = z.object({
     .refine((v) => !v || (parseDuration(v) ?? 0) > 0, {
       message: 'verwacht een duur zoals "30s" of "5m"',
     }),
+  /** The agenda of signalen voor beleid to the Overleg programma Jeugd & Veiligheid: every 2 weeks by default. */
+  CASUS_SIGNALEN_INTERVAL: z
+    .string()
+    .trim()
+    .default('14d')
+    .refine((v) => (parseDuration(v) ?? 0) > 0, {
+      message: 'verwacht een duur zoals "14d" (1 x per 2 weken), "7d" of voor een demonstratie "2m"',
+    }),
   PROBLEM_WATCH_INTERVAL: z
     .string()
     .trim()
@@ -349,6 +357,8 @@ export interface Config {
   reportEveryMs?: number;
   /** CASUS_REGISSEUR: who gives the commands of `casus` (see `commandActor`); unset: the OS user name. */
   regisseur?: string;
+  /** CASUS_SIGNALEN_INTERVAL in ms: how often the agenda of signalen voor beleid is mailed (default 14 days). */
+  signalsIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -445,6 +455,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     ...(e.CASUS_RAPPORT_INTERVAL ? { reportEveryMs: parseDuration(e.CASUS_RAPPORT_INTERVAL) } : {}),
     ...(e.CASUS_REGISSEUR ? { regisseur: commandActor(env) } : {}),
+    signalsIntervalMs: parseDuration(e.CASUS_SIGNALEN_INTERVAL)!,
   };
 }
 

@@ -15,6 +15,7 @@ import { type CaseKeyStore } from '../runtime';
 import type { Timings } from '../domain/timings';
 import type { RetentionActivityContract } from '../workflows/retention';
 import type { AnswerLinkSettings } from '../runtime/answer-links';
+import { createSignalActivities } from '../activities/signals';
 
 export interface CasusWorkerOptions {
   connection: NativeConnection;
@@ -41,6 +42,8 @@ export interface CasusWorkerOptions {
   adminEmail?: string;
   /** Personal answer links in mail (CASUS_WEB_URL, runtime/answer-links.ts); unset: none. */
   answerLinks?: AnswerLinkSettings;
+  /** The agenda of signalen voor beleid (CASUS_SIGNALEN_INTERVAL, ms); default 14 days. */
+  signalsIntervalMs?: number;
 }
 
 /** The worker: runs the case workflows, the retention run and their activities (mail and records). */
@@ -82,6 +85,13 @@ export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worke
       }),
       ...retentionActivities,
       ...reportActivities,
+      ...createSignalActivities({
+        pool: opts.pool,
+        transport: opts.transport,
+        mailFrom: opts.mailFrom,
+        contactsFile: opts.contactsFile,
+        intervalMs: opts.signalsIntervalMs,
+      }),
     },
   });
 }
@@ -106,6 +116,7 @@ export function createConfiguredWorker(config: Config, parts: WorkerParts): Prom
     shutdownGraceMs: config.shutdownGraceMs,
     cacheSize: config.workerCacheSize,
     adminEmail: config.problems.adminEmail,
+    signalsIntervalMs: config.signalsIntervalMs,
   });
 }
 

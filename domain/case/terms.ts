@@ -71,6 +71,12 @@ export const ErrorCode = {
   NO_MT_CONTACTS: 'NO_MT_CONTACTS',
   /** The MT report: a municipality the contacts file does not know. */
   UNKNOWN_MUNICIPALITY: 'UNKNOWN_MUNICIPALITY',
+  /** Signalen voor beleid: no signal with this id in the municipality's signals. */
+  UNKNOWN_SIGNAL: 'UNKNOWN_SIGNAL',
+  /** Signalen voor beleid: the signal's text could not be checked against its case's personal data now (records database away). */
+  SIGNAL_CHECK_UNAVAILABLE: 'SIGNAL_CHECK_UNAVAILABLE',
+  /** Signalen voor beleid: the municipality in the contacts file has no `overlegProgramma` to mail the agenda to. */
+  NO_OVERLEG_CONTACTS: 'NO_OVERLEG_CONTACTS',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
