@@ -15,6 +15,7 @@ import { type CaseKeyStore } from '../runtime';
 import type { Timings } from '../domain/timings';
 import type { RetentionActivityContract } from '../workflows/retention';
 import type { AnswerLinkSettings } from '../runtime/answer-links';
+import type { KeyRing } from '../runtime/config';
 
 export interface CasusWorkerOptions {
   connection: NativeConnection;
@@ -41,6 +42,8 @@ export interface CasusWorkerOptions {
   adminEmail?: string;
   /** Personal answer links in mail (CASUS_WEB_URL, runtime/answer-links.ts); unset: none. */
   answerLinks?: AnswerLinkSettings;
+  /** The keys of the eerder-bekend match (CASUS_MATCH_KEYS, runtime/match-keys.ts); unset: the check cannot be done. */
+  matchKeys?: KeyRing;
 }
 
 /** The worker: runs the case workflows, the retention run and their activities (mail and records). */
@@ -79,6 +82,7 @@ export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worke
         contactsFile: opts.contactsFile,
         timings: opts.timings,
         answerLinks: opts.answerLinks,
+        matchKeys: opts.matchKeys,
       }),
       ...retentionActivities,
       ...reportActivities,
@@ -89,7 +93,7 @@ export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worke
 /** What the configuration does not say: the connections and the data converter the caller made. */
 export type WorkerParts = Pick<
   CasusWorkerOptions,
-  'connection' | 'pool' | 'dataConverter' | 'caseKeys' | 'maintenancePool' | 'answerLinks'
+  'connection' | 'pool' | 'dataConverter' | 'caseKeys' | 'maintenancePool' | 'answerLinks' | 'matchKeys'
 > & { smtpUrl: string };
 
 /** The worker as the configuration describes it: the one way `npm start` and `npm run worker` make it. */

@@ -46,6 +46,8 @@ export interface Ctx {
     formsOnlyInHistory?: boolean;
     /** Before 1 December 2026 the record of an extension did not carry its reason (for the MT report). */
     extensionReasonUnrecorded?: boolean;
+    /** Before release 202701 a case did not look for other cases of the same young person or family (eerder bekend). */
+    noKnownBeforeCheck?: boolean;
   };
 }
 
