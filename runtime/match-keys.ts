@@ -30,7 +30,9 @@ export function matchKeyRingFromEnv(env: Record<string, string | undefined>): {
   return {
     ring: parsed.ring,
     problems: parsed.problems.map((p) =>
-      p.replace(/CASUS_ENCRYPTION_KEY_ID/g, 'CASUS_MATCH_KEY_ID').replace(/CASUS_ENCRYPTION_KEYS/g, 'CASUS_MATCH_KEYS'),
+      p
+        .replace(/CASUS_ENCRYPTION_KEY_ID/g, 'CASUS_MATCH_KEY_ID')
+        .replace(/CASUS_ENCRYPTION_KEYS/g, 'CASUS_MATCH_KEYS'),
     ),
   };
 }

@@ -43,7 +43,11 @@ export interface KnownBeforeCheckInput {
   parents: { name: string; postalAddress?: string }[];
 }
 
-export function knownBeforeInput(caseNumber: string, municipality: string, r: Referral): KnownBeforeCheckInput {
+export function knownBeforeInput(
+  caseNumber: string,
+  municipality: string,
+  r: Referral,
+): KnownBeforeCheckInput {
   return {
     caseNumber,
     municipality,
@@ -52,7 +56,10 @@ export function knownBeforeInput(caseNumber: string, municipality: string, r: Re
       lastName: r.youngPerson.lastName,
       dateOfBirth: r.youngPerson.dateOfBirth,
     },
-    parents: r.parents.map((p) => ({ name: p.name, ...(p.postalAddress ? { postalAddress: p.postalAddress } : {}) })),
+    parents: r.parents.map((p) => ({
+      name: p.name,
+      ...(p.postalAddress ? { postalAddress: p.postalAddress } : {}),
+    })),
   };
 }
 
