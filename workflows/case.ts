@@ -278,7 +278,8 @@ async function knownBeforeOutcome(d: CaseData, moment: KnownBeforeMoment): Promi
   } catch (err) {
     if (isCancellation(err)) throw err;
     // The activity's own failure (Dutch, no personal data: activities/index.ts), else a timeout.
-    const c = (err as { cause?: unknown }).cause;
+    // (a local activity fails with the ApplicationFailure itself; past its bound, with a timeout).
+    const c = err instanceof ApplicationFailure ? err : (err as { cause?: unknown }).cause;
     const last = (c instanceof TimeoutFailure ? c.cause : c) as { message?: string } | undefined;
     return { ok: false, problem: last?.message || 'de controle lukte niet binnen 2 minuten' };
   }
