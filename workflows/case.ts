@@ -250,8 +250,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   // an existing overleg (aangehaakt), the case ends here; accepted (R5), its trajectory starts.
   await liveUntil(() => d.status.state !== 'aangemeld');
   // R4, eerder bekend: checked again at the assessment (new cases may have appeared since), once.
-  if (d.status.knownBefore && !d.status.knownBefore.checks.some((c) => c.moment === 'beoordeling'))
+  if (d.status.knownBefore && !d.status.knownBefore.checks.some((c) => c.moment === 'beoordeling')) {
+    await commandsAnswered(); // replay safety, as in performOutbox: no command of ours before the Updates' answers
     recordKnownBefore(d, ctx(), 'beoordeling', await knownBeforeOutcome(d, 'beoordeling'));
+  }
   // R6–R22: the trajectory — UVOs, actions, escalations, partners, the limit, afschaling — until
   // the case is closed (R17).
   await liveUntil(() => isEnded(d.status));
