@@ -26,6 +26,9 @@ import { CaseRecords, classifyDatabaseError } from './records';
 import { answerLinkFor, type AnswerLinkSettings } from '../runtime/answer-links';
 import { runStep, type CaseStep, type StepResult } from './step';
 export type { CaseStep, StepFailure, StepFailureDetails, StepResult } from './step';
+import type { KeyRing } from '../runtime/config';
+import type { KnownBeforeCheckInput, KnownCase } from '../domain/chapters/known-before';
+import { registerAndMatch } from './known-before';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -38,6 +41,8 @@ export interface ActivityDeps {
   mailLeaseMs?: number;
   /** Personal answer links in mails that ask something (CASUS_WEB_URL; docs/web.md). Unset: no links. */
   answerLinks?: AnswerLinkSettings;
+  /** The keys of the eerder-bekend match (CASUS_MATCH_KEYS, runtime/match-keys.ts). Unset: the check cannot be done. */
+  matchKeys?: KeyRing;
 }
 
 /** Stable failure types of the activities (the `type` of the ApplicationFailure). */
@@ -56,6 +61,8 @@ export const ActivityErrorType = {
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   /** Any other error: retried with backoff, within the bound; its own message stays in the worker (it may hold data). */
   UNEXPECTED_ERROR: 'UNEXPECTED_ERROR',
+  /** Eerder bekend: this worker has no key for the match (CASUS_MATCH_KEYS): not retried. */
+  MATCH_KEY_MISSING: 'MATCH_KEY_MISSING',
 } as const;
 export type ActivityErrorType = (typeof ActivityErrorType)[keyof typeof ActivityErrorType];
 
@@ -201,6 +208,21 @@ export function createActivities(deps: ActivityDeps) {
     /** The timings a new case runs with, from the worker's configuration; called once at the start of a case. */
     async caseTimings(): Promise<Timings> {
       return deps.timings;
+    },
+
+    /**
+     * Eerder bekend (R4): registers the case's keyed hashes (young person; family) and returns the
+     * other cases that share one, with their state and dates. Run as a local activity: its input
+     * (names, date of birth, postcodes) never enters the workflow history, its result holds case
+     * numbers, municipalities, states and dates only.
+     */
+    async checkKnownBefore(input: KnownBeforeCheckInput): Promise<KnownCase[]> {
+      if (!deps.matchKeys)
+        throw ApplicationFailure.nonRetryable(
+          'Er is geen herkenningssleutel ingesteld (CASUS_MATCH_KEYS); zie docs/operations.md, "Eerder bekend"',
+          ActivityErrorType.MATCH_KEY_MISSING,
+        );
+      return registerAndMatch(deps.pool, deps.matchKeys, input);
     },
 
     /**

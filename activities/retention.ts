@@ -62,6 +62,7 @@ export const SCRUBBED_TABLES = [
   'documents',
   'case_data_keys',
   'report_facts',
+  'match_hashes',
 ] as const;
 
 const NOT_FOUND = 5;
@@ -117,8 +118,8 @@ export function createRetentionActivities(deps: RetentionDeps) {
     /**
      * Anonymises the case's records in one transaction: the referral, documents and mail
      * addresses go; the audit trail keeps who did what when on which legal basis, with its
-     * details replaced and personal data taken out of its event keys; the notification log keeps
-     * its rows with anonymised keys; the case's data key is destroyed; a retention event is
+     * details replaced and personal data taken out of its event keys; the eerder-bekend hashes go;
+     * the notification log keeps its rows with anonymised keys; the case's data key is destroyed; a retention event is
      * appended. Idempotent.
      */
     async anonymiseCase(caseNumber: string): Promise<void> {
@@ -128,6 +129,8 @@ export function createRetentionActivities(deps: RetentionDeps) {
         // A function owned by the schema's owner: the application role needs no UPDATE right on the audit trail.
         await client.query('SELECT anonymise_case_audit($1)', [caseNumber]);
         await client.query('DELETE FROM documents WHERE case_number = $1', [caseNumber]);
+        // Eerder bekend: the case's keyed hashes go, so no later case is matched to it.
+        await client.query('DELETE FROM match_hashes WHERE case_number = $1', [caseNumber]);
         // The report's facts stay as anonymous aggregates; their free texts go (activities/report/facts.ts).
         await client.query(
           `UPDATE report_facts SET text = NULL WHERE case_number = $1 AND text IS NOT NULL`,

@@ -1,6 +1,7 @@
 import type { CaseStatus } from '../domain/contract';
 import type { CaseListItem } from './casus-client';
 import { AVE_REGIE } from '../domain/chapters/ave';
+import { knownCaseLine } from '../domain/chapters/known-before';
 
 const STATE_NAMES: Record<CaseStatus['state'], string> = {
   aangemeld: 'aangemeld (wacht op beoordeling)',
@@ -81,6 +82,8 @@ export function formatStatus(s: CaseStatus, now = Date.now()): string {
     s.assessmentFlags.forEach((f) => L.push(`  - ${f}`));
   }
 
+  if (s.knownBefore) L.push('', ...knownBeforeLines(s.knownBefore));
+
   const open = s.escalations.filter((e) => !e.resolvedAt);
   if (open.length) {
     head('Open opschalingen en termijnsignalen:');
@@ -154,6 +157,21 @@ export function formatStatus(s: CaseStatus, now = Date.now()): string {
     s.failedNotifications.forEach((f) => L.push(`  ${dayOf(f.at)}  ${f.kind}: ${f.error}`));
   }
   return L.join('\n');
+}
+
+/** R4, eerder bekend: the other cases found, and each check that could not be done. */
+export function knownBeforeLines(kb: NonNullable<CaseStatus['knownBefore']>): string[] {
+  const L = ['Eerder bekend (andere casussen van dezelfde jongere of hetzelfde gezin):'];
+  if (kb.cases.length === 0 && kb.checks.some((c) => c.ok)) L.push('  geen andere casus gevonden');
+  kb.cases.forEach((k) => L.push(`  ${knownCaseLine(k)}`));
+  const last = kb.checks[kb.checks.length - 1];
+  if (last?.ok) L.push(`  (gecontroleerd bij de ${last.moment} op ${dayOf(last.at)})`);
+  // A check that failed, until a later one succeeds.
+  if (last && !last.ok)
+    L.push(
+      `  LET OP: de controle bij de ${last.moment} op ${dayOf(last.at)} kon niet worden gedaan (${last.problem ?? 'onbekende fout'}); ga zelf na of de jongere of het gezin bekend is`,
+    );
+  return L;
 }
 
 /** Answers someone gave to what a mail asked (R8, R10, R13, R16). */

@@ -7,7 +7,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createTransport } from '../activities/mail/mailer';
 import { DEFAULT_TIMINGS } from '../domain/timings';
-import { PROJECT_ROOT } from '../runtime/config';
+import { parseKeyRing, PROJECT_ROOT } from '../runtime/config';
 import { createCasusWorker, CasusWorkerOptions } from '../worker/worker';
 import { startTestDatabase } from './db';
 import { SmtpCatcherOptions, startSmtpCatcher } from './smtp';
@@ -16,6 +16,13 @@ import { createDevServerEnv, createTimeSkippingEnv } from './temporal';
 export const TEST_MAIL_FROM = 'Casusregie <casusregie@test.example>';
 /** The example contacts file (config/contacts.yaml): fictional municipalities and addresses. */
 export const TEST_CONTACTS_FILE = `${PROJECT_ROOT}/config/contacts.yaml`;
+
+/**
+ * The fixed test key of the eerder-bekend match (never a real key): tests of the hashes compare
+ * against it, and every test worker uses it (CASUS_MATCH_KEYS for a worker process).
+ */
+export const TEST_MATCH_KEYS = `test-match:${Buffer.alloc(32, 7).toString('base64')}`;
+export const TEST_MATCH_RING = parseKeyRing(TEST_MATCH_KEYS, undefined).ring!;
 
 /** The dev server (real time) or the time-skipping server, with an SMTP server and a fresh PGlite. */
 export async function startParts(
@@ -43,6 +50,7 @@ export function createTestWorker(
     mailFrom: TEST_MAIL_FROM,
     contactsFile: TEST_CONTACTS_FILE,
     timings: DEFAULT_TIMINGS,
+    matchKeys: TEST_MATCH_RING,
     ...options,
   });
 }

@@ -23,6 +23,10 @@ export function recordingActivities(timings: Timings = DEFAULT_TIMINGS) {
     async caseTimings() {
       return timings;
     },
+    // Eerder bekend: no other case (a test of the match gives the real activity, on a real database).
+    async checkKnownBefore() {
+      return [];
+    },
     async recordCaseEvent(_key: string, event: CaseRecordEvent) {
       events.push({ at: at(), value: event });
     },

@@ -11,6 +11,7 @@ import { parseKeyRing, PROJECT_ROOT } from '../runtime/config';
 import { CaseKeySource, caseKeyStoreFor, CaseKeyUnavailableError, casusDataConverter } from '../runtime';
 import { eventually } from './eventually';
 import { freePort } from './net';
+import { TEST_MATCH_KEYS } from './parts';
 
 export const FAULT_KEYS = `f1:${crypto.randomBytes(32).toString('base64')}`;
 const FAULT_RING = parseKeyRing(FAULT_KEYS, 'f1').ring!;
@@ -61,6 +62,7 @@ export function workerProcessEnv(
     CASUS_ENCRYPTION_KEYS: keys.keys,
     CASUS_ENCRYPTION_KEY_ID: keys.keyId,
     CODEC_TOKEN: crypto.randomBytes(32).toString('hex'),
+    CASUS_MATCH_KEYS: TEST_MATCH_KEYS,
     CODEC_CORS_ORIGINS: 'http://localhost:8080',
     CODEC_PORT: String(ports.codecPort),
     HEALTH_PORT: String(ports.healthPort),

@@ -98,6 +98,9 @@ const envSchema = z.object({
   // Operations (docs/operations.md). Keys and token are secrets: never echoed in messages.
   CASUS_ENCRYPTION_KEYS: optionalText,
   CASUS_ENCRYPTION_KEY_ID: optionalText,
+  // Eerder bekend: the keys of the keyed hashes (runtime/match-keys.ts reads and checks them).
+  CASUS_MATCH_KEYS: optionalText,
+  CASUS_MATCH_KEY_ID: optionalText,
   CODEC_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 32, {
     message: 'verwacht een geheim van minstens 32 tekens (maak er een met `openssl rand -hex 32`)',
   }),
@@ -303,6 +306,7 @@ export const PRODUCTION_REQUIRED_ENV = [
   'CASUS_ENCRYPTION_KEY_ID',
   'CODEC_TOKEN',
   'CODEC_CORS_ORIGINS',
+  'CASUS_MATCH_KEYS',
 ] as const;
 
 /** The production variables that are missing, as Dutch lines. */
@@ -381,7 +385,7 @@ function findRoot(dir: string): string {
   return path.basename(up) === 'dist' ? path.resolve(up, '..') : up;
 }
 
-const SECRET_ENV = new Set(['CASUS_ENCRYPTION_KEYS', 'CODEC_TOKEN', 'TEMPORAL_API_KEY']);
+const SECRET_ENV = new Set(['CASUS_ENCRYPTION_KEYS', 'CODEC_TOKEN', 'TEMPORAL_API_KEY', 'CASUS_MATCH_KEYS']);
 
 /** A URL's password is never shown back. */
 const maskPassword = (text: string) =>

@@ -23,6 +23,7 @@ import { loadOrCreateCodecAccess } from './codec-access';
 import { assertPortFree, Running, startMailDev, startPglite, startTemporal } from './embedded';
 import { ensureBinaries } from './tools';
 import { embeddedLinkEnv, linkSettingsOrThrow } from '../web/config';
+import { resolveMatchKeys } from '../runtime/match-keys';
 import { startEmbeddedWeb } from '../web/embedded';
 
 const say = (line: string) => console.log(`[casusregie] ${line}`);
@@ -184,6 +185,8 @@ async function main(config: Config) {
       caseKeys,
       maintenancePool: ownerPool,
       answerLinks: linkSettingsOrThrow(linkEnv),
+      // Eerder bekend: CASUS_MATCH_KEYS, or a development key in data/herkenningssleutels.env.
+      matchKeys: resolveMatchKeys(process.env, { dataDir: config.dataDir, allowDevKey: true }).ring,
     });
     const running = worker.run();
     started.push({

@@ -21,6 +21,7 @@ import { ensureReportSchedule } from './report-schedule';
 import { ensureSearchAttributes } from './search-attributes';
 import { createConfiguredWorker } from './worker';
 import { answerLinkSettingsFromEnv } from '../runtime/answer-links';
+import { resolveMatchKeys } from '../runtime/match-keys';
 
 async function main() {
   const config = loadConfig();
@@ -121,6 +122,8 @@ async function main() {
     caseKeys,
     maintenancePool: ownerPool,
     answerLinks: answerLinks(),
+    // Eerder bekend: the match key; a production worker needs CASUS_MATCH_KEYS (runtime/match-keys.ts).
+    matchKeys: resolveMatchKeys(process.env, { dataDir: config.dataDir, allowDevKey: !production }).ring,
   });
   current.worker = worker;
   // The SDK's runtime turns SIGINT/SIGTERM into worker.shutdown(): polling stops, running tasks finish.

@@ -16,6 +16,7 @@ import type { Timings } from '../domain/timings';
 import type { RetentionActivityContract } from '../workflows/retention';
 import type { AnswerLinkSettings } from '../runtime/answer-links';
 import { createSignalActivities } from '../activities/signals';
+import type { KeyRing } from '../runtime/config';
 
 export interface CasusWorkerOptions {
   connection: NativeConnection;
@@ -44,6 +45,8 @@ export interface CasusWorkerOptions {
   answerLinks?: AnswerLinkSettings;
   /** The agenda of signalen voor beleid (CASUS_SIGNALEN_INTERVAL, ms); default 14 days. */
   signalsIntervalMs?: number;
+  /** The keys of the eerder-bekend match (CASUS_MATCH_KEYS, runtime/match-keys.ts); unset: the check cannot be done. */
+  matchKeys?: KeyRing;
 }
 
 /** The worker: runs the case workflows, the retention run and their activities (mail and records). */
@@ -82,6 +85,7 @@ export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worke
         contactsFile: opts.contactsFile,
         timings: opts.timings,
         answerLinks: opts.answerLinks,
+        matchKeys: opts.matchKeys,
       }),
       ...retentionActivities,
       ...reportActivities,
@@ -99,7 +103,7 @@ export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worke
 /** What the configuration does not say: the connections and the data converter the caller made. */
 export type WorkerParts = Pick<
   CasusWorkerOptions,
-  'connection' | 'pool' | 'dataConverter' | 'caseKeys' | 'maintenancePool' | 'answerLinks'
+  'connection' | 'pool' | 'dataConverter' | 'caseKeys' | 'maintenancePool' | 'answerLinks' | 'matchKeys'
 > & { smtpUrl: string };
 
 /** The worker as the configuration describes it: the one way `npm start` and `npm run worker` make it. */

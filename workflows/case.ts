@@ -55,6 +55,12 @@ import { isEnded } from '../domain/case/state';
 import type { CommandResult } from '../domain/case/terms';
 import { detailsText, VisibleValues, visibleValues } from '../domain/case/web-ui';
 import { newCase, receiveReferral } from '../domain/chapters/intake';
+import {
+  knownBeforeInput,
+  recordKnownBefore,
+  type KnownBeforeMoment,
+  type KnownBeforeOutcome,
+} from '../domain/chapters/known-before';
 import { checkReferral, type Referral } from '../domain/referral';
 import type { Timings } from '../domain/timings';
 
@@ -73,6 +79,13 @@ const { caseTimings, recordCaseEvent, recordCaseEvents, sendNotification, perfor
   proxyActivities<CaseActivities>(ACTIVITY_OPTIONS);
 /** Reading the worker's configuration is quick and local: no round trip through the server. */
 const local = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '10 seconds' });
+/** Eerder bekend: one quick query, retried with backoff for at most 2 minutes (bounded; then the status says so). */
+const KNOWN_BEFORE_OPTIONS = {
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+} as const;
+const knownBefore = proxyLocalActivities<CaseActivities>(KNOWN_BEFORE_OPTIONS);
 
 /**
  * Versions (docs/versioning.md). A case started by a client of release 202701 or later carries
@@ -113,7 +126,9 @@ const RELEASE_2026_12 = 'versie-2026-12';
  * - a lower AVE phase asks the afschaal questions of Bijlage 2; the letter about the opschaling goes
  *   to a young adult (18+) and to the parents only with the young adult's agreement; an acute case's
  *   assessment reminder comes sooner; the group label and the acute flag are search attributes
- *   (before: none of these).
+ *   (before: none of these);
+ * - eerder bekend: at the referral and at the assessment the case looks for other cases of the same
+ *   young person or family (a local activity; `noKnownBeforeCheck` before).
  */
 const RELEASE_2027_01 = 'versie-2027-01';
 
@@ -173,6 +188,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     parentsLetterToAdults: !version.release202701,
     acuteAssessmentReminderAsOthers: !version.release202701,
     searchWithoutGroupAndAcute: !version.release202701,
+    noKnownBeforeCheck: !version.release202701,
   };
   const outbox: OutboxVersion = {
     recordsBatched: version.recordsBatched,
@@ -183,6 +199,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   let timings: Timings | undefined = input.timings;
   const ctx = (): Ctx => ({ now: Date.now(), timings: timings!, kept });
   let changed = false;
+  // Commands wait until the case has its timings and its referral is received (the intake below).
+  let received = false;
   // What the case started with (search attributes set at the start): only what differs is upserted.
   let shown: Partial<VisibleValues> | undefined = version.release202701 ? startedWith() : undefined;
   const show = () => (shown = showCase(d, timings!, shown, kept));
@@ -195,7 +213,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       name,
       d,
       ctx,
-      () => timings !== undefined,
+      () => timings !== undefined && received,
       () => {
         changed = true;
         show(); // the Web UI shows the change as soon as the command is confirmed
@@ -204,13 +222,18 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   }
 
   // ——— The case.
+  // R4, eerder bekend: other cases of this young person or family, told with the referral.
+  const intakeCheck =
+    !input.resume && !kept.noKnownBeforeCheck ? await knownBeforeOutcome(d, 'aanmelding') : undefined;
   timings ??= version.timingsLocal
     ? await local.caseTimings.executeWithOptions({ summary: 'Termijnen ophalen' }, [])
     : await caseTimings.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: 'Termijnen ophalen' }, []);
 
+  if (intakeCheck) recordKnownBefore(d, ctx(), 'aanmelding', intakeCheck);
   // R2, R3: the referral is received: recorded, and the regisseur told.
   if (!input.resume) receiveReferral(d, ctx(), workflowInfo().workflowId);
   else onTimeline(d, ctx(), 'doorgezet', 'Workflowgeschiedenis afgesloten en voortgezet (continue-as-new)');
+  received = true;
 
   /**
    * Lives the case until `done`: performs what the rules asked, fires what is due, and waits for
@@ -244,6 +267,11 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   // R3, R4: waiting for the assessment, reminded every 5 days. Declined (afgewezen) or handed to
   // an existing overleg (aangehaakt), the case ends here; accepted (R5), its trajectory starts.
   await liveUntil(() => d.status.state !== 'aangemeld');
+  // R4, eerder bekend: checked again at the assessment (new cases may have appeared since), once.
+  if (d.status.knownBefore && !d.status.knownBefore.checks.some((c) => c.moment === 'beoordeling')) {
+    await commandsAnswered(); // replay safety, as in performOutbox: no command of ours before the Updates' answers
+    recordKnownBefore(d, ctx(), 'beoordeling', await knownBeforeOutcome(d, 'beoordeling'));
+  }
   // R6–R22: the trajectory — UVOs, actions, escalations, partners, the limit, afschaling — until
   // the case is closed (R17).
   await liveUntil(() => isEnded(d.status));
@@ -251,6 +279,30 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   await commandsAnswered();
   await performOutbox(d, outbox);
   return d.status.state;
+}
+
+/**
+ * Eerder bekend (R4): the worker registers the case's keyed hashes and names the other cases that
+ * share one (domain/chapters/known-before.ts). A local activity: the names it hashes never enter
+ * the history, only its answer (case numbers, states, dates). Retried for at most 2 minutes; then
+ * the case goes on and its status and the regisseur's mail say the check could not be done.
+ */
+async function knownBeforeOutcome(d: CaseData, moment: KnownBeforeMoment): Promise<KnownBeforeOutcome> {
+  const input = knownBeforeInput(d.status.caseNumber, d.status.municipality, d.referral);
+  try {
+    const cases = await knownBefore.checkKnownBefore.executeWithOptions(
+      { ...KNOWN_BEFORE_OPTIONS, summary: `Eerder bekend (${moment})` },
+      [input],
+    );
+    return { ok: true, cases };
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    // The activity's own failure (Dutch, no personal data: activities/index.ts), else a timeout.
+    // (a local activity fails with the ApplicationFailure itself; past its bound, with a timeout).
+    const c = err instanceof ApplicationFailure ? err : (err as { cause?: unknown }).cause;
+    const last = (c instanceof TimeoutFailure ? c.cause : c) as { message?: string } | undefined;
+    return { ok: false, problem: last?.message || 'de controle lukte niet binnen 2 minuten' };
+  }
 }
 
 /** R1: the referral as the workflow accepts it, or the case fails with the refusal. */

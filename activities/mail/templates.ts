@@ -67,6 +67,16 @@ export const DATA_FIELDS = {
     meaning:
       'het vaste fouttype van de mislukte e-mail of registratie, zoals RECORD_REFUSED (verwerking-mislukt)',
   },
+  knownBefore: {
+    type: 'list',
+    meaning:
+      'eerder bekend: andere casussen van dezelfde jongere of hetzelfde gezin, elk als één regel met casusnummer, gemeente, status en datums',
+  },
+  knownBeforeCheck: {
+    type: 'text',
+    meaning: 'eerder bekend: "gedaan" of "niet-gelukt" (de controle kon niet worden gedaan)',
+  },
+  checkedOn: { type: 'date', meaning: 'datum van de controle eerder bekend' },
 } as const;
 export type DataField = keyof typeof DATA_FIELDS;
 
@@ -178,6 +188,7 @@ const NOTIFICATION_LABELS: Record<TemplateKind, string> = {
   'casus-afgesloten': 'casus afgesloten',
   'partner-toegevoegd': 'partner toegevoegd',
   'verwerking-mislukt': 'verwerking mislukt',
+  'eerder-bekend': 'eerder bekend',
   'mail-geweigerd': 'e-mail geweigerd',
   'mail-onzeker': 'e-mail mogelijk niet aangekomen',
 };
@@ -202,11 +213,12 @@ const optional = (value: string | undefined, line: (v: string) => string) =>
 const TEMPLATES: Record<TemplateKind, Template> = {
   // R3
   'aanmelding-ontvangen': {
-    reads: ['acute'],
+    reads: ['acute', 'knownBefore', 'knownBeforeCheck'],
     subject: (c) => `Nieuwe aanmelding: ${c.ref}`,
     body: (c) => [
       `Er is een nieuwe aanmelding binnengekomen voor ${c.ref} in de gemeente ${c.municipality.name}.`,
       c.d.bool('acute') && 'De aanmelder heeft de casus als acuut gemarkeerd.',
+      ...knownBeforeBlocks(c),
       asked(
         'bespreek de casus met de aanmelder en leg je beoordeling vast met `casus beoordelen` (accepteren, afwijzen of aanhaken).',
       ),
@@ -584,6 +596,20 @@ const TEMPLATES: Record<TemplateKind, Template> = {
       ];
     },
   },
+  // R4: eerder bekend, at the assessment
+  'eerder-bekend': {
+    reads: ['knownBefore', 'knownBeforeCheck', 'checkedOn'],
+    subject: (c) => `Eerder bekend: ${c.ref}`,
+    body: (c) => [
+      c.d.text('knownBeforeCheck') === 'niet-gelukt'
+        ? `Bij de beoordeling van ${c.ref}${optional(c.d.date('checkedOn'), (d) => ` op ${d}`) ?? ''} kon niet worden nagegaan of de jongere of het gezin eerder bekend is.`
+        : `Sinds de aanmelding van ${c.ref} is een andere casus van dezelfde jongere of hetzelfde gezin gevonden${optional(c.d.date('checkedOn'), (d) => ` (controle van ${d})`) ?? ''}.`,
+      ...knownBeforeBlocks(c),
+      asked(
+        'betrek de andere casus bij je aanpak: stem af met wie daar de regie heeft. `casus status` toont alle gevonden casussen.',
+      ),
+    ],
+  },
   // Notices of the mail system to the regisseur.
   'mail-geweigerd': {
     reads: ['notification', 'rejectedAddresses', 'smtpCode'],
@@ -606,6 +632,23 @@ const TEMPLATES: Record<TemplateKind, Template> = {
     ],
   },
 };
+
+/** Eerder bekend (R4): the other cases of the same young person or family, or that the check could not be done. */
+function knownBeforeBlocks(c: TemplateContext): Block[] {
+  const found = c.d.list('knownBefore');
+  const failed = c.d.text('knownBeforeCheck') === 'niet-gelukt';
+  return [
+    found.length > 0 && 'Eerder bekend — andere casussen van dezelfde jongere of hetzelfde gezin:',
+    found.length > 0 && { list: found },
+    c.d.text('knownBeforeCheck') === 'gedaan' &&
+      found.length === 0 &&
+      'Eerder bekend: er is geen andere casus van deze jongere of dit gezin gevonden.',
+    failed &&
+      (c.req.kind === 'aanmelding-ontvangen'
+        ? 'Let op: de controle of de jongere of het gezin eerder bekend is, kon nu niet worden gedaan; Casusregie probeert het opnieuw bij de beoordeling. Ga het intussen zelf na.'
+        : 'Ga zelf na of de jongere of het gezin bij organisaties of casuïstiekoverleggen bekend is.'),
+  ];
+}
 
 /** Why an effect failed, by its stable failure type (activities/index.ts ActivityErrorType), for verwerking-mislukt. */
 const FAILURE_REASONS: Record<string, string> = {

@@ -57,6 +57,8 @@ export interface Ctx {
     acuteAssessmentReminderAsOthers?: boolean;
     /** Before release 202701 the search attributes had no group label (CasusGroep) and no acute flag (CasusAcuut). */
     searchWithoutGroupAndAcute?: boolean;
+    /** Before release 202701 a case did not look for other cases of the same young person or family (eerder bekend). */
+    noKnownBeforeCheck?: boolean;
   };
 }
 

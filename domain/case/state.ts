@@ -11,6 +11,7 @@ import type {
 } from './terms';
 import type { LegalBasis, Referral } from '../referral';
 import type { AfschaalAnswers, AveReasons } from '../chapters/ave';
+import type { KnownBefore } from '../chapters/known-before';
 
 export interface TimelineEntry {
   /** ISO timestamp in workflow time. */
@@ -281,6 +282,8 @@ export interface CaseStatus {
   /** Mails the workflow asked for but that could not be sent (kept for the regisseur). */
   failedNotifications: { key: string; kind: string; at: string; error: string }[];
   timeline: TimelineEntry[];
+  /** R4, eerder bekend: other cases of the same young person or family (case number, state, dates), at referral and assessment. */
+  knownBefore?: KnownBefore;
 }
 
 /** One side effect the workflow still has to perform through an activity. */

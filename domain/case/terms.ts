@@ -133,6 +133,7 @@ export const NOTIFICATION_KINDS = [
   'casus-afgesloten', // R17 → aanmelder and all partners
   'partner-toegevoegd', // R18 → the new partner (with the open action list)
   'verwerking-mislukt', // a mail or record that failed for good → regisseur, one per failed effect (docs/operations.md)
+  'eerder-bekend', // R4 → regisseur at the assessment: another case of the same young person or family appeared, or the check failed
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -9,6 +9,7 @@ import { nextInSeries, type TimerScope } from '../case/due';
 import { Ctx, notify, onTimeline, record } from '../case/outbox';
 import { REGISSEUR } from '../case/recipients';
 import type { CaseData } from '../case/state';
+import { knownBeforeMailData } from './known-before';
 import { iso, ms } from '../case/time';
 import { DEFAULT_ACUTE_ASSESSMENT_REMINDER } from '../timings';
 
@@ -94,7 +95,8 @@ export function receiveReferral(d: CaseData, ctx: Ctx, workflowId: string): void
     key: `${d.status.caseNumber}:aanmelding-ontvangen`,
     kind: 'aanmelding-ontvangen',
     to: [REGISSEUR],
-    data: { acute: r.acute },
+    // R4, eerder bekend: the other cases of this young person or family (numbers, states, dates).
+    data: { acute: r.acute, ...knownBeforeMailData(d.status.knownBefore) },
   });
 }
 

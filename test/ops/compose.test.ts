@@ -49,6 +49,8 @@ const dotEnv: Record<string, string> = {
   CODEC_TOKEN: crypto.randomBytes(32).toString('hex'),
   CASUS_LINK_KEYS: `l1:${crypto.randomBytes(32).toString('base64')}`,
   CASUS_LINK_KEY_ID: 'l1',
+  CASUS_MATCH_KEYS: `m1:${crypto.randomBytes(32).toString('base64')}`,
+  CASUS_MATCH_KEY_ID: 'm1',
   CASUS_WEB_SECRET: crypto.randomBytes(32).toString('hex'),
 };
 function interpolate(value: string): string {
