@@ -63,11 +63,11 @@ export interface WorkerTuning {
 }
 
 /** An optional whole number from 1 to `max` (a worker setting); unset: the SDK decides. */
-function workerCount(what: string, max: number) {
+function workerCount(what: string, max: number, min = 1) {
   return z.coerce
     .number({ invalid_type_error: `verwacht een aantal ${what}, zoals 10` })
     .int(`verwacht een heel aantal ${what}, zoals 10`)
-    .min(1, `verwacht minstens 1`)
+    .min(min, `verwacht minstens ${min}`)
     .max(max, `verwacht hoogstens ${max}`)
     .optional();
 }
@@ -198,9 +198,10 @@ const envSchema = z.object({
     })
     .default('all'),
   // The worker's slots and pollers (docs/operations.md, "Instellingen van de worker"); unset: the SDK's.
-  WORKER_WORKFLOW_SLOTS: workerCount('workflowtaken tegelijk', 1000),
+  // The SDK wants at least 2 workflow slots and 2 workflow pollers when the cache is on.
+  WORKER_WORKFLOW_SLOTS: workerCount('workflowtaken tegelijk', 1000, 2),
   WORKER_ACTIVITY_SLOTS: workerCount('activiteiten tegelijk', 1000),
-  WORKER_WORKFLOW_POLLERS: workerCount('pollers', 100),
+  WORKER_WORKFLOW_POLLERS: workerCount('pollers', 100, 2),
   WORKER_ACTIVITY_POLLERS: workerCount('pollers', 100),
 });
 
