@@ -24,15 +24,18 @@ interface Setting {
   nodeOptions?: string;
 }
 
-const SETTINGS: Setting[] = [
+const ALL_SETTINGS: Setting[] = [
   { cache: 0 },
   { cache: 25 },
   { cache: DEFAULT_WORKER_CACHE_SIZE },
   { cache: 250 },
   { cache: DEFAULT_WORKER_CACHE_SIZE, nodeOptions: '--max-semi-space-size=1' },
   { cache: DEFAULT_WORKER_CACHE_SIZE, nodeOptions: '--max-semi-space-size=4' },
-  { cache: DEFAULT_WORKER_CACHE_SIZE, nodeOptions: '--optimize-for-size' },
 ];
+/** BENCH_MEMORY_CACHES="0,100": only these cache sizes, without heap flags (a shorter run). */
+const SETTINGS: Setting[] = process.env.BENCH_MEMORY_CACHES
+  ? process.env.BENCH_MEMORY_CACHES.split(',').map((c) => ({ cache: Number(c) }))
+  : ALL_SETTINGS;
 
 function rssOf(pid: number | undefined): number {
   if (!pid) return NaN;
