@@ -116,7 +116,7 @@ async function main() {
   const body = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}; ${loadBefore} at the start.`,
     '',
-    `Command: \`TEST_POSTGRES_URL=postgres://… BENCH_MEMORY_CASES=${CASES} npm run bench:worker-memory\`.`,
+    `Command: \`TEST_POSTGRES_URL=postgres://… BENCH_MEMORY_CASES=${CASES}${process.env.BENCH_MEMORY_CACHES ? ` BENCH_MEMORY_CACHES=${process.env.BENCH_MEMORY_CACHES}` : ''} npm run bench:worker-memory\`.`,
     `${CASES} accepted cases; per setting a fresh worker process (\`dist/worker/main.js\`) asked the status of every`,
     'case twice in a row (first pass: nothing cached, every answer a replay; second pass: the cached cases',
     'answer from memory). Answer times are median / p95 of one `casus status`-like query from a client in the',
