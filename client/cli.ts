@@ -5,26 +5,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Help } from 'commander';
-import YAML from 'yaml';
-import { ConfigError, connectionTargets, loadConfig } from '../runtime/config';
-import { caseKeyStoreFor, casusDataConverter, resolveKeyRing } from '../runtime';
-import { CasusClient, CasusError, checkReferralAtDoor } from './casus-client';
-import { knownMunicipalities, readContactsFile } from '../domain/contacts';
-import { parseDuration } from '../domain/duration';
-import { describeIssues } from '../domain/validation';
+// Only types at the top: each command loads what it needs when it runs (docs/architecture.md,
+// "Wat de CLI laadt"), so `casus status` does not load yaml, the report's PDF libraries or the
+// other commands' payload schemas.
 import type { UpdateDefinition } from '@temporalio/common';
-import {
-  CaseStatus,
-  CommandResult,
-  PAYLOAD_LABELS,
-  UPDATE_NAMES,
-  UPDATES,
-  updates,
-} from '../domain/contract';
-import { CLI_COMMANDS, Options } from './commands';
-import { formatGroup, formatList, formatStatus, formatTimeline } from './format';
-import { registerReportCommand } from './report';
-import { registerSignalCommands } from './signals';
+import type { CaseStatus, CommandResult } from '../domain/contract';
+import type { CasusClient } from './casus-client';
+import type { Options } from './commands';
+
+/** The commands that need neither the contract's Update table nor its payload schemas to be set up. */
+const OWN_COMMANDS = ['aanmelden', 'status', 'tijdlijn', 'lijst', 'rapport'] as const;
+
+/** The command named on the command line (the first word that is not an option), if any. */
+function commandNamed(argv: string[]): string | undefined {
+  return argv.slice(2).find((a) => !a.startsWith('-'));
+}
 
 const DUTCH_HEADINGS: [RegExp, string][] = [
   [/^Usage:/gm, 'Gebruik:'],
@@ -53,6 +48,11 @@ interface GlobalOptions {
 }
 
 async function withClient<T>(fn: (client: CasusClient) => Promise<T>): Promise<T> {
+  const [
+    { connectionTargets, loadConfig },
+    { caseKeyStoreFor, casusDataConverter, resolveKeyRing },
+    { CasusClient },
+  ] = await Promise.all([import('../runtime/config'), import('../runtime'), import('./casus-client')]);
   const config = loadConfig();
   // The same keys as the worker: from the environment, or the embedded stack's development key.
   const keys = resolveKeyRing(config, config.temporal.address === undefined);
@@ -62,7 +62,7 @@ async function withClient<T>(fn: (client: CasusClient) => Promise<T>): Promise<T
     address: connectionTargets(config).temporalAddress,
     namespace: config.temporal.namespace,
     security: config.temporal.security,
-    answerTimeoutMs: answerTimeout(),
+    answerTimeoutMs: await answerTimeout(),
     dataConverter: casusDataConverter(keys.ring, caseKeys),
     timings: config.timings,
   }).catch(async (err) => {
@@ -78,9 +78,13 @@ async function withClient<T>(fn: (client: CasusClient) => Promise<T>): Promise<T
 }
 
 /** How long a command waits for the worker: CASUS_ANSWER_TIMEOUT, e.g. "10s" (the default). */
-function answerTimeout(): number {
+async function answerTimeout(): Promise<number> {
   const raw = process.env.CASUS_ANSWER_TIMEOUT;
   if (raw === undefined || raw.trim() === '') return 10_000;
+  const [{ parseDuration }, { CasusError }] = await Promise.all([
+    import('../domain/duration'),
+    import('./casus-client'),
+  ]);
   const ms = parseDuration(raw);
   if (ms === undefined || ms <= 0) {
     throw new CasusError(
@@ -92,7 +96,11 @@ function answerTimeout(): number {
 }
 
 /** The municipalities of the contacts file (CONTACTS_FILE), which the door accepts. */
-function municipalitiesAtDoor(): string[] {
+async function municipalitiesAtDoor(): Promise<string[]> {
+  const [{ ConfigError, loadConfig }, { knownMunicipalities, readContactsFile }] = await Promise.all([
+    import('../runtime/config'),
+    import('../domain/contacts'),
+  ]);
   const config = loadConfig();
   try {
     return knownMunicipalities(readContactsFile(config.contactsFile));
@@ -101,7 +109,9 @@ function municipalitiesAtDoor(): string[] {
   }
 }
 
-function readInputFile(file: string): unknown {
+async function readInputFile(file: string): Promise<unknown> {
+  const { CasusError } = await import('./casus-client');
+  const yaml = /\.ya?ml$/i.test(file);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -109,11 +119,12 @@ function readInputFile(file: string): unknown {
     throw new CasusError('INVALID_PAYLOAD', `Het bestand ${file} is niet te lezen.`);
   }
   try {
-    return /\.ya?ml$/i.test(file) ? YAML.parse(text) : JSON.parse(text);
+    // yaml is loaded for a YAML file only.
+    return yaml ? (await import('yaml')).parse(text) : JSON.parse(text);
   } catch (err) {
     throw new CasusError(
       'INVALID_PAYLOAD',
-      `Het bestand ${path.basename(file)} is geen geldige ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(err as Error).message}`,
+      `Het bestand ${path.basename(file)} is geen geldige ${yaml ? 'YAML' : 'JSON'}: ${(err as Error).message}`,
     );
   }
 }
@@ -135,7 +146,14 @@ function output(opts: GlobalOptions, json: unknown, human: string): void {
   process.stdout.write(opts.json ? `${JSON.stringify(json, null, 2)}\n` : `${human}\n`);
 }
 
-export function buildProgram(): Command {
+/**
+ * The program, with every command for help and for an Update command; for one of OWN_COMMANDS
+ * (`argv` names it) with that command alone, so the contract's Update table is not loaded for it.
+ */
+export async function buildProgram(argv: string[] = []): Promise<Command> {
+  const named = commandNamed(argv);
+  const own = (OWN_COMMANDS as readonly string[]).includes(named ?? '');
+  const wanted = (name: string) => !own || named === name;
   const program = dutchHelp(new Command('casus'))
     .description('Casusregie Jeugd & Veiligheid: stuur casussen aan vanaf de opdrachtregel.')
     .option('--json', 'uitvoer als JSON, voor scripts')
@@ -144,61 +162,75 @@ export function buildProgram(): Command {
       `\nVerbinding: TEMPORAL_ADDRESS (standaard de ingebouwde omgeving van \`npm start\`).\nVoorbeeld:\n  casus aanmelden docs/voorbeeld-aanmelding.yaml\n  casus status BEV-2027-0012`,
     );
 
-  dutchHelp(program.command('aanmelden'))
-    .description('meld een casus aan vanuit een JSON- of YAML-bestand (het aanmeldformulier)')
-    .argument('<bestand>', 'het aanmeldformulier als .json, .yaml of .yml')
-    .option(
-      '--controleer',
-      'controleer het bestand alleen (velden, leeftijd, datums, gemeente), zonder verbinding met Temporal',
-    )
-    .addHelpText(
-      'after',
-      '\nVoorbeelden:\n  casus aanmelden docs/voorbeeld-aanmelding.yaml\n  casus aanmelden --controleer docs/voorbeeld-aanmelding.yaml',
-    )
-    .action(async (file: string, o: { controleer?: boolean }) => {
-      const opts = program.opts<GlobalOptions>();
-      const input = readInputFile(file);
-      // The whole file is checked before anything connects: a referral can be checked without a server.
-      const door = { now: Date.now(), municipalities: municipalitiesAtDoor() };
-      const referral = checkReferralAtDoor(input, door);
-      if (o.controleer) {
+  if (wanted('aanmelden'))
+    dutchHelp(program.command('aanmelden'))
+      .description('meld een casus aan vanuit een JSON- of YAML-bestand (het aanmeldformulier)')
+      .argument('<bestand>', 'het aanmeldformulier als .json, .yaml of .yml')
+      .option(
+        '--controleer',
+        'controleer het bestand alleen (velden, leeftijd, datums, gemeente), zonder verbinding met Temporal',
+      )
+      .addHelpText(
+        'after',
+        '\nVoorbeelden:\n  casus aanmelden docs/voorbeeld-aanmelding.yaml\n  casus aanmelden --controleer docs/voorbeeld-aanmelding.yaml',
+      )
+      .action(async (file: string, o: { controleer?: boolean }) => {
+        const opts = program.opts<GlobalOptions>();
+        const input = await readInputFile(file);
+        // The whole file is checked before anything connects: a referral can be checked without a server.
+        const door = { now: Date.now(), municipalities: await municipalitiesAtDoor() };
+        const { checkReferralAtDoor } = await import('./casus-client');
+        const referral = checkReferralAtDoor(input, door);
+        if (o.controleer) {
+          output(
+            opts,
+            { caseNumber: referral.caseNumber, ok: true },
+            `De aanmelding van casus ${referral.caseNumber} is in orde; er is niets verstuurd.`,
+          );
+          return;
+        }
+        const result = await withClient((c) => c.submitReferral(input, door));
         output(
           opts,
-          { caseNumber: referral.caseNumber, ok: true },
-          `De aanmelding van casus ${referral.caseNumber} is in orde; er is niets verstuurd.`,
+          result,
+          `Aanmelding ontvangen: casus ${result.caseNumber}. De netwerkregisseur is per e-mail op de hoogte gebracht.`,
         );
-        return;
-      }
-      const result = await withClient((c) => c.submitReferral(input, door));
-      output(
-        opts,
-        result,
-        `Aanmelding ontvangen: casus ${result.caseNumber}. De netwerkregisseur is per e-mail op de hoogte gebracht.`,
-      );
-    });
+      });
 
   // The views of one case: its status and its timeline, both from the status query.
   const views = [
-    ['status', 'toon de status van een casus', (x: CaseStatus): [unknown, string] => [x, formatStatus(x)]],
+    [
+      'status',
+      'toon de status van een casus',
+      async (x: CaseStatus): Promise<[unknown, string]> => [x, (await import('./format')).formatStatus(x)],
+    ],
     [
       'tijdlijn',
       'toon de gebeurtenissen van een casus in volgorde',
-      (x: CaseStatus): [unknown, string] => [x.timeline, formatTimeline(x)],
+      async (x: CaseStatus): Promise<[unknown, string]> => [
+        x.timeline,
+        (await import('./format')).formatTimeline(x),
+      ],
     ],
   ] as const;
   for (const [name, description, show] of views) {
+    if (!wanted(name)) continue;
     dutchHelp(program.command(name))
       .description(description)
       .argument('<casusnummer>', 'het casusnummer, zoals BEV-2027-0012')
       .addHelpText('after', `\nVoorbeeld:\n  casus ${name} BEV-2027-0012`)
       .action(async (caseNumber: string) => {
-        const [json, text] = show(await withClient((c) => c.status(caseNumber)));
+        const [json, text] = await show(await withClient((c) => c.status(caseNumber)));
         output(program.opts<GlobalOptions>(), json, text);
       });
   }
 
-  for (const name of UPDATE_NAMES) {
-    const spec = CLI_COMMANDS[name];
+  // The Update commands: their names and payload schemas are the contract's.
+  const contract = own ? undefined : await import('../domain/contract');
+  const { CLI_COMMANDS } = own ? { CLI_COMMANDS: undefined } : await import('./commands');
+  for (const name of contract?.UPDATE_NAMES ?? []) {
+    const { UPDATES, updates, PAYLOAD_LABELS } = contract!;
+    const spec = CLI_COMMANDS![name];
     const { cli, schema } = UPDATES[name];
     const update: UpdateDefinition<CommandResult, [unknown]> = updates[name];
     const cmd = dutchHelp(program.command(cli))
@@ -218,7 +250,11 @@ export function buildProgram(): Command {
       const opts = program.opts<GlobalOptions>();
       const positional = rest.slice(0, spec.args?.length ?? 0) as string[];
       const o = rest[spec.args?.length ?? 0] as Options;
-      const fromFile = typeof o.bestand === 'string' ? readInputFile(o.bestand) : {};
+      const fromFile = typeof o.bestand === 'string' ? await readInputFile(o.bestand) : {};
+      const [{ CasusError }, { describeIssues }] = await Promise.all([
+        import('./casus-client'),
+        import('../domain/validation'),
+      ]);
       if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) {
         throw new CasusError(
           'INVALID_PAYLOAD',
@@ -242,60 +278,64 @@ export function buildProgram(): Command {
     });
   }
 
-  dutchHelp(program.command('lijst'))
-    .description('toon alle casussen, met filters (uit de zoekattributen van Temporal)')
-    .option('--status <status>', 'alleen casussen met deze status, zoals actief of aangemeld')
-    .option('--gemeente <gemeente>', 'alleen casussen van deze gemeente, zoals beverwijk')
-    .option('--opschaling <niveau>', 'alleen casussen met deze open opschaling, zoals beleid of management')
-    .option('--termijn-verlopen', 'alleen casussen waarvan een termijn verlopen is')
-    .option('--groep <label>', 'alleen casussen van dit groepslabel, zoals grensgroep')
-    .option('--acuut', 'alleen acute casussen')
-    .option(
-      '--problemen',
-      'alleen lopende casussen die vastlopen: de workflowtaak faalt steeds, of een stap wordt steeds opnieuw geprobeerd',
-    )
-    .addHelpText(
-      'after',
-      '\nVoorbeelden:\n  casus lijst\n  casus lijst --status actief --gemeente heemskerk\n  casus lijst --termijn-verlopen\n  casus lijst --problemen',
-    )
-    .action(
-      async (o: {
-        status?: string;
-        gemeente?: string;
-        opschaling?: string;
-        termijnVerlopen?: boolean;
-        groep?: string;
-        acuut?: boolean;
-        problemen?: boolean;
-      }) => {
-        const opts = program.opts<GlobalOptions>();
-        const items = await withClient((c) =>
-          c.list({
-            state: o.status,
-            municipality: o.gemeente,
-            escalationLevel: o.opschaling,
-            overdue: o.termijnVerlopen ? true : undefined,
-            groupLabel: o.groep,
-            acute: o.acuut ? true : undefined,
-            problems: o.problemen ? true : undefined,
-            activityAttempts: o.problemen ? loadConfig().problems.activityAttempts : undefined,
-          }),
-        );
-        output(opts, items, formatList(items));
-      },
-    );
+  if (wanted('lijst'))
+    dutchHelp(program.command('lijst'))
+      .description('toon alle casussen, met filters (uit de zoekattributen van Temporal)')
+      .option('--status <status>', 'alleen casussen met deze status, zoals actief of aangemeld')
+      .option('--gemeente <gemeente>', 'alleen casussen van deze gemeente, zoals beverwijk')
+      .option('--opschaling <niveau>', 'alleen casussen met deze open opschaling, zoals beleid of management')
+      .option('--termijn-verlopen', 'alleen casussen waarvan een termijn verlopen is')
+      .option('--groep <label>', 'alleen casussen van dit groepslabel, zoals grensgroep')
+      .option('--acuut', 'alleen acute casussen')
+      .option(
+        '--problemen',
+        'alleen lopende casussen die vastlopen: de workflowtaak faalt steeds, of een stap wordt steeds opnieuw geprobeerd',
+      )
+      .addHelpText(
+        'after',
+        '\nVoorbeelden:\n  casus lijst\n  casus lijst --status actief --gemeente heemskerk\n  casus lijst --termijn-verlopen\n  casus lijst --problemen',
+      )
+      .action(
+        async (o: {
+          status?: string;
+          gemeente?: string;
+          opschaling?: string;
+          termijnVerlopen?: boolean;
+          groep?: string;
+          acuut?: boolean;
+          problemen?: boolean;
+        }) => {
+          const opts = program.opts<GlobalOptions>();
+          const { loadConfig } = await import('../runtime/config');
+          const items = await withClient((c) =>
+            c.list({
+              state: o.status,
+              municipality: o.gemeente,
+              escalationLevel: o.opschaling,
+              overdue: o.termijnVerlopen ? true : undefined,
+              groupLabel: o.groep,
+              acute: o.acuut ? true : undefined,
+              problems: o.problemen ? true : undefined,
+              activityAttempts: o.problemen ? loadConfig().problems.activityAttempts : undefined,
+            }),
+          );
+          output(opts, items, (await import('./format')).formatList(items));
+        },
+      );
 
-  dutchHelp(program.command('groep'))
-    .description('toon alle casussen van een groep met hun status (groepsgerichte aanpak)')
-    .argument('<label>', 'het groepslabel, zoals grensgroep')
-    .addHelpText('after', '\nVoorbeeld:\n  casus groep grensgroep')
-    .action(async (label: string) => {
-      const items = await withClient((c) => c.list({ groupLabel: label }));
-      output(program.opts<GlobalOptions>(), { groupLabel: label, cases: items }, formatGroup(label, items));
-    });
+  if (wanted('groep'))
+    dutchHelp(program.command('groep'))
+      .description('toon alle casussen van een groep met hun status (groepsgerichte aanpak)')
+      .argument('<label>', 'het groepslabel, zoals grensgroep')
+      .addHelpText('after', '\nVoorbeeld:\n  casus groep grensgroep')
+      .action(async (label: string) => {
+        const items = await withClient((c) => c.list({ groupLabel: label }));
+        const { formatGroup } = await import('./format');
+        output(program.opts<GlobalOptions>(), { groupLabel: label, cases: items }, formatGroup(label, items));
+      });
 
-  registerReportCommand(program, dutchHelp);
-  registerSignalCommands(program, dutchHelp, withClient);
+  if (wanted('rapport')) (await import('./report')).registerReportCommand(program, dutchHelp);
+  if (!own) (await import('./signals')).registerSignalCommands(program, dutchHelp, withClient);
 
   return program;
 }
@@ -315,7 +355,12 @@ interface Explained {
   commandId?: string;
 }
 
-function explain(err: unknown): Explained {
+async function explain(err: unknown): Promise<Explained> {
+  // Already loaded when they were thrown; loaded here so that no command loads them up front.
+  const [{ CasusError }, { ConfigError }] = await Promise.all([
+    import('./casus-client'),
+    import('../runtime/config'),
+  ]);
   if (err instanceof CasusError)
     return {
       message: err.message,
@@ -341,12 +386,12 @@ const LEAD: Record<Explained['outcome'], string> = {
 };
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
   } catch (err) {
     const json = program.opts<GlobalOptions>().json === true;
-    const e = explain(err);
+    const e = await explain(err);
     if (json) {
       process.stdout.write(
         `${JSON.stringify(e.outcome === 'pending' ? { pending: e } : { error: e }, null, 2)}\n`,

@@ -1,5 +1,7 @@
 import { TZDate } from '@date-fns/tz';
-import { isValid, parse, parseISO } from 'date-fns';
+import { isValid } from 'date-fns/isValid';
+import { parse } from 'date-fns/parse';
+import { parseISO } from 'date-fns/parseISO';
 import { readDay, YEAR_RANGE } from '../domain/validation';
 
 /** Dates for people follow Dutch conventions in Europe/Amsterdam. */

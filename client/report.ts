@@ -6,8 +6,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { openPool } from '../activities/db/pool';
-import { makeReport } from '../activities/report';
 import type { Period } from '../activities/report/figures';
 import { ConfigError, connectionTargets, loadConfig } from '../runtime/config';
 import { knownMunicipalities, readContactsFile } from '../domain/contacts';
@@ -87,6 +85,11 @@ export function registerReportCommand(program: Command, dutchHelp: (cmd: Command
       const names = Object.fromEntries(
         Object.entries(contacts.municipalities).map(([id, m]) => [id, m.name]),
       );
+      // The report's PDF and chart libraries are loaded when a report is made, not for `casus --help`.
+      const [{ openPool }, { makeReport }] = await Promise.all([
+        import('../activities/db/pool'),
+        import('../activities/report'),
+      ]);
       const pool = await openPool(connectionTargets(config).databaseUrl).catch(() => {
         throw new CasusError(
           'NOT_REACHABLE',

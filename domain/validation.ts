@@ -1,4 +1,6 @@
-import { isValid, parse } from 'date-fns';
+// Per function, not the index: the index loads all of date-fns (about 300 modules) for two functions.
+import { isValid } from 'date-fns/isValid';
+import { parse } from 'date-fns/parse';
 import { z } from 'zod';
 
 /**

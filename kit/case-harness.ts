@@ -33,6 +33,7 @@ import { checkReferral, ReferralInput } from '../domain/referral';
 import { DEFAULT_TIMINGS, Timings } from '../domain/timings';
 import { caseWorkflow } from '../workflows';
 import { eventually } from './eventually';
+import { WORKFLOW_BUNDLER_OPTIONS } from '../worker/bundle-options';
 import { recordingActivities, Requested, withStep } from './recording-activities';
 import { sampleReferral } from './referral';
 import { createTimeSkippingEnv } from './temporal';
@@ -44,7 +45,11 @@ export const HOUR = 60 * MINUTE;
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 function workflowBundle() {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    preloadModules: [...WORKFLOW_BUNDLER_OPTIONS.preloadModules],
+    logger: quietLogger,
+  });
   return bundle;
 }
 const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never;

@@ -6,8 +6,7 @@
  * destroys it, after which every copy of that case's Temporal history is unreadable.
  */
 import crypto from 'node:crypto';
-import { Pool } from 'pg';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { KeyRing } from './config';
 
 const IV_BYTES = 12;
@@ -239,8 +238,11 @@ export function caseKeyStoreFor(
   let pool: Pool | undefined;
   const open = (): Pool => {
     if (!pool) {
-      // One connection: enough for a CLI call, and what the embedded PGlite wants.
-      pool = new Pool({
+      // One connection: enough for a CLI call, and what the embedded PGlite wants. pg is loaded
+      // here, at the first key asked for: a CLI call that reads no case (casus lijst) never loads it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Pool: PgPool } = require('pg') as typeof import('pg');
+      pool = new PgPool({
         connectionString: databaseUrl,
         max: 1,
         connectionTimeoutMillis: 5000,

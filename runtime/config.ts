@@ -46,6 +46,32 @@ const urlWithScheme = (schemes: string[], example: string) =>
  */
 export const DEFAULT_WORKER_CACHE_SIZE = 100;
 
+/**
+ * What a worker process runs: `all` (the default) the workflows and their activities;
+ * `workflows` only the workflows (no mail, PDF or report libraries loaded); `activities` only
+ * the activities (no workflow code). Both roles on the same task queue together run every case.
+ */
+export const WORKER_ROLES = ['all', 'workflows', 'activities'] as const;
+export type WorkerRole = (typeof WORKER_ROLES)[number];
+
+/** The worker's tuning: slots and pollers; each unset one is the SDK's default. */
+export interface WorkerTuning {
+  workflowSlots?: number;
+  activitySlots?: number;
+  workflowPollers?: number;
+  activityPollers?: number;
+}
+
+/** An optional whole number from 1 to `max` (a worker setting); unset: the SDK decides. */
+function workerCount(what: string, max: number, min = 1) {
+  return z.coerce
+    .number({ invalid_type_error: `verwacht een aantal ${what}, zoals 10` })
+    .int(`verwacht een heel aantal ${what}, zoals 10`)
+    .min(min, `verwacht minstens ${min}`)
+    .max(max, `verwacht hoogstens ${max}`)
+    .optional();
+}
+
 const envSchema = z.object({
   TEMPORAL_ADDRESS: optionalText.refine((v) => v === undefined || /^[^\s:]+:\d{1,5}$/.test(v), {
     message: 'verwacht host:poort, zoals localhost:7233',
@@ -176,6 +202,18 @@ const envSchema = z.object({
     .min(2, 'verwacht minstens 2 pogingen')
     .max(1000, 'verwacht hoogstens 1000 pogingen')
     .default(5),
+  // What this worker process runs (docs/operations.md, "Rollen van de worker").
+  CASUS_WORKER_ROLE: z
+    .enum(WORKER_ROLES, {
+      errorMap: () => ({ message: `verwacht ${WORKER_ROLES.join(', ')}` }),
+    })
+    .default('all'),
+  // The worker's slots and pollers (docs/operations.md, "Instellingen van de worker"); unset: the SDK's.
+  // The SDK wants at least 2 workflow slots and 2 workflow pollers when the cache is on.
+  WORKER_WORKFLOW_SLOTS: workerCount('workflowtaken tegelijk', 1000, 2),
+  WORKER_ACTIVITY_SLOTS: workerCount('activiteiten tegelijk', 1000),
+  WORKER_WORKFLOW_POLLERS: workerCount('pollers', 100, 2),
+  WORKER_ACTIVITY_POLLERS: workerCount('pollers', 100),
 });
 
 function isOrigin(text: string): boolean {
@@ -355,6 +393,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** Cases kept in the worker's workflow cache (WORKER_CACHE_SIZE). */
   workerCacheSize: number;
+  /** CASUS_WORKER_ROLE: what this worker process runs; default all. */
+  workerRole: WorkerRole;
+  /** WORKER_WORKFLOW_SLOTS, WORKER_ACTIVITY_SLOTS, WORKER_*_POLLERS; unset ones are the SDK's defaults. */
+  workerTuning: WorkerTuning;
   /** The problem watch: who is mailed (CASUS_BEHEERDER_EMAIL), how often it looks, from which activity attempt on it reports. */
   problems: { adminEmail?: string; intervalMs: number; activityAttempts: number };
   /** CASUS_RAPPORT_INTERVAL in ms; unset: the MT report goes monthly. */
@@ -452,6 +494,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retention: { text: e.RETENTION_PERIOD, interval: retentionInterval(e.RETENTION_PERIOD)! },
     shutdownGraceMs: parseDuration(e.SHUTDOWN_GRACE_TIME)!,
     workerCacheSize: e.WORKER_CACHE_SIZE,
+    workerRole: e.CASUS_WORKER_ROLE,
+    workerTuning: {
+      workflowSlots: e.WORKER_WORKFLOW_SLOTS,
+      activitySlots: e.WORKER_ACTIVITY_SLOTS,
+      workflowPollers: e.WORKER_WORKFLOW_POLLERS,
+      activityPollers: e.WORKER_ACTIVITY_POLLERS,
+    },
     problems: {
       adminEmail: e.CASUS_BEHEERDER_EMAIL,
       intervalMs: parseDuration(e.PROBLEM_WATCH_INTERVAL)!,

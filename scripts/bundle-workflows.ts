@@ -5,10 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOW_BUNDLER_OPTIONS } from '../worker/bundle-options';
 
 async function main() {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
+    preloadModules: [...WORKFLOW_BUNDLER_OPTIONS.preloadModules],
     logger: {
       trace() {},
       debug() {},

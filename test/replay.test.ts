@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '../kit/history-json';
 import { Worker } from '@temporalio/worker';
+import { WORKFLOW_BUNDLER_OPTIONS } from '../worker/bundle-options';
 
 const DIR = path.resolve(__dirname, 'histories');
 // test/histories/*.json: the scenarios recorded with the current code; the dated folders below
@@ -32,7 +33,10 @@ describe('replay of recorded case histories', () => {
     }));
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories(
-      { workflowsPath: require.resolve('../workflows') },
+      {
+        workflowsPath: require.resolve('../workflows'),
+        bundlerOptions: { preloadModules: [...WORKFLOW_BUNDLER_OPTIONS.preloadModules] },
+      },
       histories,
     )) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);

@@ -132,16 +132,23 @@ async function main() {
       log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutdown requested; draining'),
     );
   }
-  log.info({ taskQueue: worker.options.taskQueue, namespace: config.temporal.namespace }, 'worker started');
-  watcher.start();
   log.info(
-    {
-      intervalMs: config.problems.intervalMs,
-      activityAttempts: config.problems.activityAttempts,
-      adminMail: config.problems.adminEmail ? 'aan' : 'uit',
-    },
-    'problem watch started',
+    { taskQueue: worker.options.taskQueue, namespace: config.temporal.namespace, role: config.workerRole },
+    'worker started',
   );
+  // One problem watch per deployment, not one per process: the activities' own process leaves it
+  // to the process that runs the workflows (docs/operations.md, "Rollen van de worker").
+  if (config.workerRole !== 'activities') {
+    watcher.start();
+    log.info(
+      {
+        intervalMs: config.problems.intervalMs,
+        activityAttempts: config.problems.activityAttempts,
+        adminMail: config.problems.adminEmail ? 'aan' : 'uit',
+      },
+      'problem watch started',
+    );
+  }
   await worker.run();
   await watcher.stop();
   await client.close();

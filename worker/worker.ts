@@ -4,19 +4,22 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { Transporter } from 'nodemailer';
-import { createActivities } from '../activities';
-import { createRetentionActivities } from '../activities/retention';
-import { createReportActivities } from '../activities/report/activities';
 import type { ReportActivityContract } from '../workflows/report-schedule';
 import { TASK_QUEUE } from '../domain/contract';
 import { createTransport } from '../activities/mail/mailer';
-import { type Config, DEFAULT_WORKER_CACHE_SIZE, retentionInterval } from '../runtime/config';
+import {
+  type Config,
+  DEFAULT_WORKER_CACHE_SIZE,
+  retentionInterval,
+  type WorkerRole,
+  type WorkerTuning,
+} from '../runtime/config';
+import { WORKFLOW_BUNDLER_OPTIONS } from './bundle-options';
 import { type CaseKeyStore } from '../runtime';
 import type { Timings } from '../domain/timings';
+import type { KeyRing } from '../runtime/config';
 import type { RetentionActivityContract } from '../workflows/retention';
 import type { AnswerLinkSettings } from '../runtime/answer-links';
-import { createSignalActivities } from '../activities/signals';
-import type { KeyRing } from '../runtime/config';
 
 export interface CasusWorkerOptions {
   connection: NativeConnection;
@@ -47,10 +50,58 @@ export interface CasusWorkerOptions {
   signalsIntervalMs?: number;
   /** The keys of the eerder-bekend match (CASUS_MATCH_KEYS, runtime/match-keys.ts); unset: the check cannot be done. */
   matchKeys?: KeyRing;
+  /** What this worker runs (CASUS_WORKER_ROLE): the workflows, the activities, or both (default). */
+  role?: WorkerRole;
+  /** Slots and pollers (WORKER_WORKFLOW_SLOTS …); unset ones are the SDK's defaults. */
+  tuning?: WorkerTuning;
 }
 
 /** The worker: runs the case workflows, the retention run and their activities (mail and records). */
 export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worker> {
+  const role = opts.role ?? 'all';
+  const tuning = opts.tuning ?? {};
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue ?? TASK_QUEUE,
+    ...(role !== 'activities'
+      ? { ...workflowCode(), maxCachedWorkflows: opts.cacheSize ?? DEFAULT_WORKER_CACHE_SIZE }
+      : {}),
+    // A worker with role `workflows` keeps the activities for the workflow's local activities
+    // (caseTimings) and does not poll for the others; one with role `activities` runs no workflow.
+    activities: await createAllActivities(opts),
+    enableNonLocalActivities: role !== 'workflows',
+    dataConverter: opts.dataConverter,
+    shutdownGraceTime: opts.shutdownGraceMs ?? 30_000,
+    ...(tuning.workflowSlots !== undefined
+      ? { maxConcurrentWorkflowTaskExecutions: tuning.workflowSlots }
+      : {}),
+    ...(tuning.activitySlots !== undefined
+      ? { maxConcurrentActivityTaskExecutions: tuning.activitySlots }
+      : {}),
+    ...(tuning.workflowPollers !== undefined
+      ? { maxConcurrentWorkflowTaskPolls: tuning.workflowPollers }
+      : {}),
+    ...(tuning.activityPollers !== undefined
+      ? { maxConcurrentActivityTaskPolls: tuning.activityPollers }
+      : {}),
+  });
+}
+
+/** The activities of the case, the retention run and the report. */
+async function createAllActivities(opts: CasusWorkerOptions) {
+  const transport = opts.transport;
+  const [
+    { createActivities },
+    { createRetentionActivities },
+    { createReportActivities },
+    { createSignalActivities },
+  ] = await Promise.all([
+    import('../activities'),
+    import('../activities/retention'),
+    import('../activities/report/activities'),
+    import('../activities/signals'),
+  ]);
   const retention = opts.retention ?? { text: '2y', interval: retentionInterval('2y')! };
   // Typed against the workflow's contract, so the two cannot drift apart.
   const retentionActivities: RetentionActivityContract = createRetentionActivities({
@@ -64,40 +115,31 @@ export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worke
   });
   const reportActivities: ReportActivityContract = createReportActivities({
     pool: opts.pool,
-    transport: opts.transport,
+    transport,
     mailFrom: opts.mailFrom,
     contactsFile: opts.contactsFile,
     adminEmail: opts.adminEmail,
   });
-  return Worker.create({
-    connection: opts.connection,
-    namespace: opts.namespace,
-    taskQueue: opts.taskQueue ?? TASK_QUEUE,
-    ...workflowCode(),
-    maxCachedWorkflows: opts.cacheSize ?? DEFAULT_WORKER_CACHE_SIZE,
-    dataConverter: opts.dataConverter,
-    shutdownGraceTime: opts.shutdownGraceMs ?? 30_000,
-    activities: {
-      ...createActivities({
-        pool: opts.pool,
-        transport: opts.transport,
-        mailFrom: opts.mailFrom,
-        contactsFile: opts.contactsFile,
-        timings: opts.timings,
-        answerLinks: opts.answerLinks,
-        matchKeys: opts.matchKeys,
-      }),
-      ...retentionActivities,
-      ...reportActivities,
-      ...createSignalActivities({
-        pool: opts.pool,
-        transport: opts.transport,
-        mailFrom: opts.mailFrom,
-        contactsFile: opts.contactsFile,
-        intervalMs: opts.signalsIntervalMs,
-      }),
-    },
-  });
+  return {
+    ...createActivities({
+      pool: opts.pool,
+      transport,
+      mailFrom: opts.mailFrom,
+      contactsFile: opts.contactsFile,
+      timings: opts.timings,
+      answerLinks: opts.answerLinks,
+      matchKeys: opts.matchKeys,
+    }),
+    ...retentionActivities,
+    ...reportActivities,
+    ...createSignalActivities({
+      pool: opts.pool,
+      transport,
+      mailFrom: opts.mailFrom,
+      contactsFile: opts.contactsFile,
+      intervalMs: opts.signalsIntervalMs,
+    }),
+  };
 }
 
 /** What the configuration does not say: the connections and the data converter the caller made. */
@@ -121,6 +163,8 @@ export function createConfiguredWorker(config: Config, parts: WorkerParts): Prom
     cacheSize: config.workerCacheSize,
     adminEmail: config.problems.adminEmail,
     signalsIntervalMs: config.signalsIntervalMs,
+    role: config.workerRole,
+    tuning: config.workerTuning,
   });
 }
 
@@ -129,10 +173,15 @@ export function createConfiguredWorker(config: Config, parts: WorkerParts): Prom
  * compiled worker, so the worker does not load webpack and bundle at every start; from the
  * sources (tsx, tests) the workflows are bundled at start, so an edit is never run stale.
  */
-function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+function workflowCode():
+  | { workflowBundle: { codePath: string } }
+  | { workflowsPath: string; bundlerOptions: { preloadModules: string[] } } {
   const compiled = path.extname(__filename) === '.js';
   const bundle = path.resolve(__dirname, '..', 'workflow-bundle.js');
   return compiled && fs.existsSync(bundle)
     ? { workflowBundle: { codePath: bundle } }
-    : { workflowsPath: require.resolve('../workflows') };
+    : {
+        workflowsPath: require.resolve('../workflows'),
+        bundlerOptions: { preloadModules: [...WORKFLOW_BUNDLER_OPTIONS.preloadModules] },
+      };
 }

@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import type { MunicipalityContacts } from '../../domain/contacts';
 import { dutchDate } from '../mail/format';
 
@@ -68,7 +67,9 @@ export function parentsLetterText(input: ParentsLetterInput): {
 }
 
 /** The parents' letter (R5) as a PDF document. */
-export function renderParentsLetter(input: ParentsLetterInput): Promise<Buffer> {
+export async function renderParentsLetter(input: ParentsLetterInput): Promise<Buffer> {
+  // pdfkit (fonts, compression) is loaded at the first letter, not when the worker starts.
+  const { default: PDFDocument } = await import('pdfkit');
   const text = parentsLetterText(input);
   const doc = new PDFDocument({
     size: 'A4',

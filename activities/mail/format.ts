@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
-import { nl } from 'date-fns/locale';
+import { format } from 'date-fns/format';
+import { nl } from 'date-fns/locale/nl';
 
 /** The time zone of both municipalities: every date a reader sees is in it. */
 export const TIME_ZONE = 'Europe/Amsterdam';

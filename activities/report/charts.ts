@@ -4,8 +4,7 @@
  * into the HTML and, through svg-to-pdfkit, into the PDF. A count under 5 is not shown: its bar
  * has no height and its label reads "< 5" (docs/operations.md, "Rapportage voor het Gezamenlijk MT").
  */
-import * as vega from 'vega';
-import { compile, TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { hidden, shownCount } from './figures';
 
 export interface BarDatum {
@@ -112,6 +111,8 @@ export function groupedChartSpec(
 
 /** Renders a Vega-Lite specification to SVG text on the server. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  // vega and vega-lite (about 60 packages) are loaded at the first chart, not when the worker starts.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

@@ -3,8 +3,7 @@
  * svg-to-pdfkit draws the charts' SVG as vector graphics (text stays text, so it can be found and
  * read in the PDF).
  */
-import PDFDocument from 'pdfkit';
-import SVGtoPDF from 'svg-to-pdfkit';
+import type SVGtoPDFType from 'svg-to-pdfkit';
 import type { Block, ReportContent } from './content';
 
 const MARGIN = 56;
@@ -12,7 +11,12 @@ const PAGE = { width: 595.28, height: 841.89 };
 const WIDTH = PAGE.width - 2 * MARGIN;
 const BLUE = '#154273';
 
-export function renderReportPdf(content: ReportContent): Promise<Buffer> {
+/** svg-to-pdfkit, loaded with pdfkit at the first report (a worker that makes none never loads them). */
+let SVGtoPDF: typeof SVGtoPDFType;
+
+export async function renderReportPdf(content: ReportContent): Promise<Buffer> {
+  const [{ default: PDFDocument }, svg] = await Promise.all([import('pdfkit'), import('svg-to-pdfkit')]);
+  SVGtoPDF = svg.default;
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,

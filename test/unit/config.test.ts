@@ -54,6 +54,22 @@ describe('configuration', () => {
     );
   });
 
+  it('reads the worker role and its slots and pollers; a wrong one is named', () => {
+    expect(loadConfig({}).workerRole).toBe('all');
+    expect(loadConfig({}).workerTuning).toEqual({});
+    expect(loadConfig({ CASUS_WORKER_ROLE: 'activities' }).workerRole).toBe('activities');
+    expect(loadConfig({ WORKER_WORKFLOW_SLOTS: '20', WORKER_ACTIVITY_POLLERS: '4' }).workerTuning).toEqual({
+      workflowSlots: 20,
+      activityPollers: 4,
+    });
+    expect(() => loadConfig({ CASUS_WORKER_ROLE: 'mail' })).toThrow(
+      'CASUS_WORKER_ROLE: verwacht all, workflows, activities',
+    );
+    expect(() => loadConfig({ WORKER_WORKFLOW_SLOTS: '1' })).toThrow(
+      'WORKER_WORKFLOW_SLOTS: verwacht minstens 2',
+    );
+  });
+
   it('compresses timings from the environment', () => {
     const c = loadConfig({
       TIMING_UVO_INTERVAL: '6s',

@@ -1,0 +1,136 @@
+/**
+ * `npm run bench:worker-memory`: the worker's memory and answer time against its cache size and
+ * V8's heap flags, to choose the defaults from a measured curve. BENCH_MEMORY_CASES (default 250)
+ * accepted cases are made once; then, per setting, the compiled worker (`dist/worker/main.js`, its
+ * own process) is started afresh with that WORKER_CACHE_SIZE and NODE_OPTIONS, and asked the status
+ * of every case twice in a row. The first pass finds every case outside the cache (each answer is
+ * a replay of the case's history); in the second, the cases the cache kept answer from memory.
+ * Measured per setting: RSS when idle after its start and after both passes, cached cases, the
+ * median and p95 answer time of each pass, and the worker's CPU time for the passes.
+ * Writes its section of docs/benchmarks.md.
+ */
+import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_WORKER_CACHE_SIZE } from '../runtime/config';
+import { mapLimit } from '../kit/map-limit';
+import { WorkerProcess } from '../kit/worker-process';
+import { machineLoad, mib, startBenchStack, submitAndAccept } from './stack';
+import { machineLine, percentile, writeSection } from './report';
+
+const CASES = Number(process.env.BENCH_MEMORY_CASES ?? 250);
+
+interface Setting {
+  cache: number;
+  nodeOptions?: string;
+}
+
+const ALL_SETTINGS: Setting[] = [
+  { cache: 0 },
+  { cache: 25 },
+  { cache: DEFAULT_WORKER_CACHE_SIZE },
+  { cache: 250 },
+  { cache: DEFAULT_WORKER_CACHE_SIZE, nodeOptions: '--max-semi-space-size=1' },
+  { cache: DEFAULT_WORKER_CACHE_SIZE, nodeOptions: '--max-semi-space-size=4' },
+];
+/** BENCH_MEMORY_CACHES="0,100": only these cache sizes, without heap flags (a shorter run). */
+const SETTINGS: Setting[] = process.env.BENCH_MEMORY_CACHES
+  ? process.env.BENCH_MEMORY_CACHES.split(',').map((c) => ({ cache: Number(c) }))
+  : ALL_SETTINGS;
+
+function rssOf(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const line = fs
+    .readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
+  return line ? Number(line.replace(/\D+/g, '')) * 1024 : NaN;
+}
+
+function cpuOf(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function metric(port: number, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+async function main() {
+  const stack = await startBenchStack();
+  const loadBefore = machineLoad();
+  const casus = await stack.connectClient(120_000);
+  const today = new Date().toISOString().slice(0, 10);
+  const numbers = Array.from({ length: CASES }, (_, i) => `MEM-2026-${String(i + 1).padStart(5, '0')}`);
+  const rows: string[] = [];
+  try {
+    await mapLimit(numbers, 8, (cn) => submitAndAccept(casus, cn, today));
+    await stack.waitForSentMails(CASES * 4, 1000);
+    await stack.worker.kill();
+    for (const s of SETTINGS) {
+      const worker = new WorkerProcess({
+        temporalAddress: stack.env.address,
+        namespace: stack.env.namespace ?? 'default',
+        databaseUrl: stack.db.url,
+        smtpUrl: stack.smtp.url,
+        env: {
+          WORKER_CACHE_SIZE: String(s.cache),
+          ...(s.nodeOptions ? { NODE_OPTIONS: s.nodeOptions } : {}),
+        },
+      });
+      await worker.start();
+      await new Promise((r) => setTimeout(r, 3000));
+      const pid = worker.child?.pid;
+      const idle = rssOf(pid);
+      const cpu0 = cpuOf(pid);
+      const pass = async () => {
+        const t: number[] = [];
+        for (const cn of numbers) {
+          const t0 = performance.now();
+          await casus.status(cn);
+          t.push(performance.now() - t0);
+        }
+        return sorted(t);
+      };
+      const cold = await pass();
+      const warm = await pass();
+      const cpu = cpuOf(pid) - cpu0;
+      const after = rssOf(pid);
+      const cached = await metric(worker.metricsPort, 'temporal_sticky_cache_size');
+      await worker.kill();
+      const ms = (t: number[]) => `${percentile(t, 50).toFixed(0)} / ${percentile(t, 95).toFixed(0)} ms`;
+      const row = `| ${s.cache} | ${s.nodeOptions ? `\`${s.nodeOptions}\`` : '—'} | ${mib(idle)} | ${mib(after)} | ${cached} | ${ms(cold)} | ${ms(warm)} | ${cpu.toFixed(1)} s |`;
+      console.log(row);
+      rows.push(row);
+    }
+  } finally {
+    await casus.close();
+    await stack.stop();
+  }
+  const body = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}; ${loadBefore} at the start.`,
+    '',
+    `Command: \`TEST_POSTGRES_URL=postgres://… BENCH_MEMORY_CASES=${CASES}${process.env.BENCH_MEMORY_CACHES ? ` BENCH_MEMORY_CACHES=${process.env.BENCH_MEMORY_CACHES}` : ''} npm run bench:worker-memory\`.`,
+    `${CASES} accepted cases; per setting a fresh worker process (\`dist/worker/main.js\`) asked the status of every`,
+    'case twice in a row (first pass: nothing cached, every answer a replay; second pass: the cached cases',
+    'answer from memory). Answer times are median / p95 of one `casus status`-like query from a client in the',
+    "benchmark process; CPU is the worker's own over both passes.",
+    '',
+    '| WORKER_CACHE_SIZE | NODE_OPTIONS | RSS idle | RSS after | cached | 1st pass | 2nd pass | worker CPU |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+  writeSection('Worker: memory and answer time against cache size and heap flags', body);
+  console.log(body);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
