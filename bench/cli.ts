@@ -9,7 +9,7 @@
  * machine's load falls on both alike. `node -e ""` (Node's own start) is timed alongside, the
  * floor no CLI can go below. BENCH_CLI_COMPILE_CACHE: a path to v8-compile-cache, timed as a
  * third variant (`node -r <path> bin/casus.js`), to see whether V8's code cache helps.
- * Target (issue 13): median under 300 ms. Writes its section of docs/benchmarks.md.
+ * Target: median under 300 ms. Writes its section of docs/benchmarks.md.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
