@@ -20,6 +20,8 @@ import { limitDecisionPayloadSchema } from './chapters/limit';
 import { addPartnerPayloadSchema, removePartnerPayloadSchema } from './chapters/partners';
 import { attendancePayloadSchema, planUvoPayloadSchema } from './chapters/uvo';
 import { uvoReportPayloadSchema } from './chapters/uvo-report';
+import { evaluationPayloadSchema } from './chapters/evaluation';
+import { closeFollowUpPayloadSchema, takeOverRegiePayloadSchema } from './chapters/follow-up';
 
 // The words of the case (states, error codes, levels, notifications, records) and the types of
 // its status, defined in the case core. Each payload schema is defined in its chapter and read
@@ -131,6 +133,9 @@ export const UPDATES = {
   recordDeescalationVote: { cli: 'akkoord', schema: deescalationVotePayloadSchema, states: ['afschaling'] },
   closeCase: { cli: 'afsluiten', schema: closePayloadSchema, states: RUNNING },
   recordAttendance: { cli: 'aanwezigheid', schema: attendancePayloadSchema, states: RUNNING },
+  recordEvaluation: { cli: 'evaluatie', schema: evaluationPayloadSchema, states: ['afgesloten'] },
+  takeOverRegie: { cli: 'regie-overnemen', schema: takeOverRegiePayloadSchema, states: ['aangehaakt'] },
+  closeFollowUp: { cli: 'aanhaken-afronden', schema: closeFollowUpPayloadSchema, states: ['aangehaakt'] },
 } as const satisfies Record<string, { cli: string; schema: z.ZodTypeAny; states: readonly CaseState[] }>;
 
 export type UpdateName = keyof typeof UPDATES;

@@ -51,7 +51,7 @@ import { Ctx, notify, onTimeline } from '../domain/case/outbox';
 import { REGISSEUR } from '../domain/case/recipients';
 import { COMMANDS, earliest, fireDue } from '../domain/case/registry';
 import type { CaseData, Effect } from '../domain/case/state';
-import { isEnded } from '../domain/case/state';
+import { isComplete } from '../domain/case/state';
 import type { CommandResult } from '../domain/case/terms';
 import { detailsText, VisibleValues, visibleValues } from '../domain/case/web-ui';
 import { newCase, receiveReferral } from '../domain/chapters/intake';
@@ -107,6 +107,8 @@ const RELEASE_2026_12 = 'versie-2026-12';
  * RELEASE_2027_01 (release 202701): the marker of a case that an earlier client started; a case
  * whose start input carries `release` has none. Since this release:
  * - (listed per change below, in `kept` and `Version`).
+ * - a closed case waits for its process evaluation, reminded, until it is recorded (before: the
+ *   workflow ended at closing; `kept.endsAtClosing`).
  */
 const RELEASE_2027_01 = 'versie-2027-01';
 
@@ -162,6 +164,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     formsOnlyInHistory: !version.release202612,
     mailTextUnchecked: !version.release202612,
     extensionReasonUnrecorded: !version.release202612,
+    endsAtClosing: !version.release202701,
   };
   const outbox = { recordsBatched: version.recordsBatched, reportFailures: version.release202612 };
   const d: CaseData = input.resume ? { referral, ...input.resume } : newCase(referral, Date.now());
@@ -229,8 +232,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   // an existing overleg (aangehaakt), the case ends here; accepted (R5), its trajectory starts.
   await liveUntil(() => d.status.state !== 'aangemeld');
   // R6–R22: the trajectory — UVOs, actions, escalations, partners, the limit, afschaling — until
-  // the case is closed (R17).
-  await liveUntil(() => isEnded(d.status));
+  // the case is closed (R17) and its record complete: a closed case waits, afgesloten, for its
+  // process evaluation; an aangehaakt case with a check-in day waits for it, and its regie may
+  // still be taken over (R4), which opens the trajectory here.
+  await liveUntil(() => isComplete(d.status));
   // Ended: nothing is due any more; let running commands finish and perform what they asked.
   await commandsAnswered();
   await performOutbox(d, outbox);

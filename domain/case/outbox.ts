@@ -46,6 +46,11 @@ export interface Ctx {
     formsOnlyInHistory?: boolean;
     /** Before 1 December 2026 the record of an extension did not carry its reason (for the MT report). */
     extensionReasonUnrecorded?: boolean;
+    /**
+     * Before release 202701 the workflow ended at closing: the process evaluation was a date on
+     * the afsluitformulier only, not waited for, reminded nor recorded.
+     */
+    endsAtClosing?: boolean;
   };
 }
 
