@@ -87,6 +87,12 @@ async function main() {
     updates.closeCase,
     sampleClosing({ evaluationPlannedOn: dayAfter(await h.now(), 14) }),
   );
+  await command(handle, updates.recordEvaluation, {
+    heldOn: dayAfter(await h.now(), 0),
+    wentWell: 'Eén plan',
+    wentBadly: 'Laat gestart',
+    lessons: 'Eerder plannen',
+  });
   const result = await handle.result();
   const wallMs = performance.now() - t0;
   const closedAt = Date.parse((await status(handle)).dates.closedAt!);

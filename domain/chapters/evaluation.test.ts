@@ -99,7 +99,7 @@ describe('R17: "Beleggen van een evaluatie (in ieder geval op proces)"', () => {
     );
     expect(result.state).toBe('afgesloten');
     expect(result.message).toContain('casusdossier is compleet');
-    expect(d.status.evaluation).toMatchObject({ outcome: 'vastgelegd', heldOn: '2027-02-15', ...EVALUATION });
+    expect(d.status.evaluation).toMatchObject({ outcome: 'vastgelegd', ...EVALUATION });
     expect(isComplete(d.status)).toBe(true);
     // Passed on as a signal for policy (the record kind the policy table and the MT report read).
     expect(records(d).find((r) => r.kind === 'signaal-voor-beleid')?.details).toEqual({

@@ -226,6 +226,10 @@ describe('retention', () => {
         closingAfterDeescalation(new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10)),
       ] as never,
     });
+    // The process evaluation completes the record (R17); then the workflow ends.
+    await handle.executeUpdate(updates.recordEvaluation, {
+      args: [{ heldOn: today, wentWell: 'Snel', wentBadly: 'Laat', lessons: 'Eerder' }] as never,
+    });
     await handle.result();
   };
 
@@ -306,7 +310,7 @@ describe('retention', () => {
     expect((await decodeAtEndpoint(startInput(historyBefore))).status).toBe(200);
 
     await db.pool.query(
-      `UPDATE cases SET closed_at = now() - interval '3 years' WHERE case_number IN ('RET-2027-0001', 'RET-2027-0004')`,
+      `UPDATE cases SET closed_at = now() - interval '3 years', record_complete_at = now() - interval '3 years' WHERE case_number IN ('RET-2027-0001', 'RET-2027-0004')`,
     );
     const before = await db.pool.query(
       `SELECT count(*)::int AS n FROM audit_events WHERE case_number = 'RET-2027-0001'`,
