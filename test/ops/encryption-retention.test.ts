@@ -264,7 +264,12 @@ describe('retention', () => {
       const { rows } = await db.pool.query(
         `SELECT kind, filename, data FROM documents WHERE case_number = 'RET-2027-0004' AND kind <> 'ouderbrief' ORDER BY id`,
       );
-      expect(rows.map((r) => r.kind)).toEqual(['uvo-verslag', 'afschaalformulier', 'afsluitformulier']);
+      expect(rows.map((r) => r.kind)).toEqual([
+        'uvo-verslag',
+        'afschaalformulier',
+        'afsluitformulier',
+        'procesevaluatie',
+      ]);
       return rows;
     });
     expect(forms[0]).toMatchObject({
@@ -293,7 +298,12 @@ describe('retention', () => {
     const refs = await db.pool.query(
       `SELECT details->'document' AS d FROM audit_events WHERE case_number = 'RET-2027-0004' AND jsonb_typeof(details->'document') = 'object' ORDER BY id`,
     );
-    expect(refs.rows.map((r) => r.d.kind)).toEqual(['uvo-verslag', 'afschaalformulier', 'afsluitformulier']);
+    expect(refs.rows.map((r) => r.d.kind)).toEqual([
+      'uvo-verslag',
+      'afschaalformulier',
+      'afsluitformulier',
+      'procesevaluatie',
+    ]);
     expect(JSON.stringify(refs.rows)).not.toContain('Huisbezoek');
 
     // No personal data in the keys of the notification log and the audit trail (the parents' letter went out).
