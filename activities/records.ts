@@ -18,6 +18,8 @@ const FIELD_COLUMNS: { [K in keyof Required<CaseFields>]: { column: string; json
   overdue: { column: 'overdue' },
   closedAt: { column: 'closed_at' },
   closeKind: { column: 'close_kind' },
+  followUpPending: { column: 'follow_up_pending' },
+  recordCompleteAt: { column: 'record_complete_at' },
 };
 
 /** A form carried by an event in `details.document`; stored in `documents`, referenced from the audit trail. */

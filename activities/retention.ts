@@ -9,7 +9,13 @@
 import type { Pool, PoolClient } from 'pg';
 import { caseWorkflowId } from '../domain/contract';
 
-/** States in which a case has ended (SPEC §6: closed, declined and `aangehaakt`). */
+/**
+ * States in which a case has ended (SPEC §6: closed, declined and `aangehaakt`). The retention
+ * period starts when the case's record is complete (`record_complete_at`: after the process
+ * evaluation, or the end of an aanhaken follow-up); a case still waiting for either
+ * (`follow_up_pending`) is never expired. Cases that ended before these columns count from
+ * `closed_at`.
+ */
 export const ENDED_STATES = ['afgesloten', 'afgewezen', 'aangehaakt'] as const;
 
 /** The part of the Temporal connection the retention needs (NativeConnection and Connection both have it). */
@@ -73,9 +79,9 @@ export function createRetentionActivities(deps: RetentionDeps) {
     async findExpiredCases(limit: number): Promise<string[]> {
       const { rows } = await deps.pool.query<{ case_number: string }>(
         `SELECT case_number FROM cases
-          WHERE state = ANY($1) AND anonymised_at IS NULL
-            AND COALESCE(closed_at, updated_at) < now() - $2::interval
-          ORDER BY COALESCE(closed_at, updated_at), case_number
+          WHERE state = ANY($1) AND anonymised_at IS NULL AND NOT follow_up_pending
+            AND COALESCE(record_complete_at, closed_at, updated_at) < now() - $2::interval
+          ORDER BY COALESCE(record_complete_at, closed_at, updated_at), case_number
           LIMIT $3`,
         [ENDED_STATES, deps.retentionInterval, limit],
       );

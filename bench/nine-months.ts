@@ -85,6 +85,12 @@ export async function nineMonthCase(h: Harness, cn: string) {
     updates.closeCase,
     sampleClosing({ evaluationPlannedOn: dayAfter(await h.now(), 14) }),
   );
+  await command(handle, updates.recordEvaluation, {
+    heldOn: dayAfter(await h.now(), 0),
+    wentWell: 'Eén plan',
+    wentBadly: 'Laat gestart',
+    lessons: 'Eerder plannen',
+  });
   return { handle, uvos: n + 1, acceptedAt };
 }
 

@@ -145,12 +145,18 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
       { flags: '--reden <tekst>', description: 'bij afwijzen of aanhaken: de reden' },
       { flags: '--advies <tekst>', description: 'bij afwijzen: het advies aan de aanmelder' },
       { flags: '--regie-bij <organisatie>', description: 'bij aanhaken: wie de regie houdt' },
+      {
+        flags: '--vervolg-op <datum>',
+        description:
+          'bij aanhaken: op deze datum vraagt Casusregie of de regie moet worden overgenomen (de casus loopt tot dan door)',
+      },
       FILE_OPTION,
     ],
     examples: [
       'casus beoordelen BEV-2027-0001 accepteren --ave 3 --redenen hulp-ineffectief,samenwerking-stagneert',
       'casus beoordelen BEV-2027-0002 afwijzen --reden "Natuurlijke regisseur kan verder" --advies "Pak op met het CJG"',
       'casus beoordelen BEV-2027-0003 aanhaken --regie-bij "Zorg- en Veiligheidshuis" --reden "Meervoudige justitiecontacten"',
+      'casus beoordelen BEV-2027-0004 aanhaken --regie-bij "Zorg- en Veiligheidshuis" --reden "Regie eerst bij het ZVH" --vervolg-op 01-06-2027',
     ],
     payload: ([decision], o) =>
       defined({
@@ -166,6 +172,7 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
         reason: str(o.reden),
         advice: str(o.advies),
         regieHeldBy: str(o.regieBij),
+        checkInOn: day(o.vervolgOp, '--vervolg-op'),
       }),
   },
   logContact: {
@@ -435,5 +442,57 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
       'casus groep-instellen BEV-2027-0001 --verwijderen',
     ],
     payload: ([label], o) => defined({ label: o.verwijderen === true ? null : label, note: str(o.notitie) }),
+  },
+  recordEvaluation: {
+    description:
+      'leg de procesevaluatie van een afgesloten casus vast; daarna is het casusdossier compleet (R17)',
+    options: [
+      { flags: '--gehouden-op <datum>', description: 'datum van de evaluatie (standaard vandaag)' },
+      { flags: '--goed <tekst>', description: 'wat ging goed in het proces' },
+      { flags: '--niet-goed <tekst>', description: 'wat ging niet goed' },
+      { flags: '--lessen <tekst>', description: 'de lessen, input voor de beleidstafel' },
+      {
+        flags: '--signaal <tekst>',
+        description:
+          'optioneel: een signaal voor beleid (hiaat in beleid, proces of keten), zonder persoonsgegevens',
+      },
+      FILE_OPTION,
+    ],
+    examples: [
+      'casus evaluatie BEV-2027-0001 --goed "Snelle afstemming" --niet-goed "School laat betrokken" --lessen "School eerder uitnodigen"',
+    ],
+    payload: (_a, o) =>
+      defined({
+        heldOn: day(o.gehoudenOp, '--gehouden-op') ?? today(),
+        wentWell: str(o.goed),
+        wentBadly: str(o.nietGoed),
+        lessons: str(o.lessen),
+        signaalVoorBeleid: str(o.signaal),
+      }),
+  },
+  takeOverRegie: {
+    description:
+      'neem de regie over van een aangehaakte casus: het traject start zoals bij aannemen, met 9 maanden en een eerste UVO (R4, R5)',
+    options: [
+      { flags: '--reden <tekst>', description: 'waarom nu (bijvoorbeeld: het overleg loopt vast)' },
+      { flags: '--ave <fase>', description: 'AVE-fase 1 t/m 4 (meestal 3 of 4)' },
+      {
+        flags: '--redenen <lijst>',
+        description: `AVE-redenen, uit ${Object.keys(AVE_REASON_FLAGS).join(', ')}`,
+      },
+      FILE_OPTION,
+    ],
+    examples: [
+      'casus regie-overnemen BEV-2027-0004 --reden "Overleg bij het ZVH loopt vast" --ave 3 --redenen samenwerking-stagneert',
+    ],
+    payload: (_a, o) =>
+      defined({ reason: str(o.reden), avePhase: int(o.ave, '--ave'), aveReasons: aveReasons(o.redenen) }),
+  },
+  closeFollowUp: {
+    description:
+      'rond het vervolg van een aangehaakte casus af: de regie blijft waar zij is en de casus eindigt aangehaakt (R4)',
+    options: [{ flags: '--reden <tekst>', description: 'hoe de samenwerking loopt' }],
+    examples: ['casus aanhaken-afronden BEV-2027-0004 --reden "Het ZVH heeft de regie goed opgepakt"'],
+    payload: (_a, o) => defined({ reason: str(o.reden) }),
   },
 };

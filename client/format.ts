@@ -69,6 +69,8 @@ export function formatStatus(s: CaseStatus, now = Date.now()): string {
     L.push(`  Geplande UVO:     ${formatDateTime(s.uvo.planned.start)}, ${s.uvo.planned.location}`);
   if (s.uvo.planned) L.push(...attendanceLines(s.uvo.planned));
   if (s.dates.closedAt) L.push(`  Afgesloten op:    ${dayOf(s.dates.closedAt)}`);
+  if (s.evaluation) L.push(`  Procesevaluatie:  ${evaluationLine(s.evaluation)}`);
+  if (s.followUp) L.push(`  Vervolg aanhaken: ${followUpLine(s.followUp)}`);
 
   const overdue = [
     s.overdue.uvo ? 'UVO-termijn verstreken' : '',
@@ -282,4 +284,22 @@ export function formatGroup(label: string, items: CaseListItem[]): string {
   ]);
   const running = items.filter((i) => i.running).length;
   return `Groep ${label}\n${table(['casus', 'gemeente', 'status', 'AVE', 'termijn verlopen'], rows)}\n${items.length} ${items.length === 1 ? 'casus' : 'casussen'}, waarvan ${running} lopend`;
+}
+
+/** R17: where the process evaluation of a closed case stands. */
+function evaluationLine(e: NonNullable<CaseStatus['evaluation']>): string {
+  if (e.outcome === 'vastgelegd')
+    return `vastgelegd${e.heldOn ? ` (gehouden op ${formatDate(e.heldOn)})` : ''}; casusdossier compleet`;
+  if (e.outcome === 'niet-vastgelegd')
+    return `gepland op ${formatDate(e.plannedOn)}, niet vastgelegd; casusdossier zonder evaluatie gesloten`;
+  return `gepland op ${formatDate(e.plannedOn)} (leg vast met "casus evaluatie")`;
+}
+
+/** R4: where the follow-up of aanhaken stands. */
+function followUpLine(f: NonNullable<CaseStatus['followUp']>): string {
+  const when = `${formatDate(f.checkInOn)}, regie bij ${f.regieHeldBy}`;
+  if (f.outcome === 'overgenomen') return `${when}; regie overgenomen${f.at ? ` op ${dayOf(f.at)}` : ''}`;
+  if (f.outcome === 'afgerond') return `${when}; afgerond${f.at ? ` op ${dayOf(f.at)}` : ''}`;
+  if (f.outcome === 'geen-antwoord') return `${when}; beëindigd zonder antwoord`;
+  return `${when} (dan: "casus regie-overnemen" of "casus aanhaken-afronden")`;
 }

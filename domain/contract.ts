@@ -21,6 +21,8 @@ import { addPartnerPayloadSchema, removePartnerPayloadSchema } from './chapters/
 import { attendancePayloadSchema, planUvoPayloadSchema } from './chapters/uvo';
 import { uvoReportPayloadSchema } from './chapters/uvo-report';
 import { setGroupPayloadSchema } from './chapters/groups';
+import { evaluationPayloadSchema } from './chapters/evaluation';
+import { closeFollowUpPayloadSchema, takeOverRegiePayloadSchema } from './chapters/follow-up';
 
 // The words of the case (states, error codes, levels, notifications, records) and the types of
 // its status, defined in the case core. Each payload schema is defined in its chapter and read
@@ -151,6 +153,9 @@ export const UPDATES = {
   closeCase: { cli: 'afsluiten', schema: closePayloadSchema, states: RUNNING },
   recordAttendance: { cli: 'aanwezigheid', schema: attendancePayloadSchema, states: RUNNING },
   setGroup: { cli: 'groep-instellen', schema: setGroupPayloadSchema, states: ['aangemeld', ...RUNNING] },
+  recordEvaluation: { cli: 'evaluatie', schema: evaluationPayloadSchema, states: ['afgesloten'] },
+  takeOverRegie: { cli: 'regie-overnemen', schema: takeOverRegiePayloadSchema, states: ['aangehaakt'] },
+  closeFollowUp: { cli: 'aanhaken-afronden', schema: closeFollowUpPayloadSchema, states: ['aangehaakt'] },
 } as const satisfies Record<string, { cli: string; schema: z.ZodTypeAny; states: readonly CaseState[] }>;
 
 export type UpdateName = keyof typeof UPDATES;

@@ -58,6 +58,14 @@ export const timingsSchema = z.object({
    * it was added carry timings without it; they get {@link DEFAULT_ACUTE_ASSESSMENT_REMINDER}.
    */
   acuteAssessmentReminder: z.number().int().positive().optional(),
+  /**
+   * R17: remind the regisseur of a process evaluation not yet recorded this often after its day
+   * (3 reminders in all, then the record closes without it). Optional: cases started before it
+   * was added carry timings without it; they get the default.
+   */
+  evaluationReminder: z.number().int().positive().optional(),
+  /** R4: ask again this often after the check-in day of aanhaken without an answer (3 in all). */
+  followUpReminder: z.number().int().positive().optional(),
 });
 
 export type Timings = z.infer<typeof timingsSchema>;
@@ -99,6 +107,8 @@ export const DEFAULT_TIMINGS: Timings = {
   extensionWarningMonths: 1,
   workHour: DEFAULT_WORK_HOUR,
   acuteAssessmentReminder: DEFAULT_ACUTE_ASSESSMENT_REMINDER,
+  evaluationReminder: 1 * WEEK,
+  followUpReminder: 1 * WEEK,
 };
 
 /** Environment variable of each timing; durations like "2w", months as whole numbers. */
@@ -120,6 +130,8 @@ export const TIMING_ENV: Record<keyof Timings, string> = {
   monthMs: 'TIMING_MONTH',
   workHour: 'CASUS_WERKUUR',
   acuteAssessmentReminder: 'TIMING_ACUTE_ASSESSMENT',
+  evaluationReminder: 'TIMING_EVALUATION_REMINDER',
+  followUpReminder: 'TIMING_FOLLOW_UP_REMINDER',
 };
 
 const MONTH_COUNTS = new Set<keyof Timings>(['limitMonths', 'extensionMaxMonths', 'extensionWarningMonths']);

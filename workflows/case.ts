@@ -51,7 +51,7 @@ import { Ctx, notify, onTimeline } from '../domain/case/outbox';
 import { REGISSEUR } from '../domain/case/recipients';
 import { COMMANDS, earliest, fireDue } from '../domain/case/registry';
 import type { CaseData, Effect } from '../domain/case/state';
-import { isEnded } from '../domain/case/state';
+import { isComplete } from '../domain/case/state';
 import type { CommandResult } from '../domain/case/terms';
 import { detailsText, VisibleValues, visibleValues } from '../domain/case/web-ui';
 import { newCase, receiveReferral } from '../domain/chapters/intake';
@@ -129,6 +129,8 @@ const RELEASE_2026_12 = 'versie-2026-12';
  *   (before: none of these);
  * - eerder bekend: at the referral and at the assessment the case looks for other cases of the same
  *   young person or family (a local activity; `noKnownBeforeCheck` before).
+ * - a closed case waits for its process evaluation, reminded, until it is recorded (before: the
+ *   workflow ended at closing; `kept.endsAtClosing`).
  */
 const RELEASE_2027_01 = 'versie-2027-01';
 
@@ -189,6 +191,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     acuteAssessmentReminderAsOthers: !version.release202701,
     searchWithoutGroupAndAcute: !version.release202701,
     noKnownBeforeCheck: !version.release202701,
+    endsAtClosing: !version.release202701,
   };
   const outbox: OutboxVersion = {
     recordsBatched: version.recordsBatched,
@@ -273,8 +276,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     recordKnownBefore(d, ctx(), 'beoordeling', await knownBeforeOutcome(d, 'beoordeling'));
   }
   // R6–R22: the trajectory — UVOs, actions, escalations, partners, the limit, afschaling — until
-  // the case is closed (R17).
-  await liveUntil(() => isEnded(d.status));
+  // the case is closed (R17) and its record complete: a closed case waits, afgesloten, for its
+  // process evaluation; an aangehaakt case with a check-in day waits for it, and its regie may
+  // still be taken over (R4), which opens the trajectory here.
+  await liveUntil(() => isComplete(d.status));
   // Ended: nothing is due any more; let running commands finish and perform what they asked.
   await commandsAnswered();
   await performOutbox(d, outbox);

@@ -77,6 +77,12 @@ export const DATA_FIELDS = {
     meaning: 'eerder bekend: "gedaan" of "niet-gelukt" (de controle kon niet worden gedaan)',
   },
   checkedOn: { type: 'date', meaning: 'datum van de controle eerder bekend' },
+  checkInOn: {
+    type: 'date',
+    meaning: 'de datum waarop de netwerkregisseur na het aanhaken navraagt hoe de samenwerking loopt',
+  },
+  reminder: { type: 'number', meaning: 'de hoeveelste vraag of herinnering dit is (1 = de eerste)' },
+  reminders: { type: 'number', meaning: 'hoeveel vragen of herinneringen er in totaal komen' },
 } as const;
 export type DataField = keyof typeof DATA_FIELDS;
 
@@ -189,6 +195,10 @@ const NOTIFICATION_LABELS: Record<TemplateKind, string> = {
   'partner-toegevoegd': 'partner toegevoegd',
   'verwerking-mislukt': 'verwerking mislukt',
   'eerder-bekend': 'eerder bekend',
+  'evaluatie-herinnering': 'herinnering procesevaluatie',
+  'evaluatie-open': 'procesevaluatie niet vastgelegd',
+  'aanhaken-vervolg': 'vervolg aanhaken: regie overnemen?',
+  'aanhaken-vervolg-verlopen': 'vervolg aanhaken zonder antwoord',
   'mail-geweigerd': 'e-mail geweigerd',
   'mail-onzeker': 'e-mail mogelijk niet aangekomen',
 };
@@ -303,12 +313,17 @@ const TEMPLATES: Record<TemplateKind, Template> = {
     ],
   },
   'aanmelding-aangehaakt': {
-    reads: ['regieHolder', 'reason'],
+    reads: ['regieHolder', 'reason', 'checkInOn'],
     subject: (c) => `Aanmelding: de netwerkregisseur haakt aan bij ${c.ref}`,
     body: (c) => [
       `De netwerkregisseur Jeugd & Veiligheid neemt de regie over ${c.ref} niet over, maar haakt aan bij het bestaande overleg.`,
       optional(c.d.text('regieHolder'), (h) => `De regie blijft bij: ${h}.`),
       optional(c.d.text('reason'), (r) => `Toelichting: ${r}`),
+      optional(
+        c.d.date('checkInOn'),
+        (d) =>
+          `Op ${d} gaat de netwerkregisseur na hoe de samenwerking loopt, en of de netwerkregisseur de regie alsnog moet overnemen.`,
+      ),
       asked(
         'werk samen met de organisatie die de regie houdt; de netwerkregisseur denkt mee waar dat nodig is.',
       ),
@@ -608,6 +623,59 @@ const TEMPLATES: Record<TemplateKind, Template> = {
       asked(
         'betrek de andere casus bij je aanpak: stem af met wie daar de regie heeft. `casus status` toont alle gevonden casussen.',
       ),
+    ],
+  },
+  // R17: the process evaluation of a closed case.
+  'evaluatie-herinnering': {
+    reads: ['dueDate', 'reminder', 'reminders'],
+    subject: (c) => `Procesevaluatie: ${c.ref}`,
+    body: (c) => [
+      `De procesevaluatie van ${c.ref} is gepland${optional(c.d.date('dueDate'), (d) => ` op ${d}`) ?? ''} en nog niet vastgelegd.${
+        optional(
+          c.d.text('reminder'),
+          (n) => ` Dit is herinnering ${n}${optional(c.d.text('reminders'), (m) => ` van ${m}`) ?? ''}.`,
+        ) ?? ''
+      }`,
+      'Evalueer in ieder geval het proces: wat ging goed, wat niet, en welke lessen neemt u mee naar de beleidstafel?',
+      asked(
+        'houd de evaluatie en leg haar vast met `casus evaluatie`; een signaal voor beleid kunt u daarin meegeven. Pas dan is het casusdossier compleet.',
+      ),
+    ],
+  },
+  'evaluatie-open': {
+    reads: ['dueDate', 'reminders'],
+    subject: (c) => `Procesevaluatie niet vastgelegd: ${c.ref}`,
+    body: (c) => [
+      `De procesevaluatie van ${c.ref}${optional(c.d.date('dueDate'), (d) => ` (gepland op ${d})`) ?? ''} staat nog open: ook na ${c.d.text('reminders') ?? 'de'} herinneringen is zij niet vastgelegd.`,
+      'Casusregie sluit het casusdossier nu zonder procesevaluatie; vanaf vandaag loopt de bewaartermijn.',
+      asked(
+        'houd de evaluatie alsnog buiten Casusregie als dat zinvol is, en neem de lessen zelf mee naar de beleidstafel.',
+      ),
+    ],
+  },
+  // R4: aanhaken with a follow-up ("werkt de regisseur wel samen met het ZVH").
+  'aanhaken-vervolg': {
+    reads: ['regieHolder', 'since', 'reminder', 'reminders'],
+    subject: (c) =>
+      (c.d.number('reminder') ?? 1) > 1
+        ? `Herinnering: regie overnemen? ${c.ref}`
+        : `Vervolg aanhaken: regie overnemen? ${c.ref}`,
+    body: (c) => [
+      `Bij ${c.ref} haakte de netwerkregisseur aan${optional(c.d.text('regieHolder'), (h) => `; de regie bleef bij ${h}`) ?? ''}. ${optional(c.d.date('since'), (d) => `Voor ${d} is afgesproken na te gaan hoe de samenwerking loopt.`) ?? 'Het is tijd om na te gaan hoe de samenwerking loopt.'}`,
+      (c.d.number('reminder') ?? 1) > 1 &&
+        `Dit is vraag ${c.d.text('reminder')}${optional(c.d.text('reminders'), (m) => ` van ${m}`) ?? ''}; zonder antwoord eindigt het vervolg en blijft de casus aangehaakt.`,
+      asked(
+        'loopt het bestaande overleg vast, neem de regie dan over met `casus regie-overnemen` (het traject van 9 maanden start dan); loopt het goed, rond het vervolg af met `casus aanhaken-afronden`.',
+      ),
+    ],
+  },
+  'aanhaken-vervolg-verlopen': {
+    reads: ['regieHolder', 'since', 'reminders'],
+    subject: (c) => `Vervolg aanhaken beëindigd zonder antwoord: ${c.ref}`,
+    body: (c) => [
+      `Op de vraag of de regie van ${c.ref} moet worden overgenomen${optional(c.d.text('regieHolder'), (h) => ` van ${h}`) ?? ''} kwam${optional(c.d.text('reminders'), (m) => ` na ${m} keer vragen`) ?? ''} geen antwoord.`,
+      'Casusregie heeft het vervolg beëindigd: de casus blijft aangehaakt en het casusdossier is gesloten.',
+      asked('is de regie toch nodig, meld de casus dan opnieuw aan; laat het anders zo.'),
     ],
   },
   // Notices of the mail system to the regisseur.

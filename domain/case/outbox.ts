@@ -59,6 +59,11 @@ export interface Ctx {
     searchWithoutGroupAndAcute?: boolean;
     /** Before release 202701 a case did not look for other cases of the same young person or family (eerder bekend). */
     noKnownBeforeCheck?: boolean;
+    /**
+     * Before release 202701 the workflow ended at closing: the process evaluation was a date on
+     * the afsluitformulier only, not waited for, reminded nor recorded.
+     */
+    endsAtClosing?: boolean;
   };
 }
 

@@ -17,6 +17,8 @@ import { partnerCommands } from '../chapters/partners';
 import { uvoCommands, uvoTimers } from '../chapters/uvo';
 import { uvoReportCommands } from '../chapters/uvo-report';
 import { groupCommands } from '../chapters/groups';
+import { evaluationCommands, evaluationTimers } from '../chapters/evaluation';
+import { followUpCommands, followUpTimers } from '../chapters/follow-up';
 import type { Command, RegisteredCommand } from './command';
 import { dayCounting, DueTimer, TimerCtx, TimerScope } from './due';
 import type { Ctx } from './outbox';
@@ -36,6 +38,8 @@ const CHAPTER_COMMANDS = {
   ...deescalationCommands,
   ...closingCommands,
   ...groupCommands,
+  ...evaluationCommands,
+  ...followUpCommands,
 } satisfies { [N in UpdateName]: Command<UpdateSchema<N>> };
 
 /** Every command by its Update name, with the states in which it may be given. */
@@ -68,6 +72,9 @@ export function dueTimers(d: CaseData, ctx: TimerCtx): DueTimer[] {
     limitTimers(scope);
     deescalationTimers(scope);
   }
+  // After the end of the trajectory or at aanhaken: the process evaluation, the follow-up.
+  evaluationTimers(scope);
+  followUpTimers(scope);
   return due.sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
 }
 

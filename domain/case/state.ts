@@ -232,6 +232,42 @@ export interface Closing {
   policySignal?: string;
 }
 
+/**
+ * The process evaluation planned at closing (R17: "Beleggen van een evaluatie (in ieder geval op
+ * proces)"): the case stays `afgesloten` and its workflow waits for it; the record is complete
+ * once it is recorded (`casus evaluatie`) or, without it after the last reminder, given up.
+ */
+export interface ProcessEvaluation {
+  /** The day it is planned (from the afsluitformulier), "JJJJ-MM-DD". */
+  plannedOn: string;
+  /** Set when the evaluation is done with: recorded, or not recorded after the last reminder. */
+  outcome?: 'vastgelegd' | 'niet-vastgelegd';
+  /** When the outcome was set (workflow time). */
+  at?: string;
+  heldOn?: string;
+  wentWell?: string;
+  wentBadly?: string;
+  lessons?: string;
+  /** A gap in policy, process or chain for the beleidstafel: passed on as a signal for policy. */
+  signaalVoorBeleid?: string;
+}
+
+/**
+ * The follow-up of an aangehaakt case ("werkt de regisseur wel samen met het ZVH"): at the
+ * check-in day the regisseur is asked whether the regie must be taken over after all.
+ */
+export interface AanhakenFollowUp {
+  /** The check-in day, "JJJJ-MM-DD". */
+  checkInOn: string;
+  /** Who keeps the regie meanwhile (the assessment's `regieHeldBy`). */
+  regieHeldBy: string;
+  setAt: string;
+  /** Set when the follow-up ends: regie taken over, closed by the regisseur, or no answer. */
+  outcome?: 'overgenomen' | 'afgerond' | 'geen-antwoord';
+  at?: string;
+  reason?: string;
+}
+
 /** The full case status (SPEC §4), returned by the `status` query. */
 export interface CaseStatus {
   caseNumber: string;
@@ -279,6 +315,10 @@ export interface CaseStatus {
   limit: { extensions: LimitExtension[]; decisions: LimitDecision[] };
   overdue: { uvo: boolean; limit: boolean; actions: string[] };
   closing?: Closing;
+  /** The process evaluation planned at closing (cases closed since release 202701). */
+  evaluation?: ProcessEvaluation;
+  /** The follow-up of aanhaken with a check-in day. */
+  followUp?: AanhakenFollowUp;
   /** Mails the workflow asked for but that could not be sent (kept for the regisseur). */
   failedNotifications: { key: string; kind: string; at: string; error: string }[];
   timeline: TimelineEntry[];
@@ -317,3 +357,9 @@ export const isRunning = (s: CaseStatus) => s.state === 'actief' || s.state === 
 export const isEnded = (s: CaseStatus) =>
   s.state === 'afgewezen' || s.state === 'aangehaakt' || s.state === 'afgesloten';
 export const openEscalations = (s: CaseStatus) => s.escalations.filter((e) => !e.resolvedAt);
+/**
+ * Whether the case's record is complete, so its workflow may end: ended, with no process
+ * evaluation and no aanhaken follow-up still open.
+ */
+export const isComplete = (s: CaseStatus) =>
+  isEnded(s) && !(s.evaluation && !s.evaluation.outcome) && !(s.followUp && !s.followUp.outcome);

@@ -134,6 +134,10 @@ export const NOTIFICATION_KINDS = [
   'partner-toegevoegd', // R18 → the new partner (with the open action list)
   'verwerking-mislukt', // a mail or record that failed for good → regisseur, one per failed effect (docs/operations.md)
   'eerder-bekend', // R4 → regisseur at the assessment: another case of the same young person or family appeared, or the check failed
+  'evaluatie-herinnering', // R17 → regisseur: the process evaluation is due (on its day, then weekly, 3 in all)
+  'evaluatie-open', // R17 → regisseur: still not recorded after the last reminder; the record closes without it
+  'aanhaken-vervolg', // R4 → regisseur: the check-in day of aanhaken: take the regie over? (then weekly, 3 in all)
+  'aanhaken-vervolg-verlopen', // R4 → regisseur: no answer after the last question; the case ends aangehaakt
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -205,6 +209,10 @@ export interface CaseRecordEvent {
     overdue: boolean;
     closedAt: string;
     closeKind: string;
+    /** A process evaluation or an aanhaken follow-up is still open: the record is not complete (retention waits). */
+    followUpPending: boolean;
+    /** When the record became complete: the retention period starts here. */
+    recordCompleteAt: string;
   }>;
   /**
    * Who did it: the person who gave the command (their configured identity or user name;

@@ -5,7 +5,7 @@
 import { escalationLevelOf } from '../chapters/escalation';
 import type { CaseData } from './state';
 import { isRunning, openEscalations } from './state';
-import { dutchDay, ms } from './time';
+import { atTimeOnDay, dutchDay, ms } from './time';
 import type { Timings } from '../timings';
 import { earliest } from './registry';
 
@@ -78,5 +78,19 @@ export function detailsText(d: CaseData, timings: Timings): string {
   const next = earliest(d, { timings });
   if (next) lines.push(`Volgende termijn: ${next.name} op ${new Date(next.at).toISOString()}.`);
   if (s.closing) lines.push(`Afgesloten op ${dutchDay(ms(s.closing.at))} (${s.closing.kind}).`);
+  const ev = s.evaluation;
+  if (ev)
+    lines.push(
+      ev.outcome === 'vastgelegd'
+        ? `Procesevaluatie vastgelegd; het casusdossier is compleet.`
+        : ev.outcome === 'niet-vastgelegd'
+          ? `Procesevaluatie niet vastgelegd; het casusdossier is zonder evaluatie gesloten.`
+          : `Procesevaluatie gepland op ${dutchDay(atTimeOnDay(ev.plannedOn, '12:00'))}; het casusdossier is compleet na de evaluatie.`,
+    );
+  const f = s.followUp;
+  if (f && !f.outcome)
+    lines.push(
+      `Vervolg aanhaken op ${dutchDay(atTimeOnDay(f.checkInOn, '12:00'))}: dan beslist de regisseur of de regie wordt overgenomen.`,
+    );
   return lines.join('\n');
 }

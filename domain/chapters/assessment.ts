@@ -6,14 +6,14 @@
  */
 import { z } from 'zod';
 import type { Command } from '../case/command';
-import { notInFuture } from '../case/command';
+import { notInFuture, refuse } from '../case/command';
 import type { CaseData } from '../case/state';
-import type { CommandResult } from '../case/terms';
+import { ErrorCode, type CommandResult } from '../case/terms';
 import { Ctx, notify, notifyEach, onTimeline, record } from '../case/outbox';
 import { partnerRecipient, referrerRecipient, REGISSEUR } from '../case/recipients';
-import { dayOf, dutchDay, iso, ms, plusMonths } from '../case/time';
+import { dayOf, dutchDay, iso, ms, onDayAtTimeOf, plusMonths } from '../case/time';
 import { ageOn } from '../referral';
-import { boundedList, LIST_LIMITS, optionalText, requiredText } from '../validation';
+import { boundedList, isoDate, LIST_LIMITS, optionalText, requiredText } from '../validation';
 import { avePhaseSchema, aveReasonsSchema, recordAve } from './ave';
 import { referrerDiscussedSchema } from './fields';
 
@@ -48,6 +48,12 @@ export const assessPayloadSchema = z.discriminatedUnion(
       /** The overleg or organisation that keeps the regie (e.g. "Zorg- en Veiligheidshuis"). */
       regieHeldBy: requiredText(200, 'short'),
       reason: requiredText(1000),
+      /**
+       * Optional check-in day ("werkt de regisseur wel samen met het ZVH"): the case then waits,
+       * aangehaakt, and on that day the regisseur is asked whether to take the regie over
+       * (domain/chapters/follow-up.ts). Without it the case ends at once, as before.
+       */
+      checkInOn: isoDate().optional(),
     }),
   ],
   { errorMap: () => ({ message: 'kies "accepteren", "afwijzen" of "aanhaken"' }) },
@@ -77,6 +83,11 @@ export const assess: Command<typeof assessPayloadSchema> = {
   schema: assessPayloadSchema,
   doing: 'Beoordelen',
   check(d, p, ctx) {
+    if (p.decision === 'aanhaken' && p.checkInOn !== undefined && p.checkInOn <= dayOf(ctx.now))
+      return refuse(
+        ErrorCode.DATE_OUT_OF_RANGE,
+        `De datum voor het vervolg van het aanhaken (${p.checkInOn}) moet na vandaag liggen.`,
+      );
     return notInFuture(p.referrerDiscussed.on, ctx, 'Het gesprek met de aanmelder');
   },
   mailedTexts: (p) =>
@@ -111,6 +122,7 @@ export const assess: Command<typeof assessPayloadSchema> = {
         details: { consulted: p.consulted },
         message: `Aanmelding ${cn} afgewezen; de aanmelder krijgt de reden en het advies.`,
       });
+    if (p.decision === 'aanhaken' && p.checkInOn) return aanhakenWithFollowUp(d, ctx, p, p.checkInOn);
     if (p.decision === 'aanhaken')
       return endAtAssessment(d, ctx, 'aangehaakt', {
         timeline: `Aangehaakt: de regie blijft bij ${p.regieHeldBy}`,
@@ -119,84 +131,141 @@ export const assess: Command<typeof assessPayloadSchema> = {
         message: `Casus ${cn} aangehaakt; de regie blijft bij ${p.regieHeldBy}.`,
       });
 
-    // R5: accept — the trajectory starts now: the start of the 9 months.
-    s.state = 'actief';
-    const accepted = ctx.now;
-    s.dates.acceptedAt = iso(accepted);
-    s.dates.limitDate = iso(plusMonths(accepted, ctx.timings.limitMonths, ctx.timings));
-    s.dates.nextUvoDue = iso(accepted + (s.acute ? ctx.timings.acuteFirstUvo : ctx.timings.uvoInterval));
-    recordAve(d, ctx, p.avePhase, p.aveReasons);
-    const age = ageOn(d.referral.youngPerson.dateOfBirth, dayOf(accepted)) ?? 0;
-    s.checklist = [
-      { id: 'C1', text: 'Neem contact op met de ouders en de jongere' },
-      { id: 'C2', text: 'Leg een huisbezoek af waar dat helpt (eventueel samen met politie of handhaving)' },
-      ...(age < 23
-        ? [{ id: 'C3', text: 'Registreer de jongere in de Verwijsindex Risicojongeren (VIR)' }]
-        : []),
-    ];
-    onTimeline(
-      d,
-      ctx,
-      'aangenomen',
-      `Aanmelding aangenomen; trajectduur tot ${dutchDay(ms(s.dates.limitDate))}`,
-    );
-
-    const acceptedOn = dayOf(accepted);
-    notify(d, {
-      key: `${cn}:aanmelding-aangenomen`,
-      kind: 'aanmelding-aangenomen',
-      to: [referrerRecipient(d.referral)],
-      data: {
-        acceptedAt: acceptedOn,
-        limitDate: dayOf(ms(s.dates.limitDate)),
-        nextUvoDue: dayOf(ms(s.dates.nextUvoDue!)),
-      },
+    return startTrajectory(d, ctx, p, {
+      timeline: 'Aanmelding aangenomen',
+      message: `Aanmelding ${cn} aangenomen.`,
+      recorded: { consulted: p.consulted },
     });
-    // R5, R21: only partners with a legal basis hear of the case.
-    const partners = s.partners.filter((p) => p.legalBasis?.ground);
-    notifyEach(
-      d,
-      `${cn}:casus-aangenomen-partner`,
-      'casus-aangenomen-partner',
-      partners.map(partnerRecipient),
-      {
-        data: { acceptedAt: acceptedOn },
-      },
-    );
-    // R5: the letter explaining the opschaling, by e-mail where known, else to post.
-    const youngAdult = age >= 18;
-    if (youngAdult && !ctx.kept?.parentsLetterToAdults) {
-      lettersForYoungAdult(d, ctx, acceptedOn);
-    } else {
-      lettersForParents(d, acceptedOn, youngAdult);
-    }
-    record(
-      d,
-      ctx,
-      'aanmelding-aangenomen',
-      {
-        consulted: p.consulted,
-        avePhase: p.avePhase,
-        checklist: s.checklist.map((c) => c.id),
-        // R5: for a young adult, whether the parents were informed (with the young adult's agreement).
-        ...(s.youngAdult ? { youngAdult: true, parentsInformed: s.youngAdult.parentsAgreed } : {}),
-      },
-      {
-        acceptedAt: s.dates.acceptedAt,
-        limitDate: s.dates.limitDate,
-        avePhase: p.avePhase,
-        nextUvoDue: s.dates.nextUvoDue,
-        overdue: false,
-      },
-    );
-    return {
-      message: `Aanmelding ${cn} aangenomen. Eerste UVO uiterlijk ${dutchDay(ms(s.dates.nextUvoDue))}; einddatum ${dutchDay(
-        ms(s.dates.limitDate),
-      )}.`,
-      state: s.state,
-    };
   },
 };
+
+/**
+ * R4: aangehaakt with a check-in day: the regie stays with the named organisation and the
+ * referrer is told so (with the check-in day), but the case does not end: it waits for the
+ * check-in (follow-up.ts). Its record is not complete yet, so the retention period waits too.
+ */
+function aanhakenWithFollowUp(
+  d: CaseData,
+  ctx: Ctx,
+  p: { regieHeldBy: string; reason: string },
+  checkInOn: string,
+): CommandResult {
+  const s = d.status;
+  const cn = s.caseNumber;
+  s.state = 'aangehaakt';
+  s.followUp = { checkInOn, regieHeldBy: p.regieHeldBy, setAt: iso(ctx.now) };
+  const day = dutchDay(onDayAtTimeOf(checkInOn, ctx.now));
+  onTimeline(d, ctx, 'aangehaakt', `Aangehaakt: de regie blijft bij ${p.regieHeldBy}; vervolg op ${day}`);
+  notify(d, {
+    key: `${cn}:aanmelding-aangehaakt`,
+    kind: 'aanmelding-aangehaakt',
+    to: [referrerRecipient(d.referral)],
+    data: { regieHolder: p.regieHeldBy, reason: p.reason, checkInOn },
+  });
+  record(
+    d,
+    ctx,
+    'aanmelding-aangehaakt',
+    { regieHeldBy: p.regieHeldBy, checkInOn },
+    { followUpPending: true },
+  );
+  return {
+    message: `Casus ${cn} aangehaakt; de regie blijft bij ${p.regieHeldBy}. Op ${day} vraagt Casusregie of de regie moet worden overgenomen.`,
+    state: s.state,
+  };
+}
+
+/**
+ * R5: the trajectory starts now — at acceptance, or when the regie of an aangehaakt case is
+ * taken over (follow-up.ts): the start of the 9 months, the first UVO, the checklist, and the
+ * referrer, the partners with a legal basis and the parents are told.
+ */
+export function startTrajectory(
+  d: CaseData,
+  ctx: Ctx,
+  p: { avePhase: number; aveReasons: z.output<typeof aveReasonsSchema> },
+  say: {
+    timeline: string;
+    message: string;
+    recorded: Record<string, unknown>;
+    fields?: Record<string, unknown>;
+  },
+): CommandResult {
+  const s = d.status;
+  const cn = s.caseNumber;
+  // R5: accept — the trajectory starts now: the start of the 9 months.
+  s.state = 'actief';
+  const accepted = ctx.now;
+  s.dates.acceptedAt = iso(accepted);
+  s.dates.limitDate = iso(plusMonths(accepted, ctx.timings.limitMonths, ctx.timings));
+  s.dates.nextUvoDue = iso(accepted + (s.acute ? ctx.timings.acuteFirstUvo : ctx.timings.uvoInterval));
+  recordAve(d, ctx, p.avePhase, p.aveReasons);
+  const age = ageOn(d.referral.youngPerson.dateOfBirth, dayOf(accepted)) ?? 0;
+  s.checklist = [
+    { id: 'C1', text: 'Neem contact op met de ouders en de jongere' },
+    { id: 'C2', text: 'Leg een huisbezoek af waar dat helpt (eventueel samen met politie of handhaving)' },
+    ...(age < 23
+      ? [{ id: 'C3', text: 'Registreer de jongere in de Verwijsindex Risicojongeren (VIR)' }]
+      : []),
+  ];
+  onTimeline(d, ctx, 'aangenomen', `${say.timeline}; trajectduur tot ${dutchDay(ms(s.dates.limitDate))}`);
+
+  const acceptedOn = dayOf(accepted);
+  notify(d, {
+    key: `${cn}:aanmelding-aangenomen`,
+    kind: 'aanmelding-aangenomen',
+    to: [referrerRecipient(d.referral)],
+    data: {
+      acceptedAt: acceptedOn,
+      limitDate: dayOf(ms(s.dates.limitDate)),
+      nextUvoDue: dayOf(ms(s.dates.nextUvoDue!)),
+    },
+  });
+  // R5, R21: only partners with a legal basis hear of the case.
+  const partners = s.partners.filter((p) => p.legalBasis?.ground);
+  notifyEach(
+    d,
+    `${cn}:casus-aangenomen-partner`,
+    'casus-aangenomen-partner',
+    partners.map(partnerRecipient),
+    {
+      data: { acceptedAt: acceptedOn },
+    },
+  );
+  // R5: the letter explaining the opschaling, by e-mail where known, else to post.
+  const youngAdult = age >= 18;
+  if (youngAdult && !ctx.kept?.parentsLetterToAdults) {
+    lettersForYoungAdult(d, ctx, acceptedOn);
+  } else {
+    lettersForParents(d, acceptedOn, youngAdult);
+  }
+  record(
+    d,
+    ctx,
+    'aanmelding-aangenomen',
+    {
+      ...say.recorded,
+      avePhase: p.avePhase,
+      checklist: s.checklist.map((c) => c.id),
+      // R5: for a young adult, whether the parents were informed (with the young adult's agreement).
+      ...(s.youngAdult ? { youngAdult: true, parentsInformed: s.youngAdult.parentsAgreed } : {}),
+    },
+    {
+      acceptedAt: s.dates.acceptedAt,
+      limitDate: s.dates.limitDate,
+      avePhase: p.avePhase,
+      nextUvoDue: s.dates.nextUvoDue,
+      overdue: false,
+      ...say.fields,
+    },
+  );
+  return {
+    message: `${say.message} Eerste UVO uiterlijk ${dutchDay(ms(s.dates.nextUvoDue))}; einddatum ${dutchDay(
+      ms(s.dates.limitDate),
+    )}.`,
+    state: s.state,
+  };
+}
 
 /**
  * R5: the letter to the parents (by e-mail where known, else to post); before release 202701 also

@@ -2,7 +2,8 @@
  * Closing (R17): the afsluitformulier — why, the remaining risks and who covers them, aftercare,
  * the added value, the process evaluation planned, a signal for policy. A close as doorbraak
  * needs an afschaling every partner agreed to. Open escalations end, a planned UVO is cancelled
- * in the calendars, and the referrer and every partner are told.
+ * in the calendars, and the referrer and every partner are told. Since release 202701 the case
+ * then waits, `afgesloten`, for its process evaluation (evaluation.ts).
  */
 import { z } from 'zod';
 import type { Command } from '../case/command';
@@ -105,6 +106,10 @@ export const closeCase: Command<typeof closePayloadSchema> = {
       evaluationPlannedOn: p.evaluationPlannedOn,
       ...(p.policySignal ? { policySignal: p.policySignal } : {}),
     };
+    // R17: the process evaluation is planned; the record is complete once it is recorded
+    // (domain/chapters/evaluation.ts). A case of an earlier release ends at closing, as before.
+    const awaitsEvaluation = !ctx.kept?.endsAtClosing;
+    if (awaitsEvaluation) s.evaluation = { plannedOn: p.evaluationPlannedOn };
     const to = [referrerRecipient(d.referral), ...s.partners.map(partnerRecipient)];
     notifyEach(d, `${cn}:casus-afgesloten`, 'casus-afgesloten', to, {
       data: {
@@ -137,10 +142,21 @@ export const closeCase: Command<typeof closePayloadSchema> = {
           ? {}
           : { document: { kind: 'afsluitformulier', content: { ...s.closing } } }),
       },
-      { closedAt: iso(ctx.now), closeKind: p.kind, nextUvoDue: null, overdue: false, escalationLevel: null },
+      {
+        closedAt: iso(ctx.now),
+        closeKind: p.kind,
+        nextUvoDue: null,
+        overdue: false,
+        escalationLevel: null,
+        ...(awaitsEvaluation ? { followUpPending: true } : {}),
+      },
     );
     return {
-      message: `Casus ${cn} afgesloten (${p.kind}); aanmelder en partners worden geïnformeerd.`,
+      message: `Casus ${cn} afgesloten (${p.kind}); aanmelder en partners worden geïnformeerd.${
+        awaitsEvaluation
+          ? ` Procesevaluatie gepland op ${dutchDay(onDayAtTimeOf(p.evaluationPlannedOn, ctx.now))}: leg die vast met "casus evaluatie".`
+          : ''
+      }`,
       state: s.state,
     };
   },

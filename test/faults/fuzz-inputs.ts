@@ -114,6 +114,17 @@ export function validPayloads(): Record<UpdateName, unknown[]> {
         evaluationPlannedOn: day(30),
       },
     ],
+    recordEvaluation: [
+      {
+        heldOn: day(0),
+        wentWell: 'Snelle afstemming',
+        wentBadly: 'Late start school',
+        lessons: 'Eerder afstemmen',
+        signaalVoorBeleid: 'Wachtlijst jeugdhulp',
+      },
+    ],
+    takeOverRegie: [{ reason: 'Overleg loopt vast', avePhase: 3, aveReasons: { cooperationStalling: true } }],
+    closeFollowUp: [{ reason: 'Samenwerking loopt goed' }],
   };
 }
 

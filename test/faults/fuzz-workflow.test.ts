@@ -11,7 +11,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import * as contract from '../../domain/contract';
 import { ErrorCode, UPDATE_NAMES, UpdateName } from '../../domain/contract';
-import { accept, Harness, startHarness, status } from '../../kit/case-harness';
+import { accept, command, dayAfter, Harness, startHarness, status, today } from '../../kit/case-harness';
+import { sampleClosing } from '../../kit/referral';
 import { inputsFrom, validPayloads } from './fuzz-inputs';
 
 jest.setTimeout(3 * 60_000);
@@ -34,7 +35,29 @@ it(`every Update, ${PER_UPDATE} generated payloads each: accepted or refused wit
   const fresh = async (name: UpdateName) => {
     const handle = await h.startCase(`FUZ-2026-${String(++n).padStart(4, '0')}`);
     handles.push(handle);
+    if (name === 'takeOverRegie' || name === 'closeFollowUp') {
+      // An aangehaakt case waiting for its follow-up ("werkt de regisseur wel samen met het ZVH").
+      await command(handle, contract.updates.assess, {
+        decision: 'aanhaken',
+        referrerDiscussed: { on: await today(h) },
+        regieHeldBy: 'Zorg- en Veiligheidshuis',
+        reason: 'Regie eerst bij het ZVH',
+        checkInOn: dayAfter(await h.now(), 10),
+      });
+      return handle;
+    }
     if (name !== 'assess') await accept(h, handle);
+    if (name === 'recordEvaluation')
+      // A closed case waiting for its process evaluation.
+      await command(
+        handle,
+        contract.updates.closeCase,
+        sampleClosing({
+          kind: 'verhuisd',
+          explanation: 'Verhuisd',
+          evaluationPlannedOn: dayAfter(await h.now(), 14),
+        }),
+      );
     return handle;
   };
   const outcomes = { accepted: 0, refused: 0 };
@@ -61,7 +84,11 @@ it(`every Update, ${PER_UPDATE} generated payloads each: accepted or refused wit
           );
       }
       const s = await status(handle);
-      if (['afgewezen', 'aangehaakt', 'afgesloten'].includes(s.state)) handle = await fresh(name);
+      const waiting = name === 'recordEvaluation' || name === 'takeOverRegie' || name === 'closeFollowUp';
+      const done = waiting
+        ? (s.evaluation ?? s.followUp)?.outcome !== undefined
+        : ['afgewezen', 'aangehaakt', 'afgesloten'].includes(s.state);
+      if (done) handle = await fresh(name);
     }
   }
   expect(unexpected).toEqual([]);

@@ -189,6 +189,23 @@ describe('casus CLI: one case from referral to closing', () => {
     expect(human.stdout).toMatch(
       new RegExp(`^Casus ${CN} \\(S\\.T\\.\\) — gemeente beverwijk\\n  Status: +afgesloten`),
     );
+    // R17: the closed case waits for its process evaluation; `casus evaluatie` completes the record.
+    expect(human.stdout).toContain(
+      '  Procesevaluatie:  gepland op 01-07-2027 (leg vast met "casus evaluatie")',
+    );
+    const evaluated = await ok([
+      'evaluatie',
+      CN,
+      '--goed',
+      'Snelle afstemming politie en CJG',
+      '--niet-goed',
+      'School sloot laat aan',
+      '--lessen',
+      'School bij het eerste UVO uitnodigen',
+    ]);
+    expect(evaluated.stdout).toMatch(
+      new RegExp(`^Procesevaluatie van casus ${CN} vastgelegd; het casusdossier is compleet\\.`),
+    );
     const timeline = await ok(['tijdlijn', CN]);
     expect(timeline.stdout.split('\n').length).toBeGreaterThan(8);
     await eventually(async () => {

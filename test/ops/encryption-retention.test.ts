@@ -226,6 +226,10 @@ describe('retention', () => {
         closingAfterDeescalation(new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10)),
       ] as never,
     });
+    // The process evaluation completes the record (R17); then the workflow ends.
+    await handle.executeUpdate(updates.recordEvaluation, {
+      args: [{ heldOn: today, wentWell: 'Snel', wentBadly: 'Laat', lessons: 'Eerder' }] as never,
+    });
     await handle.result();
   };
 
@@ -260,7 +264,12 @@ describe('retention', () => {
       const { rows } = await db.pool.query(
         `SELECT kind, filename, data FROM documents WHERE case_number = 'RET-2027-0004' AND kind <> 'ouderbrief' ORDER BY id`,
       );
-      expect(rows.map((r) => r.kind)).toEqual(['uvo-verslag', 'afschaalformulier', 'afsluitformulier']);
+      expect(rows.map((r) => r.kind)).toEqual([
+        'uvo-verslag',
+        'afschaalformulier',
+        'afsluitformulier',
+        'procesevaluatie',
+      ]);
       return rows;
     });
     expect(forms[0]).toMatchObject({
@@ -289,7 +298,12 @@ describe('retention', () => {
     const refs = await db.pool.query(
       `SELECT details->'document' AS d FROM audit_events WHERE case_number = 'RET-2027-0004' AND jsonb_typeof(details->'document') = 'object' ORDER BY id`,
     );
-    expect(refs.rows.map((r) => r.d.kind)).toEqual(['uvo-verslag', 'afschaalformulier', 'afsluitformulier']);
+    expect(refs.rows.map((r) => r.d.kind)).toEqual([
+      'uvo-verslag',
+      'afschaalformulier',
+      'afsluitformulier',
+      'procesevaluatie',
+    ]);
     expect(JSON.stringify(refs.rows)).not.toContain('Huisbezoek');
 
     // No personal data in the keys of the notification log and the audit trail (the parents' letter went out).
@@ -306,7 +320,7 @@ describe('retention', () => {
     expect((await decodeAtEndpoint(startInput(historyBefore))).status).toBe(200);
 
     await db.pool.query(
-      `UPDATE cases SET closed_at = now() - interval '3 years' WHERE case_number IN ('RET-2027-0001', 'RET-2027-0004')`,
+      `UPDATE cases SET closed_at = now() - interval '3 years', record_complete_at = now() - interval '3 years' WHERE case_number IN ('RET-2027-0001', 'RET-2027-0004')`,
     );
     const before = await db.pool.query(
       `SELECT count(*)::int AS n FROM audit_events WHERE case_number = 'RET-2027-0001'`,

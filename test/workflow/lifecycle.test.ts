@@ -154,6 +154,13 @@ describe('the lifecycle of a case (happy path)', () => {
       policySignal: 'Wachtlijst jeugdhulp',
     });
     expect(closed.state).toBe('afgesloten');
+    // R17: the process evaluation completes the record; then the workflow completes.
+    await command(handle, updates.recordEvaluation, {
+      heldOn: await today(h),
+      wentWell: 'Eén plan met politie en CJG',
+      wentBadly: 'Eerste UVO kwam laat',
+      lessons: 'Eerder plannen',
+    });
     expect(await handle.result()).toBe('afgesloten');
     const closing = h.sent(cn).filter((s) => s.kind === 'casus-afgesloten');
     expect(closing.map((s) => s.to[0]).sort()).toEqual(['aanmelder', 'cjg', 'politie']);

@@ -137,6 +137,12 @@ describe('the 9-month limit', () => {
       referrerInformed: true,
       evaluationPlannedOn: dayAfter(await h.now(), 7),
     });
+    await command(handle, updates.recordEvaluation, {
+      heldOn: dayAfter(await h.now(), 0),
+      wentWell: 'Besluit MT was snel',
+      wentBadly: 'Traject duurde te lang',
+      lessons: 'Eerder sturen op doorlooptijd',
+    });
     expect(await handle.result()).toBe('afgesloten');
     const count = h.sent(cn).length;
     await h.env.sleep(6 * WEEK);
