@@ -32,10 +32,18 @@ const ALL_SETTINGS: Setting[] = [
   { cache: DEFAULT_WORKER_CACHE_SIZE, nodeOptions: '--max-semi-space-size=1' },
   { cache: DEFAULT_WORKER_CACHE_SIZE, nodeOptions: '--max-semi-space-size=4' },
 ];
-/** BENCH_MEMORY_CACHES="0,100": only these cache sizes, without heap flags (a shorter run). */
-const SETTINGS: Setting[] = process.env.BENCH_MEMORY_CACHES
-  ? process.env.BENCH_MEMORY_CACHES.split(',').map((c) => ({ cache: Number(c) }))
-  : ALL_SETTINGS;
+/**
+ * BENCH_MEMORY_CACHES="0,100": only these cache sizes, without heap flags (a shorter run);
+ * BENCH_MEMORY_SETTINGS="100;100:--max-old-space-size=128": these cache sizes with NODE_OPTIONS.
+ */
+const SETTINGS: Setting[] = process.env.BENCH_MEMORY_SETTINGS
+  ? process.env.BENCH_MEMORY_SETTINGS.split(';').map((item) => {
+      const [cache, ...flags] = item.split(':');
+      return { cache: Number(cache), ...(flags.length ? { nodeOptions: flags.join(':') } : {}) };
+    })
+  : process.env.BENCH_MEMORY_CACHES
+    ? process.env.BENCH_MEMORY_CACHES.split(',').map((c) => ({ cache: Number(c) }))
+    : ALL_SETTINGS;
 
 function rssOf(pid: number | undefined): number {
   if (!pid) return NaN;

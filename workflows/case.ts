@@ -232,9 +232,11 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     ? await local.caseTimings.executeWithOptions({ summary: 'Termijnen ophalen' }, [])
     : await caseTimings.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: 'Termijnen ophalen' }, []);
 
-  if (intakeCheck) recordKnownBefore(d, ctx(), 'aanmelding', intakeCheck);
-  // R2, R3: the referral is received: recorded, and the regisseur told.
-  if (!input.resume) receiveReferral(d, ctx(), workflowInfo().workflowId);
+  // R2, R3: the referral is received: recorded, and the regisseur told (with what the check found).
+  if (!input.resume)
+    receiveReferral(d, ctx(), workflowInfo().workflowId, () => {
+      if (intakeCheck) recordKnownBefore(d, ctx(), 'aanmelding', intakeCheck);
+    });
   else onTimeline(d, ctx(), 'doorgezet', 'Workflowgeschiedenis afgesloten en voortgezet (continue-as-new)');
   received = true;
 

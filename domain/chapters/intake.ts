@@ -72,9 +72,10 @@ export function newCase(referral: Referral, now: number): CaseData {
 /**
  * R3: the referral is recorded with the case (the referral itself, its date, acute or not) and
  * the regisseur gets the mail `aanmelding-ontvangen`. The record has the key of the intake,
- * `<workflow id>:aanmelding`, used once per case.
+ * `<workflow id>:aanmelding`, used once per case. `beforeMail`: what goes on the timeline after the
+ * reception and into its mail (the check "eerder bekend").
  */
-export function receiveReferral(d: CaseData, ctx: Ctx, workflowId: string): void {
+export function receiveReferral(d: CaseData, ctx: Ctx, workflowId: string, beforeMail?: () => void): void {
   const r = d.referral;
   onTimeline(
     d,
@@ -91,6 +92,7 @@ export function receiveReferral(d: CaseData, ctx: Ctx, workflowId: string): void
     'systeem',
     `${workflowId}:aanmelding`,
   );
+  beforeMail?.();
   notify(d, {
     key: `${d.status.caseNumber}:aanmelding-ontvangen`,
     kind: 'aanmelding-ontvangen',
