@@ -125,13 +125,7 @@ export async function startBenchStack(
     },
     /** Resident memory of the worker process (from /proc), in bytes. */
     workerRss(): number {
-      const pid = worker.child?.pid;
-      if (!pid) return NaN;
-      const line = fs
-        .readFileSync(`/proc/${pid}/status`, 'utf8')
-        .split('\n')
-        .find((l) => l.startsWith('VmRSS:'));
-      return line ? Number(line.replace(/\D+/g, '')) * 1024 : NaN;
+      return processRss(worker.child?.pid);
     },
     /** CPU time (user + system, seconds) used so far by the dev server and by the worker process. */
     cpuSeconds(): { server: number; worker: number } {
@@ -191,7 +185,18 @@ function serverPid(port: number): number | undefined {
 }
 
 /** User + system CPU seconds of a process, from /proc/<pid>/stat; NaN when unknown. */
-function processCpu(pid: number | undefined): number {
+/** Resident memory of a process (from /proc), in bytes. */
+export function processRss(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const line = fs
+    .readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
+  return line ? Number(line.replace(/\D+/g, '')) * 1024 : NaN;
+}
+
+/** CPU time (user + system, seconds) of a process so far. */
+export function processCpu(pid: number | undefined): number {
   if (!pid) return NaN;
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   // After "pid (comm) ": state is field 3, utime field 14, stime field 15 (1-based).

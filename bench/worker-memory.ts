@@ -9,12 +9,11 @@
  * median and p95 answer time of each pass, and the worker's CPU time for the passes.
  * Writes its section of docs/benchmarks.md.
  */
-import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_WORKER_CACHE_SIZE } from '../runtime/config';
 import { mapLimit } from '../kit/map-limit';
 import { WorkerProcess } from '../kit/worker-process';
-import { machineLoad, mib, startBenchStack, submitAndAccept } from './stack';
+import { machineLoad, mib, processCpu, processRss, startBenchStack, submitAndAccept } from './stack';
 import { machineLine, percentile, writeSection } from './report';
 
 const CASES = Number(process.env.BENCH_MEMORY_CASES ?? 250);
@@ -44,21 +43,6 @@ const SETTINGS: Setting[] = process.env.BENCH_MEMORY_SETTINGS
   : process.env.BENCH_MEMORY_CACHES
     ? process.env.BENCH_MEMORY_CACHES.split(',').map((c) => ({ cache: Number(c) }))
     : ALL_SETTINGS;
-
-function rssOf(pid: number | undefined): number {
-  if (!pid) return NaN;
-  const line = fs
-    .readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return line ? Number(line.replace(/\D+/g, '')) * 1024 : NaN;
-}
-
-function cpuOf(pid: number | undefined): number {
-  if (!pid) return NaN;
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 async function metric(port: number, name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -95,8 +79,8 @@ async function main() {
       await worker.start();
       await new Promise((r) => setTimeout(r, 3000));
       const pid = worker.child?.pid;
-      const idle = rssOf(pid);
-      const cpu0 = cpuOf(pid);
+      const idle = processRss(pid);
+      const cpu0 = processCpu(pid);
       const pass = async () => {
         const t: number[] = [];
         for (const cn of numbers) {
@@ -108,8 +92,8 @@ async function main() {
       };
       const cold = await pass();
       const warm = await pass();
-      const cpu = cpuOf(pid) - cpu0;
-      const after = rssOf(pid);
+      const cpu = processCpu(pid) - cpu0;
+      const after = processRss(pid);
       const cached = await metric(worker.metricsPort, 'temporal_sticky_cache_size');
       await worker.kill();
       const ms = (t: number[]) => `${percentile(t, 50).toFixed(0)} / ${percentile(t, 95).toFixed(0)} ms`;

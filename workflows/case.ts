@@ -26,7 +26,6 @@ import {
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
-  sleep,
   TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
@@ -55,6 +54,7 @@ import { isComplete } from '../domain/case/state';
 import type { CommandResult } from '../domain/case/terms';
 import { detailsText, VisibleValues, visibleValues } from '../domain/case/web-ui';
 import { newCase, receiveReferral } from '../domain/chapters/intake';
+import { Alarm } from './alarm';
 import {
   knownBeforeInput,
   recordKnownBefore,
@@ -367,34 +367,6 @@ function handleCommand(
       description: `Opdracht van de regisseur: casus ${UPDATES[name].cli}`,
     },
   );
-}
-
-/**
- * Durable timers for the due moments, never cancelled: when the case changes, the loop just
- * wakes up and recomputes what is due; a timer whose reason is gone fires into nothing. One
- * timer runs per moment, and a new one starts only for an earlier moment. (Cancelling a timer
- * as `condition(fn, timeout)` does raced with a command on the time-skipping test server,
- * which then refused the workflow task: "invalid history builder state for action".)
- */
-class Alarm {
-  private readonly pending = new Set<number>();
-  private woke = false;
-
-  setFor(at: number, name: string): void {
-    if ([...this.pending].some((p) => p <= at)) return;
-    this.pending.add(at);
-    void sleep(Math.max(1, at - Date.now()), { summary: name }).then(() => {
-      this.pending.delete(at);
-      this.woke = true;
-    });
-  }
-
-  /** Whether a timer went off since the last call. */
-  wentOff(): boolean {
-    const woke = this.woke;
-    this.woke = false;
-    return woke;
-  }
 }
 
 /**

@@ -21,7 +21,6 @@ import {
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
-  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -51,6 +50,7 @@ import {
   type SignalWrite,
 } from '../domain/signals';
 import type { PersonalDataKind } from '../domain/case/privacy';
+import { Alarm } from './alarm';
 
 /** The signals activities (activities/signals.ts; the worker checks they match this). */
 export interface SignalActivityContract {
@@ -165,7 +165,7 @@ export async function policySignalsWorkflow(input: SignalsInput): Promise<void> 
       await flush(writes);
       return continueAsNew<typeof policySignalsWorkflow>({ ...input, resume: { state: s, writes } });
     }
-    alarm.setFor(s.agenda.nextAt!);
+    alarm.setFor(s.agenda.nextAt!, 'Volgende agenda');
     changed = false;
     // Bounded: the agenda timer wakes it at the latest.
     await condition(() => changed || (!stuck.writes && writes.length > 0) || alarm.wentOff());
@@ -313,25 +313,4 @@ function show(s: SignalsState): void {
       s.agenda.nextAt !== undefined ? dutchDay(s.agenda.nextAt) : 'onbekend'
     }.`,
   );
-}
-
-/** One durable timer per moment, never cancelled (as in the case workflow). */
-class Alarm {
-  private readonly pending = new Set<number>();
-  private woke = false;
-
-  setFor(at: number): void {
-    if ([...this.pending].some((p) => p <= at)) return;
-    this.pending.add(at);
-    void sleep(Math.max(1, at - Date.now()), { summary: 'Volgende agenda' }).then(() => {
-      this.pending.delete(at);
-      this.woke = true;
-    });
-  }
-
-  wentOff(): boolean {
-    const woke = this.woke;
-    this.woke = false;
-    return woke;
-  }
 }
