@@ -27,7 +27,7 @@ import { answerLinkFor, type AnswerLinkSettings } from '../runtime/answer-links'
 import { runStep, type CaseStep, type StepResult } from './step';
 export type { CaseStep, StepFailure, StepFailureDetails, StepResult } from './step';
 import type { KeyRing } from '../runtime/config';
-import type { KnownBeforeCheckInput, KnownCase } from '../domain/chapters/known-before';
+import type { KnownBeforeCheckInput, KnownBeforeOutcome, KnownCase } from '../domain/chapters/known-before';
 import { registerAndMatch } from './known-before';
 
 export interface ActivityDeps {
@@ -204,6 +204,15 @@ export function createActivities(deps: ActivityDeps) {
     }
   }
 
+  function knownBefore(input: KnownBeforeCheckInput): Promise<KnownCase[]> {
+    if (!deps.matchKeys)
+      throw ApplicationFailure.nonRetryable(
+        'Er is geen herkenningssleutel ingesteld (CASUS_MATCH_KEYS); zie docs/operations.md, "Eerder bekend"',
+        ActivityErrorType.MATCH_KEY_MISSING,
+      );
+    return registerAndMatch(deps.pool, deps.matchKeys, input);
+  }
+
   return classifyErrors({
     /** The timings a new case runs with, from the worker's configuration; called once at the start of a case. */
     async caseTimings(): Promise<Timings> {
@@ -217,12 +226,30 @@ export function createActivities(deps: ActivityDeps) {
      * numbers, municipalities, states and dates only.
      */
     async checkKnownBefore(input: KnownBeforeCheckInput): Promise<KnownCase[]> {
-      if (!deps.matchKeys)
-        throw ApplicationFailure.nonRetryable(
-          'Er is geen herkenningssleutel ingesteld (CASUS_MATCH_KEYS); zie docs/operations.md, "Eerder bekend"',
-          ActivityErrorType.MATCH_KEY_MISSING,
-        );
-      return registerAndMatch(deps.pool, deps.matchKeys, input);
+      return knownBefore(input);
+    },
+
+    /**
+     * The start of a new case that did not bring its timings: the configured timings and the
+     * check "eerder bekend" in one local activity (one marker in the history instead of two). The
+     * check is tried twice here; if it cannot be done, the answer says why (never the data) and the
+     * case goes on, as with `checkKnownBefore`.
+     */
+    async caseStart(
+      input: KnownBeforeCheckInput,
+    ): Promise<{ timings: Timings; knownBefore: KnownBeforeOutcome }> {
+      let problem = '';
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        try {
+          return { timings: deps.timings, knownBefore: { ok: true, cases: await knownBefore(input) } };
+        } catch (err) {
+          const failure = asActivityFailure(err, 'caseStart');
+          problem = failure.message;
+          if (failure.nonRetryable) break;
+          await new Promise((r) => setTimeout(r, 1_000));
+        }
+      }
+      return { timings: deps.timings, knownBefore: { ok: false, problem } };
     },
 
     /**

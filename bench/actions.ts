@@ -109,7 +109,12 @@ async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const h = await startHarness();
   try {
-    const atRest = await h.startCase('BENCH-2027-0100', { partners: [PARTNERS.politie, PARTNERS.cjg] });
+    // Started as the CLI starts a case: without timings (the worker gives them, with the check eerder bekend).
+    const atRest = await h.startCase(
+      'BENCH-2027-0100',
+      { partners: [PARTNERS.politie, PARTNERS.cjg] },
+      { timings: undefined },
+    );
     await h.env.sleep(DAY);
     await accept(h, atRest);
     await settled(atRest);

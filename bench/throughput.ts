@@ -31,7 +31,6 @@ import {
   baselineWorkflow,
   noopUpdate,
 } from './workflows/baseline';
-import { DEFAULT_TIMINGS } from '../domain/timings';
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -99,7 +98,6 @@ async function main() {
       namespace: 'default',
       dataConverter,
       answerTimeoutMs: 60_000,
-      timings: DEFAULT_TIMINGS, // as the CLI starts a case: with the configured timings
     });
     await runCases(casus, 20, 'WARM'); // worker warm-up
     const cases = await measured(stack, client, () => runCases(casus, N, 'BENCH'));

@@ -28,7 +28,6 @@ import {
   WORKFLOW_TYPE,
 } from '../domain/contract';
 import type { TemporalSecurity } from '../runtime/config';
-import type { Timings } from '../domain/timings';
 import { checkReferral, type Referral } from '../domain/referral';
 import { describeProblem, DescribedRun, problemsOf } from '../domain/problems';
 
@@ -136,11 +135,6 @@ export interface CasusClientOptions {
   dataConverter?: DataConverter;
   /** TLS and API key (runtime/config.ts: TEMPORAL_TLS_*, TEMPORAL_API_KEY). */
   security?: TemporalSecurity;
-  /**
-   * The durations of the way of working (TIMING_*, the same configuration as the worker's): a
-   * new case is started with them, so it needs no step to read the worker's. Unset: the worker's.
-   */
-  timings?: Timings;
 }
 
 /** One case in a list, from Temporal visibility (search attributes only: no personal data). */
@@ -189,7 +183,6 @@ export class CasusClient {
     private readonly connection: Connection,
     /** How long a command waits for the worker (CASUS_ANSWER_TIMEOUT). */
     readonly answerTimeoutMs: number,
-    private readonly timings?: Timings,
   ) {}
 
   static async connect(opts: CasusClientOptions): Promise<CasusClient> {
@@ -210,7 +203,6 @@ export class CasusClient {
       new Client({ connection, namespace: opts.namespace, dataConverter: opts.dataConverter }),
       connection,
       opts.answerTimeoutMs ?? 10_000,
-      opts.timings,
     );
   }
 
@@ -225,11 +217,8 @@ export class CasusClient {
   ): Promise<{ caseNumber: string; workflowId: string }> {
     const referral = checkReferralAtDoor(input, door);
     const workflowId = caseWorkflowId(referral.caseNumber);
-    const caseInput: CaseInput = {
-      referral,
-      release: CURRENT_RELEASE,
-      ...(this.timings ? { timings: this.timings } : {}),
-    };
+    // The case reads the worker's timings at its start (TIMING_*: the worker's configuration).
+    const caseInput: CaseInput = { referral, release: CURRENT_RELEASE };
     try {
       await this.client.workflow.start(WORKFLOW_TYPE, {
         taskQueue: TASK_QUEUE,

@@ -64,7 +64,6 @@ async function withClient<T>(fn: (client: CasusClient) => Promise<T>): Promise<T
     security: config.temporal.security,
     answerTimeoutMs: await answerTimeout(),
     dataConverter: casusDataConverter(keys.ring, caseKeys),
-    timings: config.timings,
   }).catch(async (err) => {
     await caseKeys.close();
     throw err;

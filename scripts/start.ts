@@ -225,7 +225,6 @@ async function main(config: Config) {
       pool,
       contactsFile: config.contactsFile,
       env: linkEnv,
-      timings: config.timings,
     });
     started.push({ name: 'webvoorkant', part: web });
 

@@ -2,7 +2,6 @@
  * The web front inside `npm start` (scripts/start.ts): the same server as web/main.ts, on the
  * loopback address, with the embedded stack's connections and keys.
  */
-import type { Timings } from '../domain/timings';
 import type { DataConverter } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { CasusClient } from '../client/casus-client';
@@ -18,15 +17,12 @@ export async function startEmbeddedWeb(opts: {
   contactsFile: string;
   /** The environment with the link keys (web/config.ts embeddedLinkEnv). */
   env: Record<string, string | undefined>;
-  /** The durations new cases start with (the configuration's, as the worker's). */
-  timings?: Timings;
 }): Promise<{ url: string; stop(): Promise<void> }> {
   const web = webConfigFromEnv(opts.env);
   const client = await CasusClient.connect({
     address: opts.address,
     namespace: opts.namespace,
     dataConverter: opts.dataConverter,
-    timings: opts.timings,
   });
   const app = await buildWebServer({
     client,

@@ -33,7 +33,6 @@ async function main() {
     namespace: config.temporal.namespace,
     dataConverter: casusDataConverter(keys.ring, caseKeys),
     security: config.temporal.security,
-    timings: config.timings,
   });
   const app = await buildWebServer({
     client,

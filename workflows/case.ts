@@ -226,8 +226,17 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
 
   // ——— The case.
   // R4, eerder bekend: other cases of this young person or family, told with the referral.
-  const intakeCheck =
-    !input.resume && !kept.noKnownBeforeCheck ? await knownBeforeOutcome(d, 'aanmelding') : undefined;
+  // A new case without its timings asks for both in one local activity (one marker, not two).
+  let intakeCheck: KnownBeforeOutcome | undefined;
+  if (!input.resume && !kept.noKnownBeforeCheck && timings === undefined) {
+    const started = await knownBefore.caseStart.executeWithOptions(
+      { ...KNOWN_BEFORE_OPTIONS, summary: 'Termijnen en eerder bekend' },
+      [knownBeforeInput(d.status.caseNumber, d.status.municipality, d.referral)],
+    );
+    timings = started.timings;
+    intakeCheck = started.knownBefore;
+  } else if (!input.resume && !kept.noKnownBeforeCheck)
+    intakeCheck = await knownBeforeOutcome(d, 'aanmelding');
   timings ??= version.timingsLocal
     ? await local.caseTimings.executeWithOptions({ summary: 'Termijnen ophalen' }, [])
     : await caseTimings.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: 'Termijnen ophalen' }, []);
