@@ -268,6 +268,23 @@ describe('Casusregie on a Temporal cluster (separate services on PostgreSQL)', (
       ]);
       expect(closed.stdout).toMatch(new RegExp(`^Casus ${CN} afgesloten \\(doorbraak\\)`));
       expect(await json<{ state: string }>(['status', CN])).toMatchObject({ state: 'afgesloten' });
+      // R17: the closed case waits for its process evaluation; `casus evaluatie` completes the record.
+      const evaluated = await ok([
+        'evaluatie',
+        CN,
+        '--goed',
+        'Snelle afstemming',
+        '--niet-goed',
+        'School laat betrokken',
+        '--lessen',
+        'School eerder uitnodigen',
+      ]);
+      expect(evaluated.stdout).toMatch(new RegExp(`^Procesevaluatie van casus ${CN} vastgelegd`));
+      await eventually(async () =>
+        expect((await h.client.client.workflow.getHandle(caseWorkflowId(CN)).describe()).status.name).toBe(
+          'COMPLETED',
+        ),
+      );
       // Visibility on PostgreSQL: the list finds the closed case.
       await eventually(async () => {
         const rows = await json<{ caseNumber: string }[]>(['lijst', '--status', 'afgesloten']);
