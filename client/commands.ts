@@ -124,6 +124,17 @@ const FILE_OPTION: OptionSpec = {
   description: 'de volledige invoer als JSON- of YAML-bestand (opties gaan voor)',
 };
 
+/** The AVE phase and reasons of an acceptance (`beoordelen … accepteren`, `regie-overnemen`). */
+function aveOptions(when = ''): OptionSpec[] {
+  return [
+    { flags: '--ave <fase>', description: `${when}AVE-fase 1 t/m 4 (meestal 3 of 4)` },
+    {
+      flags: '--redenen <lijst>',
+      description: `${when}AVE-redenen, uit ${Object.keys(AVE_REASON_FLAGS).join(', ')}`,
+    },
+  ];
+}
+
 /** How the CLI gives each command of the contract's Update table (its name there: `UPDATES[name].cli`). */
 export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
   assess: {
@@ -137,11 +148,7 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
       { flags: '--notitie <tekst>', description: 'korte notitie bij het gesprek' },
       { flags: '--geraadpleegd <wie>', description: 'geraadpleegd: zvh en/of aov, met komma' },
       { flags: '--bekend-in <overleg>', description: 'bekend in een bestaand overleg (welk)' },
-      { flags: '--ave <fase>', description: 'bij accepteren: AVE-fase 1 t/m 4 (meestal 3 of 4)' },
-      {
-        flags: '--redenen <lijst>',
-        description: `bij accepteren: AVE-redenen, uit ${Object.keys(AVE_REASON_FLAGS).join(', ')}`,
-      },
+      ...aveOptions('bij accepteren: '),
       { flags: '--reden <tekst>', description: 'bij afwijzen of aanhaken: de reden' },
       { flags: '--advies <tekst>', description: 'bij afwijzen: het advies aan de aanmelder' },
       { flags: '--regie-bij <organisatie>', description: 'bij aanhaken: wie de regie houdt' },
@@ -475,11 +482,7 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
       'neem de regie over van een aangehaakte casus: het traject start zoals bij aannemen, met 9 maanden en een eerste UVO (R4, R5)',
     options: [
       { flags: '--reden <tekst>', description: 'waarom nu (bijvoorbeeld: het overleg loopt vast)' },
-      { flags: '--ave <fase>', description: 'AVE-fase 1 t/m 4 (meestal 3 of 4)' },
-      {
-        flags: '--redenen <lijst>',
-        description: `AVE-redenen, uit ${Object.keys(AVE_REASON_FLAGS).join(', ')}`,
-      },
+      ...aveOptions(),
       FILE_OPTION,
     ],
     examples: [
