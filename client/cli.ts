@@ -50,7 +50,7 @@ interface GlobalOptions {
 async function withClient<T>(fn: (client: CasusClient) => Promise<T>): Promise<T> {
   const [
     { connectionTargets, loadConfig },
-    { caseKeyStoreFor, casusDataConverter, resolveKeyRing },
+    { caseKeyStoreFor, casusClientDataConverter, resolveKeyRing },
     { CasusClient },
   ] = await Promise.all([import('../runtime/config'), import('../runtime'), import('./casus-client')]);
   const config = loadConfig();
@@ -63,7 +63,7 @@ async function withClient<T>(fn: (client: CasusClient) => Promise<T>): Promise<T
     namespace: config.temporal.namespace,
     security: config.temporal.security,
     answerTimeoutMs: await answerTimeout(),
-    dataConverter: casusDataConverter(keys.ring, caseKeys),
+    dataConverter: casusClientDataConverter(keys.ring, caseKeys),
   }).catch(async (err) => {
     await caseKeys.close();
     throw err;

@@ -1,9 +1,16 @@
 import crypto from 'node:crypto';
-import type { DataConverter, Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
-import { METADATA_ENCODING_KEY } from '@temporalio/common';
+import type {
+  DataConverter,
+  LoadedDataConverter,
+  Payload,
+  PayloadCodec,
+  SerializationContext,
+} from '@temporalio/common';
+import { defaultPayloadConverter, METADATA_ENCODING_KEY } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { CaseKeyDestroyedError, CaseKeySource, CaseKeyUnavailableError, isCaseWorkflowId } from './case-keys';
 import type { KeyRing } from './config';
+import { failureConverter } from './failure-converter';
 
 export const ENCODING_ENCRYPTED = 'binary/encrypted';
 export const METADATA_KEY_ID = 'encryption-key-id';
@@ -150,15 +157,28 @@ export class AesGcmPayloadCodec implements PayloadCodec {
 }
 
 /** The failure converter module: failure messages and stack traces are encoded (encrypted) too. */
-export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+export const failureConverterPath = (): string => require.resolve('./failure-converter');
 
 /**
  * The data converter of worker and client alike: encrypted payloads and encrypted failure
- * messages; with `caseKeys`, each case under its own data key (crypto-shredding).
+ * messages; with `caseKeys`, each case under its own data key (crypto-shredding). The worker
+ * needs the failure converter by path (its workflow bundle loads it).
  */
 export function casusDataConverter(ring: KeyRing, caseKeys?: CaseKeySource): DataConverter {
   return {
     payloadCodecs: [new AesGcmPayloadCodec(ring, caseKeys)],
-    failureConverterPath: FAILURE_CONVERTER_PATH,
+    failureConverterPath: failureConverterPath(),
+  };
+}
+
+/**
+ * The same data converter for a client, already loaded: no module is looked up by path at run
+ * time, so the CLI also works from its bundle and its startup snapshot (docs/architecture.md).
+ */
+export function casusClientDataConverter(ring: KeyRing, caseKeys?: CaseKeySource): LoadedDataConverter {
+  return {
+    payloadConverter: defaultPayloadConverter,
+    failureConverter,
+    payloadCodecs: [new AesGcmPayloadCodec(ring, caseKeys)],
   };
 }
