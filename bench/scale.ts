@@ -16,7 +16,8 @@ import { machineLine, writeSection } from './report';
 import { DEFAULT_WORKER_CACHE_SIZE } from '../runtime/config';
 
 const STEPS = (process.env.BENCH_SCALE_STEPS ?? '1000,2500,5000,10000').split(',').map(Number);
-const CONCURRENCY = 8;
+/** Cases submitted at once (BENCH_SCALE_CONCURRENCY, default 8). */
+const CONCURRENCY = Number(process.env.BENCH_SCALE_CONCURRENCY ?? 8);
 const SAMPLE = 25;
 
 interface Point {

@@ -21,6 +21,8 @@ const CASES = Number(process.env.BENCH_MEMORY_CASES ?? 250);
 interface Setting {
   cache: number;
   nodeOptions?: string;
+  /** Environment of the worker process, e.g. MALLOC_ARENA_MAX=2. */
+  env?: Record<string, string>;
 }
 
 const ALL_SETTINGS: Setting[] = [
@@ -33,12 +35,21 @@ const ALL_SETTINGS: Setting[] = [
 ];
 /**
  * BENCH_MEMORY_CACHES="0,100": only these cache sizes, without heap flags (a shorter run);
- * BENCH_MEMORY_SETTINGS="100;100:--max-old-space-size=128": these cache sizes with NODE_OPTIONS.
+ * BENCH_MEMORY_SETTINGS="100;100:--max-old-space-size=128;100:MALLOC_ARENA_MAX=2": these cache
+ * sizes with NODE_OPTIONS (words that start with --) and environment variables (NAME=value).
  */
 const SETTINGS: Setting[] = process.env.BENCH_MEMORY_SETTINGS
   ? process.env.BENCH_MEMORY_SETTINGS.split(';').map((item) => {
-      const [cache, ...flags] = item.split(':');
-      return { cache: Number(cache), ...(flags.length ? { nodeOptions: flags.join(':') } : {}) };
+      const [cache, ...words] = item.split(':');
+      const flags = words.filter((w) => w.startsWith('--'));
+      const env = Object.fromEntries(
+        words.filter((w) => !w.startsWith('--')).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
+      );
+      return {
+        cache: Number(cache),
+        ...(flags.length ? { nodeOptions: flags.join(' ') } : {}),
+        ...(Object.keys(env).length ? { env } : {}),
+      };
     })
   : process.env.BENCH_MEMORY_CACHES
     ? process.env.BENCH_MEMORY_CACHES.split(',').map((c) => ({ cache: Number(c) }))
@@ -74,6 +85,7 @@ async function main() {
         env: {
           WORKER_CACHE_SIZE: String(s.cache),
           ...(s.nodeOptions ? { NODE_OPTIONS: s.nodeOptions } : {}),
+          ...s.env,
         },
       });
       await worker.start();
@@ -97,7 +109,8 @@ async function main() {
       const cached = await metric(worker.metricsPort, 'temporal_sticky_cache_size');
       await worker.kill();
       const ms = (t: number[]) => `${percentile(t, 50).toFixed(0)} / ${percentile(t, 95).toFixed(0)} ms`;
-      const row = `| ${s.cache} | ${s.nodeOptions ? `\`${s.nodeOptions}\`` : '—'} | ${mib(idle)} | ${mib(after)} | ${cached} | ${ms(cold)} | ${ms(warm)} | ${cpu.toFixed(1)} s |`;
+      const extra = [s.nodeOptions, ...Object.entries(s.env ?? {}).map(([k, v]) => `${k}=${v}`)].filter(Boolean);
+      const row = `| ${s.cache} | ${extra.length ? `\`${extra.join(' ')}\`` : '—'} | ${mib(idle)} | ${mib(after)} | ${cached} | ${ms(cold)} | ${ms(warm)} | ${cpu.toFixed(1)} s |`;
       console.log(row);
       rows.push(row);
     }
@@ -108,13 +121,13 @@ async function main() {
   const body = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}; ${loadBefore} at the start.`,
     '',
-    `Command: \`TEST_POSTGRES_URL=postgres://… BENCH_MEMORY_CASES=${CASES}${process.env.BENCH_MEMORY_CACHES ? ` BENCH_MEMORY_CACHES=${process.env.BENCH_MEMORY_CACHES}` : ''} npm run bench:worker-memory\`.`,
+    `Command: \`TEST_POSTGRES_URL=postgres://… BENCH_MEMORY_CASES=${CASES}${process.env.BENCH_MEMORY_CACHES ? ` BENCH_MEMORY_CACHES=${process.env.BENCH_MEMORY_CACHES}` : ''}${process.env.BENCH_MEMORY_SETTINGS ? ` BENCH_MEMORY_SETTINGS="${process.env.BENCH_MEMORY_SETTINGS}"` : ''} npm run bench:worker-memory\`.`,
     `${CASES} accepted cases; per setting a fresh worker process (\`dist/worker/main.js\`) asked the status of every`,
     'case twice in a row (first pass: nothing cached, every answer a replay; second pass: the cached cases',
     'answer from memory). Answer times are median / p95 of one `casus status`-like query from a client in the',
     "benchmark process; CPU is the worker's own over both passes.",
     '',
-    '| WORKER_CACHE_SIZE | NODE_OPTIONS | RSS idle | RSS after | cached | 1st pass | 2nd pass | worker CPU |',
+    '| WORKER_CACHE_SIZE | NODE_OPTIONS, environment | RSS idle | RSS after | cached | 1st pass | 2nd pass | worker CPU |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');

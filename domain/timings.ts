@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DAY, WEEK, parseDuration } from './duration';
+import { matching } from './validation';
 
 /**
  * Every duration of the way of working (SPEC §5). Only two come from the source:
@@ -48,10 +49,7 @@ export const timingsSchema = z.object({
    * "Werkuur en kalenderdagen"). Optional because cases started before it was added carry
    * timings without it; they get {@link DEFAULT_WORK_HOUR}.
    */
-  workHour: z
-    .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
-    .optional(),
+  workHour: matching(z.string(), /^([01]\d|2[0-3]):[0-5]\d$/).optional(),
   /**
    * R3 for an `acuut` referral ("Het bemiddelen en interveniëren in crisissituaties"): the
    * assessment reminder comes this soon, and as often after. Optional because cases started before

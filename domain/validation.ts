@@ -196,14 +196,34 @@ export const personName = (max = TEXT_LIMITS.name) => requiredText(max, 'name');
 /** An optional text (may be empty). */
 export const optionalText = (kind: TextKind, max = TEXT_LIMITS[kind]) => text(kind, { max }).optional();
 
+/**
+ * A string that must match `pattern`: zod's `.regex`, but without writing the pattern's
+ * `lastIndex` (zod resets it before each test). The worker freezes the schemas every case shares
+ * (worker/preload.ts), and a frozen pattern refuses that write.
+ */
+export function matching(schema: z.ZodString, pattern: RegExp, message?: string) {
+  if (pattern.global || pattern.sticky) throw new Error(`patroon ${pattern} mag geen vlag g of y hebben`);
+  return schema.superRefine((value, ctx) => {
+    if (!pattern.test(value))
+      ctx.addIssue({
+        code: z.ZodIssueCode.invalid_string,
+        validation: 'regex',
+        ...(message ? { message } : {}),
+      });
+  });
+}
+
 /** A single-line text that must match a pattern (ids, codes), after normalisation. */
 export const patternText = (re: RegExp, message: string, max = TEXT_LIMITS.short) =>
   z.preprocess(
     (v) => (typeof v === 'string' ? normaliseText(v, 'short') : v),
-    z
-      .string({ required_error: 'ontbreekt', invalid_type_error: 'verwacht tekst' })
-      .max(max, `hoogstens ${max} tekens`)
-      .regex(re, message),
+    matching(
+      z
+        .string({ required_error: 'ontbreekt', invalid_type_error: 'verwacht tekst' })
+        .max(max, `hoogstens ${max} tekens`),
+      re,
+      message,
+    ),
   );
 
 export const emailAddress = () =>

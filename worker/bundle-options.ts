@@ -8,4 +8,4 @@
  * docs/benchmarks.md, "Worker: geheugen"). zod keeps no state per workflow (the project never
  * sets its global error map), so sharing it cannot leak one case into another.
  */
-export const WORKFLOW_BUNDLER_OPTIONS = { preloadModules: [require.resolve('./preload-zod')] } as const;
+export const WORKFLOW_BUNDLER_OPTIONS = { preloadModules: [require.resolve('./preload')] } as const;

@@ -16,16 +16,18 @@ import { refuse } from '../case/command';
 import { onTimeline, record } from '../case/outbox';
 import { findPersonalData, PERSONAL_DATA_TEXT, type PersonalDataSource } from '../case/privacy';
 import { ErrorCode, type Refusal } from '../case/terms';
-import { optionalText } from '../validation';
+import { matching, optionalText } from '../validation';
 
 /** The form of a group label: a code of 2 to 40 small letters, digits and hyphens. */
 export const GROUP_LABEL_PATTERN = /^[a-z0-9][a-z0-9-]{1,39}$/;
 export const GROUP_LABEL_FORM =
   'verwacht een code van 2 tot 40 kleine letters, cijfers en streepjes, zoals "grensgroep" of "wijk-oost-2027"';
 
-export const groupLabelSchema = z
-  .string({ required_error: 'ontbreekt', invalid_type_error: GROUP_LABEL_FORM })
-  .regex(GROUP_LABEL_PATTERN, GROUP_LABEL_FORM);
+export const groupLabelSchema = matching(
+  z.string({ required_error: 'ontbreekt', invalid_type_error: GROUP_LABEL_FORM }),
+  GROUP_LABEL_PATTERN,
+  GROUP_LABEL_FORM,
+);
 
 /** `groep-instellen`: the new label, or `null` to take the case out of its group. */
 export const setGroupPayloadSchema = z.object({
