@@ -43,7 +43,9 @@ const SETTINGS: Setting[] = process.env.BENCH_MEMORY_SETTINGS
       const [cache, ...words] = item.split(':');
       const flags = words.filter((w) => w.startsWith('--'));
       const env = Object.fromEntries(
-        words.filter((w) => !w.startsWith('--')).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
+        words
+          .filter((w) => !w.startsWith('--'))
+          .map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
       );
       return {
         cache: Number(cache),
@@ -109,7 +111,9 @@ async function main() {
       const cached = await metric(worker.metricsPort, 'temporal_sticky_cache_size');
       await worker.kill();
       const ms = (t: number[]) => `${percentile(t, 50).toFixed(0)} / ${percentile(t, 95).toFixed(0)} ms`;
-      const extra = [s.nodeOptions, ...Object.entries(s.env ?? {}).map(([k, v]) => `${k}=${v}`)].filter(Boolean);
+      const extra = [s.nodeOptions, ...Object.entries(s.env ?? {}).map(([k, v]) => `${k}=${v}`)].filter(
+        Boolean,
+      );
       const row = `| ${s.cache} | ${extra.length ? `\`${extra.join(' ')}\`` : '—'} | ${mib(idle)} | ${mib(after)} | ${cached} | ${ms(cold)} | ${ms(warm)} | ${cpu.toFixed(1)} s |`;
       console.log(row);
       rows.push(row);

@@ -3,9 +3,10 @@
  * a worker that bundles at its start (worker/worker.ts) and the tests (kit/case-harness.ts,
  * test/replay.test.ts), so what is tested is what runs.
  *
- * zod is loaded once in the worker's reused V8 context instead of once per cached case: without
- * this every cached case carried its own copy of zod (about 0.8 MiB of workflow heap each;
- * docs/benchmarks.md, "Worker: geheugen"). zod keeps no state per workflow (the project never
- * sets its global error map), so sharing it cannot leak one case into another.
+ * zod and the case's pure rules and contract are loaded once in the worker's reused V8 context
+ * instead of once per cached case (worker/preload.ts): without this every cached case carried its
+ * own copy of them (docs/benchmarks.md, "Worker: memory …"). The worker freezes what is shared,
+ * and those modules keep no state of their own (test/unit/preload.test.ts), so sharing them
+ * cannot leak one case into another.
  */
 export const WORKFLOW_BUNDLER_OPTIONS = { preloadModules: [require.resolve('./preload')] } as const;
