@@ -68,4 +68,5 @@ EXPOSE 8234 8235 8236 9464
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.HEALTH_PORT||8235)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # SIGTERM (docker stop) drains the worker: give it longer than SHUTDOWN_GRACE_TIME (stop_grace_period).
-CMD ["node", "dist/worker/main.js"]
+# bin/casus-worker runs dist/worker/main.js with the worker's measured memory settings.
+CMD ["bin/casus-worker"]

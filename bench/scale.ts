@@ -119,7 +119,7 @@ async function main() {
     `Command: \`TEST_POSTGRES_URL=postgres://… BENCH_SCALE_STEPS=${STEPS.join(',')} BENCH_WORKER_CACHE_SIZE=${cacheSize}${nodeOptions ? ` BENCH_WORKER_NODE_OPTIONS="${nodeOptions}"` : ''} npm run bench:scale\`.`,
     'Each case is submitted and accepted (actief: its timers for the next UVO, the 9-month limit and the warnings',
     'are set; four mails sent, one with a PDF). Figures after each step, once the worker is idle. The worker is',
-    `\`dist/worker/main.js\` (compiled, as in the Dockerfile) as its own process with WORKER_CACHE_SIZE=${cacheSize}${nodeOptions ? ` and NODE_OPTIONS="${nodeOptions}"` : ''}.`,
+    `\`bin/casus-worker\` (the compiled worker with its memory settings, as in the Dockerfile) as its own process with WORKER_CACHE_SIZE=${cacheSize}${nodeOptions ? ` and NODE_OPTIONS="${nodeOptions}"` : ''}.`,
     `History size: mean over ${SAMPLE} cases spread over the range.`,
     '',
     '| open cases | worker RSS | cached workflows | dev-server database | per case | history per case | elapsed |',

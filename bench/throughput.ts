@@ -118,7 +118,7 @@ async function main() {
       '',
       `Command: \`TEST_POSTGRES_URL=postgres://… npm run bench:throughput\` (BENCH_N=${N}, ${CONCURRENCY} requests in flight).`,
       'One embedded dev server (`temporal server start-dev` with a database file); the production worker',
-      '`dist/worker/main.js` (compiled, as in the Dockerfile) as its own process on PostgreSQL and a local SMTP server;',
+      '`bin/casus-worker` (the compiled worker with its memory settings, as in the Dockerfile) as its own process on PostgreSQL and a local SMTP server;',
       'payload encryption on for both runs.',
       '',
       '- **baseline**: a trivial workflow (`bench/workflows/baseline.ts`) started and sent one no-op Update,',

@@ -64,7 +64,7 @@ async function main() {
       `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}; ${loadBefore} at the start.`,
       '',
       `Command: \`TEST_POSTGRES_URL=postgres://… npm run bench:timers\` (BENCH_TIMER_CASES=${N}).`,
-      `The worker (\`dist/worker/main.js\`, compiled, own process) runs with TIMING_ATTENDEE_REMINDER=${BEFORE / 1000}s; ${N} accepted cases get a UVO`,
+      `The worker (\`bin/casus-worker\`, compiled, own process) runs with TIMING_ATTENDEE_REMINDER=${BEFORE / 1000}s; ${N} accepted cases get a UVO`,
       `planned so that their ${2 * N} attendee reminders (partner and regisseur) fall due spread over ${SPREAD / 1000} s. Lag = arrival of the`,
       'mail at the SMTP server (stamped by the server) − the due moment (UVO start − reminder time). It covers the durable',
       'timer firing on the dev server, the workflow task, the activity (database claim, rendering, SMTP) and the audit records.',

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:worker-memory`: the worker's memory and answer time against its cache size and
  * V8's heap flags, to choose the defaults from a measured curve. BENCH_MEMORY_CASES (default 250)
- * accepted cases are made once; then, per setting, the compiled worker (`dist/worker/main.js`, its
+ * accepted cases are made once; then, per setting, the compiled worker (`bin/casus-worker`, its
  * own process) is started afresh with that WORKER_CACHE_SIZE and NODE_OPTIONS, and asked the status
  * of every case twice in a row. The first pass finds every case outside the cache (each answer is
  * a replay of the case's history); in the second, the cases the cache kept answer from memory.
@@ -126,7 +126,7 @@ async function main() {
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}; ${loadBefore} at the start.`,
     '',
     `Command: \`TEST_POSTGRES_URL=postgres://… BENCH_MEMORY_CASES=${CASES}${process.env.BENCH_MEMORY_CACHES ? ` BENCH_MEMORY_CACHES=${process.env.BENCH_MEMORY_CACHES}` : ''}${process.env.BENCH_MEMORY_SETTINGS ? ` BENCH_MEMORY_SETTINGS="${process.env.BENCH_MEMORY_SETTINGS}"` : ''} npm run bench:worker-memory\`.`,
-    `${CASES} accepted cases; per setting a fresh worker process (\`dist/worker/main.js\`) asked the status of every`,
+    `${CASES} accepted cases; per setting a fresh worker process (\`bin/casus-worker\`) asked the status of every`,
     'case twice in a row (first pass: nothing cached, every answer a replay; second pass: the cached cases',
     'answer from memory). Answer times are median / p95 of one `casus status`-like query from a client in the',
     "benchmark process; CPU is the worker's own over both passes.",

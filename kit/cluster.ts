@@ -9,7 +9,7 @@
  *   matching, N history nodes (8 shards by default), the internal worker service; they find each
  *   other through ringpop (membership) on free loopback ports;
  * - the Web UI server with the codec endpoint of the first Casusregie worker (when it was built);
- * - M Casusregie workers (the compiled dist/worker/main.js, as in the Dockerfile) on a records
+ * - M Casusregie workers (the compiled worker, bin/casus-worker, as in the Dockerfile) on a records
  *   database of their own on the same PostgreSQL server.
  *
  * Every process is a child of this one; `stop()` kills all of them and drops the databases.

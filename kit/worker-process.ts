@@ -1,5 +1,6 @@
 /**
- * The production worker (`dist/worker/main.js`, as in the Dockerfile) as a child process that a
+ * The production worker (`bin/casus-worker`, which runs `dist/worker/main.js` with the worker's
+ * memory settings, as in the Dockerfile) as a child process that a
  * test or a benchmark can really kill, with the encryption keys its clients share
  * (`faultDataConverter`). Used by the fault tests and the benchmarks alike.
  */
@@ -100,6 +101,9 @@ export function compiledWorker(): string {
   return entry;
 }
 
+/** The worker's launcher, as in the Dockerfile: `dist/worker/main.js` with the measured memory settings. */
+export const WORKER_BIN = path.join(PROJECT_ROOT, 'bin', 'casus-worker');
+
 /** The compiled worker as its own process (as in production), so SIGKILL is a real crash. */
 export class WorkerProcess {
   child?: ChildProcess;
@@ -119,7 +123,8 @@ export class WorkerProcess {
       void faultCaseKeys?.store.close();
       faultCaseKeys = { url: t.databaseUrl, store: caseKeyStoreFor(t.databaseUrl, FAULT_RING) };
     }
-    const child = spawn(process.execPath, [compiledWorker()], {
+    compiledWorker(); // built, and not older than its sources
+    const child = spawn(WORKER_BIN, [], {
       cwd: PROJECT_ROOT,
       env: {
         ...workerProcessEnv(t, { keys: FAULT_KEYS, keyId: 'f1' }, { healthPort, metricsPort, codecPort }),

@@ -169,7 +169,8 @@ describe('docker-compose.yml against the configuration', () => {
     expect(dockerfile.match(/^FROM node:20\S* AS build$/m)).not.toBeNull();
     expect(dockerfile.match(/^FROM node:20/gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/^CMD \["node", "dist\/worker\/main\.js"\]$/m);
+    // The launcher with the worker's memory settings (test/unit/launchers.test.ts).
+    expect(dockerfile).toMatch(/^CMD \["bin\/casus-worker"\]$/m);
     // The build bundles the workflow code into the image (dist/workflow-bundle.js).
     expect(dockerfile).toMatch(/^RUN npm run build\b/m);
     const ignored = fs.readFileSync(path.join(PROJECT_ROOT, '.dockerignore'), 'utf8');
