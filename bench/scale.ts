@@ -6,7 +6,9 @@
  * dev server's database size, and the history size per case (of a sample of cases).
  * Target: worker RSS under 300 MB, cache bounded; how each figure grows.
  * BENCH_WORKER_CACHE_SIZE sets the worker's WORKER_CACHE_SIZE (default: the worker's own
- * default); BENCH_WORKER_NODE_OPTIONS passes NODE_OPTIONS to the worker.
+ * default); BENCH_WORKER_NODE_OPTIONS passes NODE_OPTIONS to the worker, BENCH_WORKER_ENV other
+ * variables ("NAME=value NAME=value"); BENCH_SCALE_SETTLE (seconds, default 30) is how long the
+ * worker rests after each step before it is measured.
  */
 import { performance } from 'node:perf_hooks';
 import { caseWorkflowId } from '../domain/contract';
@@ -32,23 +34,31 @@ interface Point {
 
 /** What the figures mean (measured 2026-11-24 and 2026-12-01; see the Scale section). */
 const WHY = [
-  '**Reading.** A cached case costs the worker about 1.1 MB (the SDK documents ≈ 1 MB per cached workflow).',
-  'Without a bound the SDK sizes the cache from the heap limit (about 2,200 cases on this 24 GiB machine), and on',
-  '24 November, before the bound, worker RSS grew with every open case: 2.4 GiB at 2,000 cases. WORKER_CACHE_SIZE',
-  '(default 100) now bounds the cache (a case sleeps for days between its moments and is replayed from its short',
-  'history when it wakes), so the growth per open case drops from about 1.1 MB to the small remainder the table',
-  'shows. What remains is the process itself (Node, the Temporal core, the workflow thread with the bundled',
-  'workflow code, the mail, PDF and database libraries) plus the cache; a smaller WORKER_CACHE_SIZE lowers it',
-  'by about 1 MB per case. Database and history grow linearly with the number of cases.',
+  '**Reading.** WORKER_CACHE_SIZE (default 100) bounds the cache: a case sleeps for days between its moments and',
+  'is replayed from its short history when it wakes (on 24 November, before the bound, RSS grew with every open',
+  'case: 2.4 GiB at 2,000 cases). Since the worker shares the rules and schemas between its cached cases',
+  '(worker/preload.ts) a cached case costs a fraction of a MiB. What the worker holds at rest is the process',
+  'itself (Node, the Temporal core, the workflow thread with the bundled workflow code, the mail, PDF and',
+  'database libraries), the cache, the case keys of the last five minutes, and what V8 has not yet given back',
+  'of the last burst of work: measured 3 s after a burst of intakes and acceptances, RSS is 80–100 MiB higher',
+  'than after 30 s of rest (BENCH_SCALE_SETTLE). Database and history grow linearly with the number of cases.',
 ].join('\n');
 
 async function main() {
   const nodeOptions = process.env.BENCH_WORKER_NODE_OPTIONS;
+  const extraEnv = Object.fromEntries(
+    (process.env.BENCH_WORKER_ENV ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+  const settleMs = Number(process.env.BENCH_SCALE_SETTLE ?? 30) * 1000;
   const cacheSize = Number(process.env.BENCH_WORKER_CACHE_SIZE ?? DEFAULT_WORKER_CACHE_SIZE);
   const stack = await startBenchStack({
     workerEnv: {
       WORKER_CACHE_SIZE: String(cacheSize),
       ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+      ...extraEnv,
     },
   });
   const loadBefore = machineLoad();
@@ -67,7 +77,7 @@ async function main() {
       made = target;
       // Idle: every case's four mails (intake; acceptance to referrer, partner and parents) are out.
       await stack.waitForSentMails(made * 4, 1000);
-      await new Promise((r) => setTimeout(r, 3000));
+      await new Promise((r) => setTimeout(r, settleMs));
       const sample = Array.from(
         { length: SAMPLE },
         (_, i) => `SCALE-2026-${String(Math.floor((i * made) / SAMPLE) + 1).padStart(5, '0')}`,
@@ -116,7 +126,7 @@ async function main() {
   const body = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}; ${loadBefore} at the start.`,
     '',
-    `Command: \`TEST_POSTGRES_URL=postgres://… BENCH_SCALE_STEPS=${STEPS.join(',')} BENCH_WORKER_CACHE_SIZE=${cacheSize}${nodeOptions ? ` BENCH_WORKER_NODE_OPTIONS="${nodeOptions}"` : ''} npm run bench:scale\`.`,
+    `Command: \`TEST_POSTGRES_URL=postgres://… BENCH_SCALE_STEPS=${STEPS.join(',')} BENCH_WORKER_CACHE_SIZE=${cacheSize}${nodeOptions ? ` BENCH_WORKER_NODE_OPTIONS="${nodeOptions}"` : ''}${process.env.BENCH_WORKER_ENV ? ` BENCH_WORKER_ENV="${process.env.BENCH_WORKER_ENV}"` : ''}${process.env.BENCH_SCALE_SETTLE ? ` BENCH_SCALE_SETTLE=${process.env.BENCH_SCALE_SETTLE}` : ''} npm run bench:scale\`.`,
     'Each case is submitted and accepted (actief: its timers for the next UVO, the 9-month limit and the warnings',
     'are set; four mails sent, one with a PDF). Figures after each step, once the worker is idle. The worker is',
     `\`bin/casus-worker\` (the compiled worker with its memory settings, as in the Dockerfile) as its own process with WORKER_CACHE_SIZE=${cacheSize}${nodeOptions ? ` and NODE_OPTIONS="${nodeOptions}"` : ''}.`,

@@ -1,13 +1,13 @@
 /**
  * The entry of the CLI's V8 startup snapshot (`npm run build` makes dist/cli/casus.blob from it,
  * scripts/bundle-cli.ts): the modules every command reading or changing a case needs are
- * evaluated once, at build time, and stored as a heap; `bin/casus.js` starts Node from that heap,
- * so a command no longer spends its first 200 ms loading the Temporal client and its protobuf
+ * evaluated once, at build time, and stored as a heap; `bin/casus` starts Node from that heap, so
+ * a command no longer spends its first 200 ms loading the Temporal client and its protobuf
  * definitions (docs/architecture.md, "Wat de CLI laadt").
  *
- * Node 20 cannot store http, https, http2 or tls in a snapshot: the gRPC library that needs them
- * stays unevaluated in the bundle and loads when the command connects. The PostgreSQL client
- * (for a case's data key) is in it; so are the protobuf encoders of the calls the CLI makes.
+ * In it: the Temporal client with gRPC (http, http2 and tls themselves load when the command
+ * connects; Node 20 cannot store them), the PostgreSQL client for a case's data key, commander,
+ * the contract and its schemas, and the protobuf encoders of the calls the CLI makes.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';

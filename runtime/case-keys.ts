@@ -107,6 +107,8 @@ export class CaseKeyStore implements CaseKeySource {
   private readonly pending = new Map<string, Promise<Buffer>>();
   private readonly cacheMs: number;
   private readonly cacheSize: number;
+  /** Forgets keys once they are `cacheMs` old, also in a process that asks for no more keys. */
+  private sweeper?: NodeJS.Timeout;
 
   constructor(
     private readonly db: () => Queryable,
@@ -155,9 +157,30 @@ export class CaseKeyStore implements CaseKeySource {
     if (row.destroyed_at || !row.wrapped_key || !row.master_key_id)
       throw new CaseKeyDestroyedError(workflowId);
     const key = unwrapKey(this.ring, workflowId, row.wrapped_key, row.master_key_id);
+    // In the order they were unwrapped, so the oldest is always first.
+    this.cache.delete(workflowId);
     if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(workflowId, { key, at: Date.now() });
+    this.sweeper ??= setInterval(() => this.sweep(), Math.min(this.cacheMs, 10_000)).unref();
     return key;
+  }
+
+  /** How many unwrapped keys this process holds now. */
+  get cachedKeys(): number {
+    return this.cache.size;
+  }
+
+  /** An unwrapped key stays in memory for at most `cacheMs` (and the sweep's 10 seconds). */
+  private sweep(): void {
+    const now = Date.now();
+    for (const [workflowId, { at }] of this.cache) {
+      if (now - at < this.cacheMs) break;
+      this.cache.delete(workflowId);
+    }
+    if (this.cache.size === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
   }
 
   private async read(workflowId: string): Promise<KeyRow | undefined> {

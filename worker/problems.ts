@@ -172,14 +172,18 @@ export class ProblemWatcher {
     await forEachLimit(running, this.opts.concurrency ?? 4, async (run) => {
       const id = `${run.workflowId}|${run.runId}`;
       try {
-        const d = await client.workflow.getHandle(run.workflowId, run.runId).describe();
+        // The raw description: only its pending task and activities are read, so nothing is decoded.
+        const d = await client.workflowService.describeWorkflowExecution({
+          namespace: client.options.namespace,
+          execution: run,
+        });
         out.push(
           ...problemsOf(
             {
               ...run,
               reportedProblems: reported.get(id),
-              pendingWorkflowTask: d.raw.pendingWorkflowTask,
-              pendingActivities: d.raw.pendingActivities,
+              pendingWorkflowTask: d.pendingWorkflowTask,
+              pendingActivities: d.pendingActivities,
             },
             attempts,
           ),

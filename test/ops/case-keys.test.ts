@@ -79,6 +79,23 @@ describe.each(databaseKinds())('case data keys on %s', (kind) => {
     expect(left.rows).toEqual([{ wrapped_key: null, master_key_id: null, destroyed: true }]);
   });
 
+  it('an unwrapped key leaves memory after its time, also when no other key is asked for', async () => {
+    const masters = ring(`m1:${key()}`);
+    const store = new CaseKeyStore(() => db.pool, masters, { cacheMs: 200 });
+    const codec = new AesGcmPayloadCodec(masters, store);
+    const [a] = await codec.encode(
+      [defaultPayloadConverter.toPayload('kort bewaard')],
+      ctx('casus-KEY-TTL-1'),
+    );
+    await codec.encode([defaultPayloadConverter.toPayload('ook kort')], ctx('casus-KEY-TTL-2'));
+    expect(store.cachedKeys).toBe(2);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(store.cachedKeys).toBe(0);
+    // Asked again, the key comes from the database once more.
+    expect((await codec.decode([a])).map(value)).toEqual(['kort bewaard']);
+    expect(store.cachedKeys).toBe(1);
+  });
+
   it('a payload cannot be relabelled to another case, and non-case workflows stay under the master key', async () => {
     const masters = ring(`m1:${key()}`);
     const codec = new AesGcmPayloadCodec(masters, new CaseKeyStore(() => db.pool, masters));
