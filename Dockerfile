@@ -53,6 +53,8 @@ CMD ["--service", "frontend"]
 # (checked in test/ops/compose.test.ts).
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# jemalloc: bin/casus-worker runs the worker on it (it gives memory back after a burst of work).
+RUN apt-get update && apt-get install -y --no-install-recommends libjemalloc2 && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --chown=root:root package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force

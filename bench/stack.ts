@@ -82,21 +82,34 @@ export async function startBenchStack(
     stampingSmtp(),
     startTestDatabase('postgres'),
   ]);
-  const worker = new WorkerProcess({
-    temporalAddress: env.address,
-    namespace: env.namespace ?? 'default',
-    databaseUrl: db.url,
-    smtpUrl: smtp.url,
-    timings: opts.timings,
-    env: opts.workerEnv,
-  });
-  await worker.start();
+  const workerFor = (role?: 'workflows' | 'activities') =>
+    new WorkerProcess({
+      temporalAddress: env.address,
+      namespace: env.namespace ?? 'default',
+      databaseUrl: db.url,
+      smtpUrl: smtp.url,
+      timings: opts.timings,
+      env: { ...opts.workerEnv, ...(role ? { CASUS_WORKER_ROLE: role } : {}) },
+    });
+  // One worker process (the default role `all`), or a `workflows` and an `activities` process.
+  let workers = [workerFor()];
+  await workers[0].start();
+  const worker = () => workers[0];
   return {
     env,
     smtp,
     db,
-    worker,
+    /** The worker process (with two: the one that runs the workflows). */
+    get worker(): WorkerProcess {
+      return worker();
+    },
     dbFile,
+    /** Stops the worker processes and starts one (`all`) or two (`workflows` + `activities`). */
+    async restartWorkers(split: boolean): Promise<void> {
+      await Promise.all(workers.map((w) => w.kill()));
+      workers = split ? [workerFor('workflows'), workerFor('activities')] : [workerFor()];
+      await Promise.all(workers.map((w) => w.start()));
+    },
     /** A client of this stack, with the keys of the worker process. */
     connectClient(answerTimeoutMs: number): Promise<CasusClient> {
       return CasusClient.connect({
@@ -123,24 +136,27 @@ export async function startBenchStack(
         .filter((f) => fs.existsSync(f))
         .reduce((sum, f) => sum + fs.statSync(f).size, 0);
     },
-    /** Resident memory of the worker process (from /proc), in bytes. */
+    /** Resident memory of the worker processes together (from /proc), in bytes. */
     workerRss(): number {
-      return processRss(worker.child?.pid);
+      return workers.reduce((sum, w) => sum + processRss(w.child?.pid), 0);
     },
-    /** CPU time (user + system, seconds) used so far by the dev server and by the worker process. */
+    /** CPU time (user + system, seconds) used so far by the dev server and by the worker processes. */
     cpuSeconds(): { server: number; worker: number } {
-      return { server: processCpu(serverPid(port)), worker: processCpu(worker.child?.pid) };
+      return {
+        server: processCpu(serverPid(port)),
+        worker: workers.reduce((sum, w) => sum + processCpu(w.child?.pid), 0),
+      };
     },
     /** A gauge or counter of the worker's Prometheus metrics (summed over its labels). */
     async workerMetric(name: string): Promise<number> {
-      const text = await (await fetch(`http://127.0.0.1:${worker.metricsPort}/metrics`)).text();
+      const text = await (await fetch(`http://127.0.0.1:${worker().metricsPort}/metrics`)).text();
       return text
         .split('\n')
         .filter((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'))
         .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
     },
     async stop() {
-      await worker.kill();
+      await Promise.all(workers.map((w) => w.kill()));
       await Promise.all([env.teardown(), smtp.close(), db.stop()]);
       fs.rmSync(dir, { recursive: true, force: true });
     },
@@ -193,6 +209,15 @@ export function processRss(pid: number | undefined): number {
     .split('\n')
     .find((l) => l.startsWith('VmRSS:'));
   return line ? Number(line.replace(/\D+/g, '')) * 1024 : NaN;
+}
+
+/** The malloc a process runs on: jemalloc (bin/casus-worker found it) or glibc's. */
+export function processAllocator(pid: number | undefined): 'jemalloc' | 'glibc' | 'onbekend' {
+  try {
+    return fs.readFileSync(`/proc/${pid}/maps`, 'utf8').includes('libjemalloc') ? 'jemalloc' : 'glibc';
+  } catch {
+    return 'onbekend';
+  }
 }
 
 /** CPU time (user + system, seconds) of a process so far. */

@@ -11,6 +11,9 @@
  *    (the shape of a case: a step at intake, one at acceptance), so the ratio also compares
  *    like with like.
  *
+ * 3. Casusregie again, with the worker split over a `workflows` and an `activities` process
+ *    (CASUS_WORKER_ROLE; BENCH_THROUGHPUT_SPLIT=0 leaves this run out).
+ *
  * All with the same encryption codec and CONCURRENCY requests in flight. Reports cases/s,
  * Update latency p50/p95/p99 and the ratios. Targets: at least 60 % of the trivial baseline's
  * throughput; Update p99 under 1 s. N: BENCH_N (default 1000).
@@ -23,7 +26,7 @@ import { caseWorkflowId, updates } from '../domain/contract';
 import { sampleReferral } from '../kit/referral';
 import { faultDataConverter } from '../kit/worker-process';
 import { mapLimit } from '../kit/map-limit';
-import { machineLoad, startBenchStack } from './stack';
+import { machineLoad, processAllocator, startBenchStack } from './stack';
 import { machineLine, percentile, writeSection } from './report';
 import {
   baselineActivities,
@@ -34,6 +37,8 @@ import {
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+/** Also the cases with the worker split over a `workflows` and an `activities` process (BENCH_THROUGHPUT_SPLIT=0: not). */
+const SPLIT = process.env.BENCH_THROUGHPUT_SPLIT !== '0';
 
 export interface Run {
   seconds: number;
@@ -70,9 +75,12 @@ async function measured(
 }
 
 async function main() {
-  const stack = await startBenchStack();
+  // BENCH_WORKER_NODE_OPTIONS: NODE_OPTIONS for the worker process(es), e.g. a CPU profile.
+  const nodeOptions = process.env.BENCH_WORKER_NODE_OPTIONS;
+  const stack = await startBenchStack(nodeOptions ? { workerEnv: { NODE_OPTIONS: nodeOptions } } : {});
   const dataConverter = faultDataConverter();
   const loadBefore = machineLoad();
+  const allocator = processAllocator(stack.worker.child?.pid);
   try {
     // 1. Baseline, with a worker of its own on this server.
     const connection = await NativeConnection.connect({ address: stack.env.address });
@@ -101,6 +109,13 @@ async function main() {
     });
     await runCases(casus, 20, 'WARM'); // worker warm-up
     const cases = await measured(stack, client, () => runCases(casus, N, 'BENCH'));
+    // 3. The same with the workflows and the activities in two worker processes (CASUS_WORKER_ROLE).
+    let split: Run | undefined;
+    if (SPLIT) {
+      await stack.restartWorkers(true);
+      await runCases(casus, 20, 'WARMS');
+      split = await measured(stack, client, () => runCases(casus, N, 'SPLIT'));
+    }
     await casus.close();
     baselineWorker.shutdown();
     await running;
@@ -118,7 +133,7 @@ async function main() {
       '',
       `Command: \`TEST_POSTGRES_URL=postgres://… npm run bench:throughput\` (BENCH_N=${N}, ${CONCURRENCY} requests in flight).`,
       'One embedded dev server (`temporal server start-dev` with a database file); the production worker',
-      '`bin/casus-worker` (the compiled worker with its memory settings, as in the Dockerfile) as its own process on PostgreSQL and a local SMTP server;',
+      `\`bin/casus-worker\` (the compiled worker with its memory settings, as in the Dockerfile; allocator: ${allocator}) as its own process on PostgreSQL and a local SMTP server;`,
       'payload encryption on for both runs.',
       '',
       '- **baseline**: a trivial workflow (`bench/workflows/baseline.ts`) started and sent one no-op Update,',
@@ -135,6 +150,7 @@ async function main() {
       row('baseline (start + no-op Update)', baseline),
       row('baseline + activity (start, activity, Update, activity)', withActivity),
       row('casus (aanmelden + beoordelen)', cases),
+      ...(split ? [row('casus, workflows and activities in two worker processes', split)] : []),
       '',
       `CPU during each run, as a share of one core: dev server ${share(baseline, 'server')} (baseline) and ${share(cases, 'server')} (casus);`,
       `worker process — (baseline: its worker runs in the benchmark process) and ${share(cases, 'worker')}; benchmark process (clients, the`,
@@ -144,6 +160,14 @@ async function main() {
       `Ratio: **${(ratio * 100).toFixed(0)} %** of the trivial baseline's throughput — target ≥ 60 %: **${ratio >= 0.6 ? 'met' : 'not met'}**;`,
       `**${(ratioLike * 100).toFixed(0)} %** of the baseline with activities (like with like).`,
       `Update p99: **${p99.toFixed(0)} ms** — target < 1 s: **${p99 < 1000 ? 'met' : 'not met'}**.`,
+      ...(split
+        ? [
+            '',
+            `Two worker processes (\`CASUS_WORKER_ROLE=workflows\` and \`activities\`, docs/operations.md): **${((split.perSecond / baseline.perSecond) * 100).toFixed(0)} %**`,
+            `of the trivial baseline, Update p99 **${percentile(split.latencies, 99).toFixed(0)} ms**; worker processes together ${share(split, 'worker')} of one core,`,
+            `dev server ${share(split, 'server')}.`,
+          ]
+        : []),
     ].join('\n');
     writeSection(
       'Throughput and latency: cases against a trivial baseline',

@@ -5,6 +5,7 @@
  * UI, a health endpoint and Prometheus metrics. SIGTERM (or Ctrl-C) drains: no new tasks,
  * in-flight activities finish (SHUTDOWN_GRACE_TIME), then the process exits 0.
  */
+import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
@@ -133,7 +134,12 @@ async function main() {
     );
   }
   log.info(
-    { taskQueue: worker.options.taskQueue, namespace: config.temporal.namespace, role: config.workerRole },
+    {
+      taskQueue: worker.options.taskQueue,
+      namespace: config.temporal.namespace,
+      role: config.workerRole,
+      allocator: memoryAllocator(),
+    },
     'worker started',
   );
   // One problem watch per deployment, not one per process: the activities' own process leaves it
@@ -174,4 +180,13 @@ function answerLinks() {
   const { settings, problems } = answerLinkSettingsFromEnv(process.env);
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;
+}
+
+/** Which malloc the process runs on: jemalloc when bin/casus-worker found it, else glibc's. */
+function memoryAllocator(): 'jemalloc' | 'glibc' {
+  try {
+    return fs.readFileSync('/proc/self/maps', 'utf8').includes('libjemalloc') ? 'jemalloc' : 'glibc';
+  } catch {
+    return 'glibc';
+  }
 }

@@ -25,6 +25,7 @@ import {
   REPORTED_PROBLEMS_QUERY,
 } from '../domain/problems';
 import { REPORTED_PROBLEMS } from '../domain/contract';
+import { removeRetryCandidate, retryCandidates } from './activity-retries';
 import type { Config } from '../runtime/config';
 
 export interface ProblemWatchOptions {
@@ -41,7 +42,19 @@ export interface ProblemWatchOptions {
   log: pino.Logger;
   /** Describes at a time (bounded, so a round over many cases does not flood the server). */
   concurrency?: number;
+  /** Up to this many running workflows every round describes them all; default FULL_SWEEP_LIMIT. */
+  fullSweepLimit?: number;
+  /** With more, all are described this often (ms); default FULL_SWEEP_EVERY_MS. */
+  fullSweepEveryMs?: number;
 }
+
+/** gRPC status of a workflow that is not (or no longer) there. */
+const GRPC_NOT_FOUND = 5;
+
+/** Up to 1,000 running workflows a round describes each (about a second of calls); above, the candidates only. */
+export const FULL_SWEEP_LIMIT = 1000;
+/** Above FULL_SWEEP_LIMIT, every running workflow is still described once an hour. */
+export const FULL_SWEEP_EVERY_MS = 60 * 60_000;
 
 /** What /health shows: the current problems, when the watch last looked, and whether that worked. */
 export interface ProblemSnapshot {
@@ -65,6 +78,9 @@ export class ProblemWatcher {
   private readonly watchGauge: MetricGauge;
   private timer?: NodeJS.Timeout;
   private round?: Promise<void>;
+  private lastFullSweep = 0;
+  private runningAtLastSweep?: number;
+  private describedLastRound = 0;
   private stopped = false;
 
   constructor(private readonly opts: ProblemWatchOptions) {
@@ -156,20 +172,62 @@ export class ProblemWatcher {
     }
   }
 
-  /** The problems now: flagged by the server, or seen in the description of a running workflow. */
+  /**
+   * The problems now: flagged by the server, or seen in the description of a running workflow.
+   * Which runs are described: those the server flags and those whose activity registered itself
+   * as retried (worker/activity-retries.ts) — and every running one when they are few (at most
+   * `fullSweepLimit` at the last full sweep), once per `fullSweepEveryMs`, and whenever the
+   * registrations cannot be read. Only a full sweep sees a workflow task at attempt 3 before the
+   * server flags it (at 5 consecutive failures by default).
+   */
   private async find(): Promise<CaseProblem[]> {
-    const { client } = this.opts;
+    const { client, pool } = this.opts;
     const reported = new Map<string, string[]>();
     for await (const wf of client.workflow.list({ query: REPORTED_PROBLEMS_QUERY })) {
       reported.set(`${wf.workflowId}|${wf.runId}`, wf.typedSearchAttributes.get(REPORTED_PROBLEMS) ?? []);
     }
-    const running: { workflowId: string; runId: string }[] = [];
-    for await (const wf of client.workflow.list({ query: `ExecutionStatus = 'Running'` })) {
-      running.push({ workflowId: wf.workflowId, runId: wf.runId });
+    const candidates = await retryCandidates(pool).catch(() => undefined);
+    const now = Date.now();
+    const full =
+      candidates === undefined ||
+      this.runningAtLastSweep === undefined ||
+      this.runningAtLastSweep <= (this.opts.fullSweepLimit ?? FULL_SWEEP_LIMIT) ||
+      now - this.lastFullSweep >= (this.opts.fullSweepEveryMs ?? FULL_SWEEP_EVERY_MS);
+    const runs = new Map<string, { workflowId: string; runId: string }>();
+    const add = (run: { workflowId: string; runId: string }) =>
+      runs.set(`${run.workflowId}|${run.runId}`, { workflowId: run.workflowId, runId: run.runId });
+    if (full) {
+      let running = 0;
+      // The raw list, page by page: only the ids are kept, nothing is decoded.
+      let nextPageToken: Uint8Array | undefined;
+      do {
+        const page = await client.workflowService.listWorkflowExecutions({
+          namespace: client.options.namespace,
+          query: `ExecutionStatus = 'Running'`,
+          pageSize: 1000,
+          nextPageToken,
+        });
+        for (const wf of page.executions ?? []) {
+          if (wf.execution?.workflowId && wf.execution.runId)
+            add({ workflowId: wf.execution.workflowId, runId: wf.execution.runId });
+          running += 1;
+        }
+        nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+      } while (nextPageToken);
+      this.runningAtLastSweep = running;
+      this.lastFullSweep = now;
     }
+    for (const id of reported.keys()) {
+      const [workflowId, runId] = id.split('|');
+      add({ workflowId, runId });
+    }
+    for (const c of candidates ?? []) add(c);
+    this.describedLastRound = runs.size;
+
     const out: CaseProblem[] = [];
     const attempts = this.opts.activityAttempts ?? DEFAULT_ACTIVITY_ATTEMPTS;
-    await forEachLimit(running, this.opts.concurrency ?? 4, async (run) => {
+    const pendingIds = new Map<string, Set<string>>();
+    await forEachLimit([...runs.values()], this.opts.concurrency ?? 4, async (run) => {
       const id = `${run.workflowId}|${run.runId}`;
       try {
         // The raw description: only its pending task and activities are read, so nothing is decoded.
@@ -177,6 +235,7 @@ export class ProblemWatcher {
           namespace: client.options.namespace,
           execution: run,
         });
+        pendingIds.set(id, new Set((d.pendingActivities ?? []).map((a) => a.activityId ?? '')));
         out.push(
           ...problemsOf(
             {
@@ -188,13 +247,24 @@ export class ProblemWatcher {
             attempts,
           ),
         );
-      } catch {
+      } catch (err) {
         // Ended or gone between the list and the describe: only the server's flag counts.
+        if ((err as { code?: number }).code === GRPC_NOT_FOUND) pendingIds.set(id, new Set());
         if (reported.has(id))
           out.push(...problemsOf({ ...run, reportedProblems: reported.get(id) }, attempts));
       }
     });
+    // A registration whose activity is no longer pending (it ended, or its run did) goes.
+    for (const c of candidates ?? []) {
+      const pending = pendingIds.get(`${c.workflowId}|${c.runId}`);
+      if (pending && !pending.has(c.activityId)) await removeRetryCandidate(pool, c).catch(() => undefined);
+    }
     return out.sort((a, b) => a.workflowId.localeCompare(b.workflowId) || a.kind.localeCompare(b.kind));
+  }
+
+  /** How many runs the last round described (for the benchmarks and tests). */
+  get described(): number {
+    return this.describedLastRound;
   }
 
   /** One mail per run and kind of problem, ever (the key goes through the exactly-once mailer). */

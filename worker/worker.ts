@@ -15,6 +15,8 @@ import {
   type WorkerTuning,
 } from '../runtime/config';
 import { WORKFLOW_BUNDLER_OPTIONS } from './bundle-options';
+import { activityRetryReporter } from './activity-retries';
+import { DEFAULT_ACTIVITY_ATTEMPTS } from '../domain/problems';
 import { type CaseKeyStore } from '../runtime';
 import type { Timings } from '../domain/timings';
 import type { KeyRing } from '../runtime/config';
@@ -54,6 +56,8 @@ export interface CasusWorkerOptions {
   role?: WorkerRole;
   /** Slots and pollers (WORKER_WORKFLOW_SLOTS …); unset ones are the SDK's defaults. */
   tuning?: WorkerTuning;
+  /** PROBLEM_ACTIVITY_ATTEMPTS: from this attempt on an activity registers itself for the problem watch. */
+  activityAttempts?: number;
 }
 
 /** The worker: runs the case workflows, the retention run and their activities (mail and records). */
@@ -71,6 +75,14 @@ export async function createCasusWorker(opts: CasusWorkerOptions): Promise<Worke
     // (caseTimings) and does not poll for the others; one with role `activities` runs no workflow.
     activities: await createAllActivities(opts),
     enableNonLocalActivities: role !== 'workflows',
+    interceptors: {
+      activity: [
+        activityRetryReporter({
+          pool: opts.pool,
+          attempts: opts.activityAttempts ?? DEFAULT_ACTIVITY_ATTEMPTS,
+        }),
+      ],
+    },
     dataConverter: opts.dataConverter,
     shutdownGraceTime: opts.shutdownGraceMs ?? 30_000,
     ...(tuning.workflowSlots !== undefined
@@ -165,6 +177,7 @@ export function createConfiguredWorker(config: Config, parts: WorkerParts): Prom
     signalsIntervalMs: config.signalsIntervalMs,
     role: config.workerRole,
     tuning: config.workerTuning,
+    activityAttempts: config.problems.activityAttempts,
   });
 }
 

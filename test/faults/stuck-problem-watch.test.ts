@@ -7,7 +7,9 @@
  * - one whose mail activity keeps being retried (the mail server answers 451 for the regisseur).
  * Each must appear on /health (status `problemen`, still 200), in the metrics gauge, in
  * `casus lijst --problemen` — and reach the administrator in exactly one mail, however many
- * rounds the watch makes. The retried one disappears once the mail server takes the mail.
+ * rounds the watch makes. The retried one disappears once the mail server takes the mail. The
+ * retried activity registers itself, so with many running cases a round describes only the runs
+ * that need it.
  */
 import { ChildProcess, execFile } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -233,6 +235,52 @@ it('a case whose mail activity keeps being retried is reported, mailed once, and
   );
   const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   expect(metrics).toMatch(/^casusregie_problem_cases\{[^}]*kind="activity"[^}]*\} 1$/m);
+
+  // The retried activity registered its run for the watch: ids and the attempt, nothing of the case.
+  const registered = await eventually(
+    async () => {
+      const r = await db.pool.query('SELECT * FROM activity_retries');
+      expect(r.rows).toContainEqual(
+        expect.objectContaining({ workflow_id: `casus-${RETRYING}`, activity_type: 'performStep' }),
+      );
+      return r;
+    },
+    30_000,
+    250,
+  );
+  for (const secret of SECRETS) expect(JSON.stringify(registered.rows)).not.toContain(secret);
+  // With many running cases (here: above a limit of 2) a round describes only the flagged and the
+  // registered runs, and still finds the retried one; every running one once per full sweep.
+  const waiting = await Promise.all(
+    [1, 2, 3].map((i) =>
+      raw.workflow.start('wachtend', {
+        taskQueue: 'niemand-luistert',
+        workflowId: `wachtend-${i}`,
+        args: [],
+      }),
+    ),
+  );
+  try {
+    const lean = new ProblemWatcher({
+      client: raw,
+      pool: db.pool,
+      transport: createTransport(smtp.url),
+      mailFrom: 'Casusregie <casusregie@test.example>',
+      intervalMs: 1000,
+      activityAttempts: 3,
+      log: pino({ level: 'silent' }),
+      fullSweepLimit: 2,
+    });
+    await lean.poll(); // the first round sweeps all
+    expect(lean.described).toBeGreaterThanOrEqual(5);
+    await lean.poll();
+    expect(lean.described).toBeLessThanOrEqual(2);
+    expect(lean.current().problems).toContainEqual(
+      expect.objectContaining({ caseNumber: RETRYING, kind: 'activiteit', activity: 'performStep' }),
+    );
+  } finally {
+    await Promise.all(waiting.map((h) => h.terminate('einde van de test')));
+  }
   const list = await casus(['lijst', '--problemen']);
   expect(list.stdout).toContain(RETRYING);
   expect(list.stdout).toContain('performStep herhaalt');
@@ -249,6 +297,11 @@ it('a case whose mail activity keeps being retried is reported, mailed once, and
     30_000,
     500,
   );
+  // The activity succeeded: its registration is gone.
+  expect(
+    (await db.pool.query(`SELECT 1 FROM activity_retries WHERE workflow_id = $1`, [`casus-${RETRYING}`]))
+      .rowCount,
+  ).toBe(0);
   const about = (cn: string) => adminMails().filter((m) => (m.parsed.subject ?? '').includes(cn));
   expect(about(RETRYING)).toHaveLength(1);
   expect(about(RETRYING)[0].parsed.subject).toBe(

@@ -13,13 +13,13 @@ import { PROJECT_ROOT } from '../../runtime/config';
 const BIN = path.join(PROJECT_ROOT, 'bin');
 const FITS = path.join(PROJECT_ROOT, 'dist', 'cli', 'fits');
 
-/** A directory with a `node` that prints its arguments, MALLOC_ARENA_MAX and NODE_OPTIONS. */
+/** A directory with a `node` that prints its arguments, MALLOC_ARENA_MAX, NODE_OPTIONS and LD_PRELOAD. */
 function standInNode(version = process.version): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'launcher-'));
   fs.writeFileSync(
     path.join(dir, 'node'),
     `#!/bin/sh\nif [ "$1" = --version ]; then echo ${version}; exit 0; fi\n` +
-      `printf '%s\\n' "args=$*" "arenas=\${MALLOC_ARENA_MAX:-}" "options=\${NODE_OPTIONS:-}"\n`,
+      `printf '%s\\n' "args=$*" "arenas=\${MALLOC_ARENA_MAX:-}" "options=\${NODE_OPTIONS:-}" "preload=\${LD_PRELOAD:-}"\n`,
     { mode: 0o755 },
   );
   return dir;
@@ -62,9 +62,23 @@ describe('bin/casus', () => {
 
 describe('bin/casus-worker', () => {
   const main = path.join(PROJECT_ROOT, 'dist', 'worker', 'main.js');
+  // Debian's libjemalloc2 (installed by .ci/run and in the Dockerfile).
+  const jemalloc = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
+  /** A library of the operator's own (a copy, so the stand-in loads a real one). */
+  const own = () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'preload-')), 'libeigen.so');
+    fs.copyFileSync(jemalloc, file);
+    return file;
+  };
 
-  it('runs the compiled worker with at most two malloc arenas and a small young generation', () => {
-    expect(run('casus-worker', [])).toEqual({ args: main, arenas: '2', options: '--max-semi-space-size=4' });
+  it('runs the compiled worker on jemalloc, with at most two malloc arenas and a small young generation', () => {
+    expect(fs.existsSync(jemalloc)).toBe(true);
+    expect(run('casus-worker', [])).toEqual({
+      args: main,
+      arenas: '2',
+      options: '--max-semi-space-size=4',
+      preload: jemalloc,
+    });
   });
 
   it("keeps the operator's own settings and adds only what is missing", () => {
@@ -74,9 +88,34 @@ describe('bin/casus-worker', () => {
       args: main,
       arenas: '8',
       options: '--max-old-space-size=512 --max-semi-space-size=4',
+      preload: jemalloc,
     });
     expect(run('casus-worker', [], { NODE_OPTIONS: '--max-semi-space-size=16' }).options).toBe(
       '--max-semi-space-size=16',
     );
+    // A preload of the operator's own stays the only one.
+    const lib = own();
+    expect(run('casus-worker', [], { LD_PRELOAD: lib }).preload).toBe(lib);
+  });
+
+  it("keeps glibc's malloc with CASUS_JEMALLOC=0, and takes the library it names", () => {
+    expect(run('casus-worker', [], { CASUS_JEMALLOC: '0' }).preload).toBe('');
+    const lib = own();
+    expect(run('casus-worker', [], { CASUS_JEMALLOC: lib }).preload).toBe(lib);
+  });
+
+  it('stops with a Dutch message when CASUS_JEMALLOC names no file', () => {
+    let failure: { status?: number; stderr?: string } = {};
+    try {
+      execFileSync(path.join(BIN, 'casus-worker'), [], {
+        env: { PATH: `${standInNode()}:${process.env.PATH}`, CASUS_JEMALLOC: '/nergens/libjemalloc.so.2' },
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+    } catch (err) {
+      failure = err as typeof failure;
+    }
+    expect(failure.status).toBe(2);
+    expect(failure.stderr).toContain('CASUS_JEMALLOC=/nergens/libjemalloc.so.2: dat bestand bestaat niet');
   });
 });
