@@ -177,7 +177,9 @@ export async function buildContent(f: ReportFigures, opts: ContentOptions = {}):
       },
       {
         type: 'text',
-        text: `Tijd van aanmelding tot besluit (mediaan): ${shownMedian(f.decisions.daysToDecision)}.`,
+        text:
+          `Tijd van aanmelding tot besluit (mediaan): ${shownMedian(f.decisions.daysToDecision)}. ` +
+          `Regie later overgenomen na aanhaken: ${shownCount(f.decisions.regieTakenOver)} (tellen niet opnieuw als besluit).`,
       },
       {
         type: 'chart',

@@ -62,6 +62,8 @@ export interface ReportFigures {
     accepted: number;
     declined: number;
     aangehaakt: number;
+    /** Aangehaakt cases whose regie was taken over in the period (their trajectory started then). */
+    regieTakenOver: number;
     /** Days from the referral's receipt to the decision, over every decision in the period. */
     daysToDecision: Stat;
   };
@@ -124,6 +126,13 @@ export interface ReportFigures {
 }
 
 const DAY_MS = 86_400_000;
+
+/** The facts that decide a referral (R4), and the figure each counts in. */
+const DECISION_KEYS = {
+  'aanmelding-aangenomen': 'accepted',
+  'aanmelding-afgewezen': 'declined',
+  'aanmelding-aangehaakt': 'aangehaakt',
+} as const;
 
 function msOf(at: string | Date): number {
   return typeof at === 'string' ? new Date(at).getTime() : at.getTime();
@@ -193,7 +202,7 @@ export function computeFigures(rows: FactRow[], period: Period, municipalities?:
       byMunicipalityAndRoute: Object.fromEntries([...reported].sort().map((m) => [m, zeros(ROUTES)])),
       acute: 0,
     },
-    decisions: { accepted: 0, declined: 0, aangehaakt: 0, daysToDecision: { n: 0 } },
+    decisions: { accepted: 0, declined: 0, aangehaakt: 0, regieTakenOver: 0, daysToDecision: { n: 0 } },
     trajectories: {
       started: 0,
       openAtEnd: 0,
@@ -254,16 +263,15 @@ export function computeFigures(rows: FactRow[], period: Period, municipalities?:
       f.referrals.byMunicipalityAndRoute[c.municipality][route]++;
       if (received.data.acute === true) f.referrals.acute++;
     }
-    for (const [kind, key] of [
-      ['aanmelding-aangenomen', 'accepted'],
-      ['aanmelding-afgewezen', 'declined'],
-      ['aanmelding-aangehaakt', 'aangehaakt'],
-    ] as const) {
-      const decision = first(kind);
-      if (!decision || !inPeriod(decision.ms)) continue;
-      f.decisions[key]++;
+    // One decision per referral: the first. A case aangehaakt whose regie is taken over later
+    // (R4) is accepted then too; that counts as a take-over, not as a second decision.
+    const decision = facts.find((x) => x.fact in DECISION_KEYS);
+    if (decision && inPeriod(decision.ms)) {
+      f.decisions[DECISION_KEYS[decision.fact as keyof typeof DECISION_KEYS]]++;
       if (received) decisionDays.push(calendarDaysBetween(received.ms, decision.ms));
     }
+    if (decision?.fact === 'aanmelding-aangehaakt' && accepted && inPeriod(accepted.ms))
+      f.decisions.regieTakenOver++;
 
     // Trajectories.
     if (accepted) {

@@ -155,6 +155,30 @@ describe('what the report keeps', () => {
     expect(textMayBeKept('Geen plek', undefined)).toBe(false);
   });
 
+  it('a case aangehaakt whose regie is taken over later counts one decision (aangehaakt) and one trajectory', () => {
+    const fact = (caseNumber: string, kind: string, day: string, data: Record<string, unknown> = {}) => ({
+      caseNumber,
+      municipality: 'heemskerk',
+      fact: kind,
+      at: `2027-05-${day}T08:00:00Z`,
+      data,
+      text: null,
+      textWithheld: false,
+    });
+    const rows = [
+      fact('K-1', 'aanmelding-ontvangen', '02', { route: 'mjo' }),
+      fact('K-1', 'aanmelding-aangehaakt', '04'),
+      fact('K-1', 'aanmelding-aangenomen', '20', { avePhase: 2 }),
+      fact('K-2', 'aanmelding-ontvangen', '03', { route: 'mjo' }),
+      fact('K-2', 'aanmelding-aangenomen', '05', { avePhase: 3 }),
+    ];
+    const f = computeFigures(rows, { from: '2027-05-01', to: '2027-05-31' });
+    expect(f.decisions).toMatchObject({ accepted: 1, declined: 0, aangehaakt: 1, regieTakenOver: 1 });
+    // From receipt to the first decision: 2 days each, not 18 for the take-over.
+    expect(f.decisions.daysToDecision).toEqual({ n: 2, median: 2 });
+    expect(f.trajectories.started).toBe(2);
+  });
+
   it('counts under 5 are computed exactly and shown as "< 5"', async () => {
     const { buildContent } = await import('../../activities/report/content');
     const rows = [1, 2, 3].map((i) => ({

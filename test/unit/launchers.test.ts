@@ -13,13 +13,13 @@ import { PROJECT_ROOT } from '../../runtime/config';
 const BIN = path.join(PROJECT_ROOT, 'bin');
 const FITS = path.join(PROJECT_ROOT, 'dist', 'cli', 'fits');
 
-/** A directory with a `node` that prints its arguments, MALLOC_ARENA_MAX, NODE_OPTIONS and LD_PRELOAD. */
+/** A directory with a `node` that prints its arguments, MALLOC_ARENA_MAX, NODE_OPTIONS, LD_PRELOAD and MALLOC_CONF. */
 function standInNode(version = process.version): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'launcher-'));
   fs.writeFileSync(
     path.join(dir, 'node'),
     `#!/bin/sh\nif [ "$1" = --version ]; then echo ${version}; exit 0; fi\n` +
-      `printf '%s\\n' "args=$*" "arenas=\${MALLOC_ARENA_MAX:-}" "options=\${NODE_OPTIONS:-}" "preload=\${LD_PRELOAD:-}"\n`,
+      `printf '%s\\n' "args=$*" "arenas=\${MALLOC_ARENA_MAX:-}" "options=\${NODE_OPTIONS:-}" "preload=\${LD_PRELOAD:-}" "conf=\${MALLOC_CONF:-}"\n`,
     { mode: 0o755 },
   );
   return dir;
@@ -78,6 +78,7 @@ describe('bin/casus-worker', () => {
       arenas: '2',
       options: '--max-semi-space-size=4',
       preload: jemalloc,
+      conf: 'background_thread:true',
     });
   });
 
@@ -89,7 +90,9 @@ describe('bin/casus-worker', () => {
       arenas: '8',
       options: '--max-old-space-size=512 --max-semi-space-size=4',
       preload: jemalloc,
+      conf: 'background_thread:true',
     });
+    expect(run('casus-worker', [], { MALLOC_CONF: 'dirty_decay_ms:1000' }).conf).toBe('dirty_decay_ms:1000');
     expect(run('casus-worker', [], { NODE_OPTIONS: '--max-semi-space-size=16' }).options).toBe(
       '--max-semi-space-size=16',
     );
@@ -99,7 +102,7 @@ describe('bin/casus-worker', () => {
   });
 
   it("keeps glibc's malloc with CASUS_JEMALLOC=0, and takes the library it names", () => {
-    expect(run('casus-worker', [], { CASUS_JEMALLOC: '0' }).preload).toBe('');
+    expect(run('casus-worker', [], { CASUS_JEMALLOC: '0' })).toMatchObject({ preload: '', conf: '' });
     const lib = own();
     expect(run('casus-worker', [], { CASUS_JEMALLOC: lib }).preload).toBe(lib);
   });

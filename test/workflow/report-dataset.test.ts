@@ -329,6 +329,7 @@ function expectedFigures(
       accepted: count(list, (s) => s.decision.kind === 'accepteren' && inP(s.decision.day)),
       declined: count(list, (s) => s.decision.kind === 'afwijzen' && inP(s.decision.day)),
       aangehaakt: count(list, (s) => s.decision.kind === 'aanhaken' && inP(s.decision.day)),
+      regieTakenOver: 0, // no path of this dataset takes the regie over (test/activities/report-facts.test.ts does)
       daysToDecision: statOf(list.filter((s) => inP(s.decision.day)).map((s) => s.decision.day - s.received)),
     },
     trajectories: {
