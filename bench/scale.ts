@@ -43,7 +43,8 @@ const WHY = [
   "given back of the last burst of work. With glibc's malloc that was most of it and grew with the bursts",
   '(277 MiB after 1,000 cases, 493 MiB after 10,000, on 1 December); jemalloc, which bin/casus-worker uses',
   'when it is installed, gives it back, so RSS stays flat. Database and history grow linearly with the number',
-  'of cases.',].join('\n');
+  'of cases.',
+].join('\n');
 
 async function main() {
   const nodeOptions = process.env.BENCH_WORKER_NODE_OPTIONS;
