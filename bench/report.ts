@@ -39,3 +39,10 @@ export function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i];
 }
+
+/** Environment variables from words "NAME=value" (BENCH_WORKER_ENV, BENCH_MEMORY_SETTINGS). */
+export function envAssignments(words: string[]): Record<string, string> {
+  return Object.fromEntries(
+    words.filter(Boolean).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
+  );
+}

@@ -13,8 +13,9 @@
 import { performance } from 'node:perf_hooks';
 import { caseWorkflowId } from '../domain/contract';
 import { mapLimit } from '../kit/map-limit';
-import { machineLoad, mib, processAllocator, startBenchStack, submitAndAccept } from './stack';
-import { machineLine, writeSection } from './report';
+import { machineLoad, mib, startBenchStack, submitAndAccept } from './stack';
+import { allocatorOf } from '../runtime/allocator';
+import { envAssignments, machineLine, writeSection } from './report';
 import { DEFAULT_WORKER_CACHE_SIZE } from '../runtime/config';
 
 const STEPS = (process.env.BENCH_SCALE_STEPS ?? '1000,2500,5000,10000').split(',').map(Number);
@@ -48,12 +49,7 @@ const WHY = [
 
 async function main() {
   const nodeOptions = process.env.BENCH_WORKER_NODE_OPTIONS;
-  const extraEnv = Object.fromEntries(
-    (process.env.BENCH_WORKER_ENV ?? '')
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
-  );
+  const extraEnv = envAssignments((process.env.BENCH_WORKER_ENV ?? '').split(/\s+/));
   const settleMs = Number(process.env.BENCH_SCALE_SETTLE ?? 30) * 1000;
   const cacheSize = Number(process.env.BENCH_WORKER_CACHE_SIZE ?? DEFAULT_WORKER_CACHE_SIZE);
   const stack = await startBenchStack({
@@ -64,7 +60,7 @@ async function main() {
     },
   });
   const loadBefore = machineLoad();
-  const allocator = processAllocator(stack.worker.child?.pid);
+  const allocator = allocatorOf(stack.worker.child?.pid ?? 0) ?? 'onbekend';
   const casus = await stack.connectClient(120_000);
   const today = new Date().toISOString().slice(0, 10);
   const points: Point[] = [];

@@ -211,15 +211,6 @@ export function processRss(pid: number | undefined): number {
   return line ? Number(line.replace(/\D+/g, '')) * 1024 : NaN;
 }
 
-/** The malloc a process runs on: jemalloc (bin/casus-worker found it) or glibc's. */
-export function processAllocator(pid: number | undefined): 'jemalloc' | 'glibc' | 'onbekend' {
-  try {
-    return fs.readFileSync(`/proc/${pid}/maps`, 'utf8').includes('libjemalloc') ? 'jemalloc' : 'glibc';
-  } catch {
-    return 'onbekend';
-  }
-}
-
 /** CPU time (user + system, seconds) of a process so far. */
 export function processCpu(pid: number | undefined): number {
   if (!pid) return NaN;

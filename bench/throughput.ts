@@ -26,7 +26,8 @@ import { caseWorkflowId, updates } from '../domain/contract';
 import { sampleReferral } from '../kit/referral';
 import { faultDataConverter } from '../kit/worker-process';
 import { mapLimit } from '../kit/map-limit';
-import { machineLoad, processAllocator, startBenchStack } from './stack';
+import { machineLoad, startBenchStack } from './stack';
+import { allocatorOf } from '../runtime/allocator';
 import { machineLine, percentile, writeSection } from './report';
 import {
   baselineActivities,
@@ -80,7 +81,7 @@ async function main() {
   const stack = await startBenchStack(nodeOptions ? { workerEnv: { NODE_OPTIONS: nodeOptions } } : {});
   const dataConverter = faultDataConverter();
   const loadBefore = machineLoad();
-  const allocator = processAllocator(stack.worker.child?.pid);
+  const allocator = allocatorOf(stack.worker.child?.pid ?? 0) ?? 'onbekend';
   try {
     // 1. Baseline, with a worker of its own on this server.
     const connection = await NativeConnection.connect({ address: stack.env.address });

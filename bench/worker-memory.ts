@@ -14,7 +14,7 @@ import { DEFAULT_WORKER_CACHE_SIZE } from '../runtime/config';
 import { mapLimit } from '../kit/map-limit';
 import { WorkerProcess } from '../kit/worker-process';
 import { machineLoad, mib, processCpu, processRss, startBenchStack, submitAndAccept } from './stack';
-import { machineLine, percentile, writeSection } from './report';
+import { envAssignments, machineLine, percentile, writeSection } from './report';
 
 const CASES = Number(process.env.BENCH_MEMORY_CASES ?? 250);
 
@@ -42,11 +42,7 @@ const SETTINGS: Setting[] = process.env.BENCH_MEMORY_SETTINGS
   ? process.env.BENCH_MEMORY_SETTINGS.split(';').map((item) => {
       const [cache, ...words] = item.split(':');
       const flags = words.filter((w) => w.startsWith('--'));
-      const env = Object.fromEntries(
-        words
-          .filter((w) => !w.startsWith('--'))
-          .map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
-      );
+      const env = envAssignments(words.filter((w) => !w.startsWith('--')));
       return {
         cache: Number(cache),
         ...(flags.length ? { nodeOptions: flags.join(' ') } : {}),

@@ -5,7 +5,6 @@
  * UI, a health endpoint and Prometheus metrics. SIGTERM (or Ctrl-C) drains: no new tasks,
  * in-flight activities finish (SHUTDOWN_GRACE_TIME), then the process exits 0.
  */
-import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
@@ -23,6 +22,7 @@ import { ensureSearchAttributes } from './search-attributes';
 import { createConfiguredWorker } from './worker';
 import { answerLinkSettingsFromEnv } from '../runtime/answer-links';
 import { resolveMatchKeys } from '../runtime/match-keys';
+import { allocatorOf } from '../runtime/allocator';
 
 async function main() {
   const config = loadConfig();
@@ -138,7 +138,7 @@ async function main() {
       taskQueue: worker.options.taskQueue,
       namespace: config.temporal.namespace,
       role: config.workerRole,
-      allocator: memoryAllocator(),
+      allocator: allocatorOf() ?? 'onbekend',
     },
     'worker started',
   );
@@ -180,13 +180,4 @@ function answerLinks() {
   const { settings, problems } = answerLinkSettingsFromEnv(process.env);
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;
-}
-
-/** Which malloc the process runs on: jemalloc when bin/casus-worker found it, else glibc's. */
-function memoryAllocator(): 'jemalloc' | 'glibc' {
-  try {
-    return fs.readFileSync('/proc/self/maps', 'utf8').includes('libjemalloc') ? 'jemalloc' : 'glibc';
-  } catch {
-    return 'glibc';
-  }
 }

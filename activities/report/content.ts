@@ -179,7 +179,7 @@ export async function buildContent(f: ReportFigures, opts: ContentOptions = {}):
         type: 'text',
         text:
           `Tijd van aanmelding tot besluit (mediaan): ${shownMedian(f.decisions.daysToDecision)}. ` +
-          `Regie later overgenomen na aanhaken: ${shownCount(f.decisions.regieTakenOver)} (tellen niet opnieuw als besluit).`,
+          `Regie later overgenomen na aanhaken: ${shownCount(f.decisions.regieTakenOver)} (niet nog eens als besluit geteld).`,
       },
       {
         type: 'chart',
