@@ -3,6 +3,7 @@
  */
 import { updates } from '../../domain/contract';
 import { DAY, WEEK } from '../../domain/duration';
+import { dayOf } from '../../domain/case/time';
 import {
   accept,
   command,
@@ -185,8 +186,8 @@ describe('afschaling', () => {
     expect(near(signal[0].at, acceptedAt + 6 * WEEK)).toBe(true);
     // No UVO held yet: the six weeks count from the acceptance (days, as the mail shows them).
     expect(signal[0].request.data).toMatchObject({
-      since: new Date(acceptedAt).toISOString().slice(0, 10),
-      dueDate: new Date(acceptedAt + 6 * WEEK).toISOString().slice(0, 10),
+      since: dayOf(acceptedAt),
+      dueDate: dayOf(acceptedAt + 6 * WEEK),
     });
     expect((await status(handle)).state).toBe('afschaling');
 
