@@ -21,6 +21,7 @@ import { temporal } from '@temporalio/proto';
 import { DAY } from '../domain/duration';
 import { accept, settled, startHarness } from '../kit/case-harness';
 import { PARTNERS } from '../kit/referral';
+import { uvoReportPayloadSchema } from '../domain/chapters/uvo-report';
 import { nineMonthCase } from './nine-months';
 
 const T = temporal.api.enums.v1.EventType;
@@ -123,6 +124,20 @@ async function main() {
     const { handle } = await nineMonthCase(h, 'BENCH-2027-0101');
     await handle.result();
     console.log(line('Casus van 9 maanden (+1 verlenging)', countActions(await allRuns(handle))));
+
+    // The same case, each UVO recorded in one command (where this tree knows how).
+    if ('completedActions' in uvoReportPayloadSchema.shape) {
+      const one = await nineMonthCase(h, 'BENCH-2027-0102', { inOne: true });
+      await one.handle.result();
+      const sentSeparately = h.sent('BENCH-2027-0101').length;
+      const sentInOne = h.sent('BENCH-2027-0102').length;
+      console.log(
+        line(
+          `Dezelfde casus, elk UVO in één opdracht (${sentInOne} meldingen, los: ${sentSeparately})`,
+          countActions(await allRuns(one.handle)),
+        ),
+      );
+    }
   } finally {
     await h.teardown();
   }

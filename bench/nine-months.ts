@@ -29,21 +29,32 @@ import { PARTNERS, sampleClosing } from '../kit/referral';
 /**
  * The 9-month case of this benchmark, from referral to close, on harness `h`; also counted by
  * bench/actions.ts. Returns the case's handle, its UVO count and when it was accepted.
+ *
+ * `inOne`: the same case, with what each UVO settles given with its report (the escalation
+ * resolved, the next UVO) and the first UVO with the acceptance, instead of as commands of their
+ * own: the same meetings, mails and records in fewer commands.
  */
-export async function nineMonthCase(h: Harness, cn: string) {
+export async function nineMonthCase(h: Harness, cn: string, { inOne = false } = {}) {
   const handle = await h.startCase(cn, { partners: [PARTNERS.politie, PARTNERS.cjg] });
   await h.env.sleep(3 * DAY);
-  await accept(h, handle);
+  const at = (ms: number) => ({ start: new Date(ms).toISOString(), location: 'Stadhuis' });
+  // The moment of acceptance is workflow time; the first UVO 4 weeks on (with inOne, planned with it).
+  const firstUvoAt = (await h.now()) + 4 * WEEK;
+  await accept(h, handle, inOne ? { firstUvo: at(firstUvoAt) } : {});
   const acceptedAt = Date.parse((await status(handle)).dates.acceptedAt!);
   const limit = Date.parse((await status(handle)).dates.limitDate!);
 
   // A UVO every 5 weeks until the limit.
-  let uvo = acceptedAt + 4 * WEEK;
+  let uvo = inOne ? firstUvoAt : acceptedAt + 4 * WEEK;
   let n = 0;
   while (uvo < limit - WEEK) {
-    await planUvo(handle, uvo);
+    if (!inOne) await planUvo(handle, uvo);
     await h.env.sleep(uvo + 2 * 3600_000 - (await h.now()));
     n += 1;
+    const next = uvo + 5 * WEEK;
+    // The action of this UVO done at once (a command of its own: the report made it).
+    const completed = n % 2 === 0 ? [{ id: `A${n}` }] : [];
+    const resolved = n === 3 ? [{ id: 'E1', text: 'Plek gevonden' }] : [];
     await command(handle, updates.recordUvoReport, {
       attendees: ['politie', 'cjg'],
       summary: `UVO ${n}`,
@@ -53,11 +64,17 @@ export async function nineMonthCase(h: Harness, cn: string) {
       actions: [
         { description: `Actie na UVO ${n}`, owner: n % 2 ? 'cjg' : 'politie', due: dayAfter(uvo, 14) },
       ],
+      ...(inOne
+        ? {
+            resolvedEscalations: resolved,
+            ...(next < limit - WEEK ? { nextUvo: at(next) } : {}),
+          }
+        : {}),
     });
-    if (n % 2 === 0) await command(handle, updates.completeAction, { id: `A${n}` });
+    for (const c of completed) await command(handle, updates.completeAction, c);
     if (n === 2) await command(handle, updates.escalate, { target: 'beleid', reason: 'Wachtlijst' });
-    if (n === 3) await command(handle, updates.resolveEscalation, { id: 'E1', text: 'Plek gevonden' });
-    uvo += 5 * WEEK;
+    if (!inOne) for (const r of resolved) await command(handle, updates.resolveEscalation, r);
+    uvo = next;
   }
   // The limit: termijnsignaal, a week of reminders, then an extension of 1 month.
   await h.env.sleep(limit + WEEK + 3600_000 - (await h.now()));

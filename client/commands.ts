@@ -62,6 +62,17 @@ function int(value: string | boolean | undefined, option: string): number | unde
 }
 
 const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+
+type Value = string | boolean | undefined;
+/** A UVO given with another command (`--uvo-…` with beoordelen, `--volgende-…` with uvo-verslag). */
+function uvoToPlan(op: Value, location: Value, minutes: Value, prefix: string) {
+  if (op === undefined && location === undefined && minutes === undefined) return undefined;
+  return defined({
+    start: dateTime(op, `${prefix}-op`),
+    location: str(location),
+    durationMinutes: int(minutes, `${prefix}-duur`),
+  });
+}
 const list = (v: string | boolean | undefined) =>
   typeof v === 'string'
     ? v
@@ -157,10 +168,17 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
         description:
           'bij aanhaken: op deze datum vraagt Casusregie of de regie moet worden overgenomen (de casus loopt tot dan door)',
       },
+      {
+        flags: '--uvo-op <moment>',
+        description: 'bij accepteren: plan meteen de eerste UVO, zoals "12-03-2027 14:00" (met --uvo-locatie)',
+      },
+      { flags: '--uvo-locatie <plaats>', description: 'bij accepteren: waar de eerste UVO is' },
+      { flags: '--uvo-duur <minuten>', description: 'bij accepteren: duur van de eerste UVO (standaard 90)' },
       FILE_OPTION,
     ],
     examples: [
       'casus beoordelen BEV-2027-0001 accepteren --ave 3 --redenen hulp-ineffectief,samenwerking-stagneert',
+      'casus beoordelen BEV-2027-0001 accepteren --ave 3 --uvo-op "12-03-2027 14:00" --uvo-locatie "Stadhuis Beverwijk"',
       'casus beoordelen BEV-2027-0002 afwijzen --reden "Natuurlijke regisseur kan verder" --advies "Pak op met het CJG"',
       'casus beoordelen BEV-2027-0003 aanhaken --regie-bij "Zorg- en Veiligheidshuis" --reden "Meervoudige justitiecontacten"',
       'casus beoordelen BEV-2027-0004 aanhaken --regie-bij "Zorg- en Veiligheidshuis" --reden "Regie eerst bij het ZVH" --vervolg-op 01-06-2027',
@@ -180,6 +198,7 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
         advice: str(o.advies),
         regieHeldBy: str(o.regieBij),
         checkInOn: day(o.vervolgOp, '--vervolg-op'),
+        firstUvo: uvoToPlan(o.uvoOp, o.uvoLocatie, o.uvoDuur, '--uvo'),
       }),
   },
   logContact: {
@@ -238,13 +257,25 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
       { flags: '--gehouden-op <moment>', description: 'wanneer de UVO was (standaard het geplande moment)' },
       { flags: '--aanwezig <partners>', description: 'ids van de aanwezige partners, met komma' },
       { flags: '--samenvatting <tekst>', description: 'korte samenvatting' },
+      { flags: '--afgerond <acties>', description: 'ids van de acties die in de UVO afgerond zijn, met komma' },
+      {
+        flags: '--volgende-op <moment>',
+        description: 'plan meteen de volgende UVO, zoals "12-03-2027 14:00" (met --volgende-locatie)',
+      },
+      { flags: '--volgende-locatie <plaats>', description: 'waar de volgende UVO is' },
+      { flags: '--volgende-duur <minuten>', description: 'duur van de volgende UVO (standaard 90)' },
     ],
-    examples: ['casus uvo-verslag BEV-2027-0001 --bestand verslag-uvo-1.yaml'],
+    examples: [
+      'casus uvo-verslag BEV-2027-0001 --bestand verslag-uvo-1.yaml',
+      'casus uvo-verslag BEV-2027-0001 --bestand verslag-uvo-2.yaml --afgerond A1,A3 --volgende-op "16-04-2027 14:00" --volgende-locatie "Stadhuis Beverwijk"',
+    ],
     payload: (_a, o) =>
       defined({
         heldAt: dateTime(o.gehoudenOp, '--gehouden-op'),
         attendees: list(o.aanwezig),
         summary: str(o.samenvatting),
+        completedActions: list(o.afgerond)?.map((id) => ({ id })),
+        nextUvo: uvoToPlan(o.volgendeOp, o.volgendeLocatie, o.volgendeDuur, '--volgende'),
       }),
   },
   escalate: {

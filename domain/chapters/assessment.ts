@@ -16,6 +16,7 @@ import { ageOn } from '../referral';
 import { boundedList, isoDate, LIST_LIMITS, optionalText, requiredText } from '../validation';
 import { avePhaseSchema, aveReasonsSchema, recordAve } from './ave';
 import { referrerDiscussedSchema } from './fields';
+import { planGivenUvo, uvoToPlanRefusal, uvoToPlanSchema } from './uvo';
 
 const assessmentCommon = {
   referrerDiscussed: referrerDiscussedSchema,
@@ -34,6 +35,8 @@ export const assessPayloadSchema = z.discriminatedUnion(
       ...assessmentCommon,
       avePhase: avePhaseSchema,
       aveReasons: aveReasonsSchema,
+      /** R6, R8: the first UVO, planned with the acceptance (as `uvo-plannen` would). */
+      firstUvo: uvoToPlanSchema.optional(),
     }),
     z.object({
       decision: z.literal('afwijzen'),
@@ -88,6 +91,10 @@ export const assess: Command<typeof assessPayloadSchema> = {
         ErrorCode.DATE_OUT_OF_RANGE,
         `De datum voor het vervolg van het aanhaken (${p.checkInOn}) moet na vandaag liggen.`,
       );
+    if (p.decision === 'accepteren' && p.firstUvo) {
+      const r = uvoToPlanRefusal(p.firstUvo, ctx, 'Eerste UVO');
+      if (r) return r;
+    }
     return notInFuture(p.referrerDiscussed.on, ctx, 'Het gesprek met de aanmelder');
   },
   mailedTexts: (p) =>
@@ -101,7 +108,15 @@ export const assess: Command<typeof assessPayloadSchema> = {
             { path: ['reason'], text: p.reason, to: 'de aanmelder' },
             { path: ['regieHeldBy'], text: p.regieHeldBy, to: 'de aanmelder' },
           ]
-        : [],
+        : p.firstUvo
+          ? [
+              {
+                path: ['firstUvo', 'location'],
+                text: p.firstUvo.location,
+                to: 'alle genodigden van de eerste UVO, ook in de agenda-uitnodiging',
+              },
+            ]
+          : [],
   apply(d, p, ctx) {
     const s = d.status;
     const cn = s.caseNumber;
@@ -131,11 +146,13 @@ export const assess: Command<typeof assessPayloadSchema> = {
         message: `Casus ${cn} aangehaakt; de regie blijft bij ${p.regieHeldBy}.`,
       });
 
-    return startTrajectory(d, ctx, p, {
+    const accepted = startTrajectory(d, ctx, p, {
       timeline: 'Aanmelding aangenomen',
       message: `Aanmelding ${cn} aangenomen.`,
       recorded: { consulted: p.consulted },
     });
+    if (!p.firstUvo) return accepted;
+    return { ...accepted, message: `${accepted.message} ${planGivenUvo(d, p.firstUvo, ctx)}` };
   },
 };
 

@@ -7,17 +7,18 @@
 import { z } from 'zod';
 import type { Command } from '../case/command';
 import { refuse, unknownPartner } from '../case/command';
-import { notifyEach, onTimeline, record } from '../case/outbox';
+import { type Ctx, notifyEach, onTimeline, record } from '../case/outbox';
 import { partnerRecipient, referrerRecipient, REGISSEUR } from '../case/recipients';
-import { openEscalations } from '../case/state';
+import { type CaseData, openEscalations } from '../case/state';
 import { ErrorCode } from '../case/terms';
 import { dayOf, dutchDateTime, dutchDay, iso, ms } from '../case/time';
 import { boundedList, isoDate, LIST_LIMITS, requiredText } from '../validation';
-import { actionLines } from './actions';
+import { actionLines, completeAction, completeActionPayloadSchema } from './actions';
 import { askAbsentByEmail, castVote, deescalationVoteSchema, evaluateProposal } from './deescalation';
-import { closeEscalation } from './escalation';
+import { closeEscalation, resolveEscalation, resolveEscalationPayloadSchema } from './escalation';
 import { isoDateTime, partnerRef } from './fields';
 import { planInputSchema, planRefusal, updatePlan } from './plan';
+import { planGivenUvo, uvoToPlanRefusal, uvoToPlanSchema } from './uvo';
 
 /** R10, R20, R16: `uvo-verslag`. */
 export const uvoReportPayloadSchema = z.object({
@@ -44,6 +45,15 @@ export const uvoReportPayloadSchema = z.object({
   ).default([]),
   /** R16: the votes of the partners present on a pending afschaling proposal. */
   deescalationVotes: boundedList(deescalationVoteSchema, LIST_LIMITS.votes).default([]),
+  /**
+   * What else the UVO settled, so that one command records the whole meeting (and the case
+   * wakes once for it): the action items found done (R10), the escalations resolved (R13) and
+   * the next UVO planned (R8), each as `actie-afronden`, `opschaling-afronden` and `uvo-plannen`
+   * would do it.
+   */
+  completedActions: boundedList(completeActionPayloadSchema, LIST_LIMITS.actions).default([]),
+  resolvedEscalations: boundedList(resolveEscalationPayloadSchema, LIST_LIMITS.actions).default([]),
+  nextUvo: uvoToPlanSchema.optional(),
 });
 export type UvoReportPayload = z.input<typeof uvoReportPayloadSchema>;
 
@@ -86,6 +96,8 @@ export const recordUvoReport: Command<typeof uvoReportPayloadSchema> = {
       return refuse(ErrorCode.DATE_OUT_OF_RANGE, `De deadline ${early.due} ligt vóór het UVO (${heldDay}).`);
     const planProblem = planRefusal(d, p);
     if (planProblem) return planProblem;
+    const settled = settledRefusal(d, p, ctx);
+    if (settled) return settled;
     if (p.deescalationVotes.length > 0) {
       if (s.state !== 'afschaling' || !s.deescalation.current) {
         return refuse(
@@ -114,6 +126,21 @@ export const recordUvoReport: Command<typeof uvoReportPayloadSchema> = {
       text: v.reason,
       to: 'de netwerkregisseur',
     })),
+    ...p.resolvedEscalations.flatMap((e, i) =>
+      (resolveEscalation.mailedTexts?.(e) ?? []).map((t) => ({
+        ...t,
+        path: ['resolvedEscalations', i, ...t.path],
+      })),
+    ),
+    ...(p.nextUvo
+      ? [
+          {
+            path: ['nextUvo', 'location'],
+            text: p.nextUvo.location,
+            to: 'alle genodigden van de volgende UVO, ook in de agenda-uitnodiging',
+          },
+        ]
+      : []),
   ],
   apply(d, p, ctx) {
     const s = d.status;
@@ -121,6 +148,8 @@ export const recordUvoReport: Command<typeof uvoReportPayloadSchema> = {
     const planned = s.uvo.planned;
     const id = planned?.id ?? `U${++d.memory.seq.uvo}`;
     const heldAt = iso(ms(p.heldAt ?? planned!.start));
+    // R10: the action items the UVO found done, before the new open action list is made.
+    const also = p.completedActions.map((a) => completeAction.apply(d, a, ctx).message);
 
     // R10: action items.
     const actionIds: string[] = [];
@@ -222,13 +251,51 @@ export const recordUvoReport: Command<typeof uvoReportPayloadSchema> = {
         overdue: s.overdue.uvo || s.overdue.limit,
       },
     );
+    // R13, R8: the escalations the UVO resolved, and the next UVO it planned.
+    for (const e of p.resolvedEscalations) also.push(resolveEscalation.apply(d, e, ctx).message);
+    if (p.nextUvo) also.push(planGivenUvo(d, p.nextUvo, ctx));
     return {
-      message: `Verslag van UVO ${id} vastgelegd; volgend UVO uiterlijk ${dutchDay(ms(s.dates.nextUvoDue))}.`,
+      message: [
+        `Verslag van UVO ${id} vastgelegd; volgend UVO uiterlijk ${dutchDay(ms(s.dates.nextUvoDue))}.`,
+        ...also,
+      ].join(' '),
       state: s.state,
       id,
     };
   },
 };
+
+/**
+ * What else the report settles (completed actions, resolved escalations, the next UVO), checked
+ * as their own commands check them, each refusal naming its field. An escalation of the UVO
+ * clock is left out: the report itself resolves it.
+ */
+function settledRefusal(d: CaseData, p: z.output<typeof uvoReportPayloadSchema>, ctx: Ctx) {
+  const twice = (ids: string[]) => ids.find((id, i) => ids.indexOf(id) !== i);
+  const actionTwice = twice(p.completedActions.map((a) => a.id));
+  if (actionTwice)
+    return refuse(ErrorCode.INVALID_PAYLOAD, `Afgeronde acties: ${actionTwice} staat er twee keer in.`);
+  for (const a of p.completedActions) {
+    const r = completeAction.check?.(d, a, ctx);
+    if (r) return { ...r, message: `Afgeronde acties: ${r.message}` };
+  }
+  const escalationTwice = twice(p.resolvedEscalations.map((e) => e.id));
+  if (escalationTwice)
+    return refuse(
+      ErrorCode.INVALID_PAYLOAD,
+      `Afgeronde opschalingen: ${escalationTwice} staat er twee keer in.`,
+    );
+  for (const e of p.resolvedEscalations) {
+    const r = resolveEscalation.check?.(d, e, ctx);
+    if (r) return { ...r, message: `Afgeronde opschalingen: ${r.message}` };
+    if (d.status.escalations.find((x) => x.id === e.id)?.source === 'uvo-termijn')
+      return refuse(
+        ErrorCode.INVALID_PAYLOAD,
+        `Afgeronde opschalingen: ${e.id} is het termijnsignaal van de UVO-termijn; dat rondt dit verslag zelf af. Laat het weg.`,
+      );
+  }
+  return p.nextUvo ? uvoToPlanRefusal(p.nextUvo, ctx, 'Volgende UVO') : undefined;
+}
 
 /** The commands of this chapter, by their Update name (domain/contract.ts). */
 export const uvoReportCommands = { recordUvoReport };

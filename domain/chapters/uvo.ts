@@ -23,6 +23,12 @@ const uvoMoment = {
   durationMinutes: z.number().int().min(15).max(480).default(90),
   location: requiredText(200, 'short'),
 };
+/**
+ * A UVO to plan, given with another command: the first UVO with the acceptance (`beoordelen`),
+ * the next one with the report of this one (`uvo-verslag`). Planned as `uvo-plannen` plans it.
+ */
+export const uvoToPlanSchema = z.object(uvoMoment);
+export type UvoToPlan = z.output<typeof uvoToPlanSchema>;
 /** R8: `uvo-plannen`. */
 export const planUvoPayloadSchema = z.discriminatedUnion(
   'action',
@@ -162,6 +168,21 @@ export const planUvo: Command<typeof planUvoPayloadSchema> = {
     };
   },
 };
+
+/**
+ * R8, for a UVO given with another command (see `uvoToPlanSchema`): the refusal of planning it
+ * now (`field` names it in the refusal), or undefined. Checked against the case as the other
+ * command leaves it: no UVO planned then.
+ */
+export function uvoToPlanRefusal(u: UvoToPlan, ctx: Ctx, field: string) {
+  if (ms(u.start) > ctx.now) return undefined;
+  return refuse(ErrorCode.DATE_OUT_OF_RANGE, `${field}: de UVO moet in de toekomst liggen (${u.start}).`);
+}
+
+/** Plans a UVO given with another command (see `uvoToPlanSchema`); the message says so. */
+export function planGivenUvo(d: CaseData, u: UvoToPlan, ctx: Ctx): string {
+  return planUvo.apply(d, { action: 'plan', ...u }, ctx).message;
+}
 
 /** The answers that hold for the UVO as it is planned now (an answer from before a re-plan does not). */
 export function currentAttendance(u: PlannedUvo): UvoAttendance[] {

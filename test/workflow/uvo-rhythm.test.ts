@@ -14,6 +14,7 @@ import {
   near,
   refusal,
   samplePlan,
+  settled,
   startHarness,
   status,
   stop,
@@ -264,6 +265,61 @@ describe('UVO rhythm', () => {
     expect(st.actions.find((a) => a.id === 'A1')?.overdue).toBe(true);
     await command(handle, updates.completeAction, { id: 'A1', note: 'alsnog gedaan' });
     expect((await status(handle)).overdue.actions).toEqual([]);
+    await stop(handle);
+  });
+
+  it('R8, R10: the UVO in one uvo-verslag: the first UVO planned with the acceptance, then the report with the action found done and the next UVO, each one step (one activity)', async () => {
+    const cn = 'TST-UVO-ONE';
+    const handle = await h.startCase(cn);
+    const firstAt = (await h.now()) + 2 * WEEK;
+    const accepted = await accept(h, handle, {
+      firstUvo: { start: new Date(firstAt).toISOString(), location: 'Stadhuis' },
+    });
+    expect(accepted.message).toMatch(/UVO U1 gepland/);
+    await waitForSent(h, cn, (s) => s.kind === 'uvo-uitnodiging');
+    expect((await status(handle)).uvo.planned).toMatchObject({ id: 'U1', location: 'Stadhuis' });
+
+    await h.env.sleep(firstAt + HOUR - (await h.now()));
+    await command(handle, updates.recordUvoReport, {
+      attendees: ['politie'],
+      summary: 'Eerste UVO',
+      plan: samplePlan(),
+      actions: [{ description: 'Huisbezoek', owner: 'politie', due: dayAfter(firstAt, 21) }],
+    });
+    await waitForSent(h, cn, (s) => s.kind === 'actielijst');
+    const nextAt = firstAt + 5 * WEEK;
+    const eventsBefore = (await handle.fetchHistory()).events!.length;
+    const result = await command(handle, updates.recordUvoReport, {
+      heldAt: new Date(firstAt + 30 * MINUTE).toISOString(),
+      attendees: ['politie'],
+      summary: 'Tussentijds overleg',
+      completedActions: [{ id: 'A1' }],
+      nextUvo: { start: new Date(nextAt).toISOString(), location: 'Politiebureau' },
+    });
+    expect(result.message).toMatch(/Actie A1 afgerond\. UVO U3 gepland/);
+    await waitForSent(h, cn, (s) => s.kind === 'uvo-uitnodiging' && s.request.data.uvoId === 'U3');
+    await settled(handle);
+
+    // One activity for the whole UVO: the records, the action list and the invitations.
+    const after = (await handle.fetchHistory()).events!.slice(eventsBefore);
+    const scheduled = after.filter((e) => e.activityTaskScheduledEventAttributes);
+    expect(scheduled).toHaveLength(1);
+    expect(after.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(1);
+    const st = await status(handle);
+    expect(st.actions.find((a) => a.id === 'A1')?.doneAt).toBeDefined();
+    expect(st.uvo.planned).toMatchObject({ id: 'U3', location: 'Politiebureau' });
+    // No open action left: the second report sends no action list (the first one did).
+    const lists = h.sent(cn).filter((s) => s.kind === 'actielijst');
+    expect(new Set(lists.map((s) => s.request.data.uvoId))).toEqual(new Set(['U1']));
+
+    // R8: the next UVO's attendees are reminded 2 calendar days before it, at the working hour.
+    await h.env.sleep(nextAt - (await h.now()));
+    const reminders = await waitForSent(
+      h,
+      cn,
+      (s) => s.kind === 'uvo-herinnering' && s.request.data.uvoId === 'U3',
+    );
+    expect(near(reminders[0].at, workHourAround(nextAt, -2))).toBe(true);
     await stop(handle);
   });
 });
