@@ -7,7 +7,7 @@ import {
   ContactsError,
   municipalityContacts,
   MunicipalityContacts,
-  readContactsFile,
+  currentContacts,
 } from '../domain/contacts';
 import type { CaseRecordEvent, NotificationRequest } from '../domain/contract';
 import type { Timings } from '../domain/timings';
@@ -79,9 +79,9 @@ export interface NotificationResult {
   rejected?: number;
 }
 
-/** Reads the contacts file on every call: contacts change during a 9-month case. */
+/** The contacts file as it is now (read again when it changed): contacts change during a 9-month case. */
 export function loadContacts(file: string): Contacts {
-  return readContactsFile(file);
+  return currentContacts(file);
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -161,47 +161,59 @@ export function createActivities(deps: ActivityDeps) {
   ) {
     const at = new Date().toISOString();
     const refused = new Set(outcome.rejected.map((a) => a.toLowerCase()));
-    await records.appendAudit(`${req.key}:mail`, {
-      caseNumber: req.caseNumber,
-      municipality: req.municipality,
-      kind: 'mail-verzonden',
-      at,
-      details: {
-        notification: req.kind,
-        notificationKey: req.key,
-        recipients: recipients.length - refused.size,
-        messageId: outcome.messageId,
-        ...(req.calendar
-          ? {
-              calendar: {
-                uid: req.calendar.uid,
-                sequence: req.calendar.sequence,
-                method: req.calendar.method,
-              },
-            }
-          : {}),
-        ...(req.letter ? { letter: true } : {}),
+    // The mail and its shares in one transaction (each idempotent on its key).
+    const entries: Parameters<typeof records.appendAudits>[0] = [
+      {
+        key: `${req.key}:mail`,
+        entry: {
+          caseNumber: req.caseNumber,
+          municipality: req.municipality,
+          kind: 'mail-verzonden',
+          at,
+          details: {
+            notification: req.kind,
+            notificationKey: req.key,
+            recipients: recipients.length - refused.size,
+            messageId: outcome.messageId,
+            ...(req.calendar
+              ? {
+                  calendar: {
+                    uid: req.calendar.uid,
+                    sequence: req.calendar.sequence,
+                    method: req.calendar.method,
+                  },
+                }
+              : {}),
+            ...(req.letter ? { letter: true } : {}),
+          },
+        },
       },
-    });
+    ];
     for (const r of recipients) {
       if (!r.legalBasis || refused.has(r.email.toLowerCase())) continue;
-      await records.appendAudit(`${req.key}:deling:${r.shareId}`, {
-        caseNumber: req.caseNumber,
-        municipality: req.municipality,
-        kind: 'gegevens-gedeeld',
-        at,
-        legalBasis: r.legalBasis,
-        details: {
-          notification: req.kind,
-          notificationKey: req.key,
-          role: r.role,
-          ...(r.partnerId ? { partnerId: r.partnerId } : {}),
-          ...(r.level ? { level: r.level } : {}),
-          to: r.email,
-          ...(req.letter && (r.role === 'ouders' || r.role === 'jongere') ? { document: 'ouderbrief' } : {}),
+      entries.push({
+        key: `${req.key}:deling:${r.shareId}`,
+        entry: {
+          caseNumber: req.caseNumber,
+          municipality: req.municipality,
+          kind: 'gegevens-gedeeld',
+          at,
+          legalBasis: r.legalBasis,
+          details: {
+            notification: req.kind,
+            notificationKey: req.key,
+            role: r.role,
+            ...(r.partnerId ? { partnerId: r.partnerId } : {}),
+            ...(r.level ? { level: r.level } : {}),
+            to: r.email,
+            ...(req.letter && (r.role === 'ouders' || r.role === 'jongere')
+              ? { document: 'ouderbrief' }
+              : {}),
+          },
         },
       });
     }
+    await records.appendAudits(entries);
   }
 
   function knownBefore(input: KnownBeforeCheckInput): Promise<KnownCase[]> {

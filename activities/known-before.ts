@@ -73,12 +73,14 @@ export function caseHashes(input: KnownBeforeCheckInput, key: Buffer): { kind: M
     .filter((h) => !seen.has(`${h.kind}:${h.hash}`) && seen.add(`${h.kind}:${h.hash}`));
 }
 
+/** "JJJJ-MM-DD" in Amsterdam; one formatter for every row (toLocaleDateString builds one per call). */
+const AMSTERDAM_DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Amsterdam' });
 const day = (v: Date | string | null | undefined): string | undefined =>
   v === null || v === undefined
     ? undefined
     : typeof v === 'string'
       ? v.slice(0, 10)
-      : v.toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
+      : AMSTERDAM_DAY.format(v);
 
 /**
  * Registers the case's hashes under the ring's current key and returns the other cases that

@@ -141,23 +141,44 @@ export class CaseRecords {
 
   /** Appends one audit event (a mail sent, a share of data); idempotent on `eventKey`. */
   async appendAudit(eventKey: string, entry: AuditEntry, actor = 'systeem'): Promise<{ recorded: boolean }> {
+    const { recorded } = await this.appendAudits([{ key: eventKey, entry }], actor);
+    return { recorded: recorded === 1 };
+  }
+
+  /**
+   * Appends audit events of one case in one transaction (a mail sent and each share of data it
+   * made), each idempotent on its key: a retry adds only what is not there yet.
+   */
+  async appendAudits(
+    entries: { key: string; entry: AuditEntry }[],
+    actor = 'systeem',
+  ): Promise<{ recorded: number }> {
+    if (entries.length === 0) return { recorded: 0 };
     return this.transaction(async (client) => {
-      if (entry.municipality) await ensureCase(client, entry.caseNumber, entry.municipality, 'aangemeld');
-      const inserted = await client.query(
-        `INSERT INTO audit_events (case_number, at, kind, actor, event_key, legal_basis, details)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (event_key) DO NOTHING`,
-        [
-          entry.caseNumber,
-          entry.at,
-          entry.kind,
-          actor,
-          eventKey,
-          entry.legalBasis ?? null,
-          JSON.stringify(entry.details),
-        ],
-      );
-      return { recorded: inserted.rowCount === 1 };
+      let recorded = 0;
+      const ensured = new Set<string>();
+      for (const { key, entry } of entries) {
+        if (entry.municipality && !ensured.has(entry.caseNumber)) {
+          await ensureCase(client, entry.caseNumber, entry.municipality, 'aangemeld');
+          ensured.add(entry.caseNumber);
+        }
+        const inserted = await client.query(
+          `INSERT INTO audit_events (case_number, at, kind, actor, event_key, legal_basis, details)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (event_key) DO NOTHING`,
+          [
+            entry.caseNumber,
+            entry.at,
+            entry.kind,
+            actor,
+            key,
+            entry.legalBasis ?? null,
+            JSON.stringify(entry.details),
+          ],
+        );
+        recorded += inserted.rowCount ?? 0;
+      }
+      return { recorded };
     });
   }
 

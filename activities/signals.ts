@@ -13,7 +13,7 @@ import {
   municipalityContacts,
   MunicipalityContacts,
   overlegProgrammaContacts,
-  readContactsFile,
+  currentContacts,
 } from '../domain/contacts';
 import { ErrorCode } from '../domain/case/terms';
 import { dutchDay } from '../domain/case/time';
@@ -54,7 +54,7 @@ export function createSignalActivities(deps: SignalActivityDeps): SignalActivity
   function contactsOf(municipality: string): MunicipalityContacts {
     let contacts;
     try {
-      contacts = readContactsFile(deps.contactsFile);
+      contacts = currentContacts(deps.contactsFile);
     } catch (err) {
       // An administrator can fix the file: retried.
       throw ApplicationFailure.retryable((err as Error).message, 'CONTACTS_UNREADABLE');

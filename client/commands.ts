@@ -170,7 +170,8 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
       },
       {
         flags: '--uvo-op <moment>',
-        description: 'bij accepteren: plan meteen de eerste UVO, zoals "12-03-2027 14:00" (met --uvo-locatie)',
+        description:
+          'bij accepteren: plan meteen de eerste UVO, zoals "12-03-2027 14:00" (met --uvo-locatie)',
       },
       { flags: '--uvo-locatie <plaats>', description: 'bij accepteren: waar de eerste UVO is' },
       { flags: '--uvo-duur <minuten>', description: 'bij accepteren: duur van de eerste UVO (standaard 90)' },
@@ -257,7 +258,10 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
       { flags: '--gehouden-op <moment>', description: 'wanneer de UVO was (standaard het geplande moment)' },
       { flags: '--aanwezig <partners>', description: 'ids van de aanwezige partners, met komma' },
       { flags: '--samenvatting <tekst>', description: 'korte samenvatting' },
-      { flags: '--afgerond <acties>', description: 'ids van de acties die in de UVO afgerond zijn, met komma' },
+      {
+        flags: '--afgerond <acties>',
+        description: 'ids van de acties die in de UVO afgerond zijn, met komma',
+      },
       {
         flags: '--volgende-op <moment>',
         description: 'plan meteen de volgende UVO, zoals "12-03-2027 14:00" (met --volgende-locatie)',

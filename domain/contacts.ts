@@ -71,6 +71,39 @@ export function readContactsFile(file: string): Contacts {
   return parseContacts(data, file);
 }
 
+/** The last reading of each contacts file, with the file's stamp at that reading. */
+const readings = new Map<string, { stamp: string; contacts: Contacts }>();
+
+/**
+ * The contacts file as it is now, as `readContactsFile` reads it, but parsed again only when the
+ * file changed since the last reading (its inode, size, or change or modification time): the
+ * worker asks for it for every mail, and contacts change during a case, so a changed file is
+ * read at the next mail; an unchanged one costs a `stat` instead of reading and parsing the YAML.
+ * The contacts returned are frozen: shared by every mail until the file changes.
+ */
+export function currentContacts(file: string): Contacts {
+  let stamp: string;
+  try {
+    const st = fs.statSync(file);
+    stamp = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  } catch {
+    throw new Error(`Het contactenbestand ${file} is niet te lezen (zet CONTACTS_FILE)`);
+  }
+  const last = readings.get(file);
+  if (last?.stamp === stamp) return last.contacts;
+  const contacts = deepFreeze(readContactsFile(file));
+  readings.set(file, { stamp, contacts });
+  return contacts;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 /** The municipalities the contacts know, e.g. ["beverwijk", "heemskerk", "velsen"]. */
 export function knownMunicipalities(contacts: Contacts): string[] {
   return Object.keys(contacts.municipalities).sort();

@@ -7,7 +7,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
-import { mtContacts, readContactsFile } from '../../domain/contacts';
+import { currentContacts, mtContacts } from '../../domain/contacts';
 import { ErrorCode, REPORT_FAILED_MAIL_KIND, REPORT_MAIL_KIND } from '../../domain/contract';
 import { dutchDay } from '../../domain/case/time';
 import { ExactlyOnceMailer } from '../mail/mailer';
@@ -62,7 +62,7 @@ export function createReportActivities(deps: ReportActivityDeps) {
     async sendMonthlyReport(period: Period): Promise<ReportMailResult> {
       let contacts;
       try {
-        contacts = readContactsFile(deps.contactsFile);
+        contacts = currentContacts(deps.contactsFile);
       } catch (err) {
         // An administrator can fix the file: retried.
         throw ApplicationFailure.retryable((err as Error).message, 'CONTACTS_UNREADABLE');

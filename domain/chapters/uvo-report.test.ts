@@ -71,9 +71,7 @@ describe('R10, R13, R8: the whole UVO in one uvo-verslag', () => {
     ]);
     // The action list of this UVO no longer holds the action it found done.
     const list = one.memory.outbox.find((e) => e.type === 'notify' && e.request.kind === 'actielijst');
-    expect(list?.type === 'notify' && list.request.data.actions).toEqual([
-      expect.stringMatching(/^A2: /),
-    ]);
+    expect(list?.type === 'notify' && list.request.data.actions).toEqual([expect.stringMatching(/^A2: /)]);
   });
 
   it('R13: an escalation the UVO resolved is closed and its level informed', () => {
@@ -168,7 +166,9 @@ describe('R6, R8: the first UVO planned with the acceptance', () => {
       { ...ACCEPT, firstUvo: { start: at(T0 + 2 * WEEK), location: 'Stadhuis' } },
       T0,
     );
-    expect(result.message).toMatch(/aangenomen\. .* UVO U1 gepland; \d partner\(s\) en de regisseur uitgenodigd/);
+    expect(result.message).toMatch(
+      /aangenomen\. .* UVO U1 gepland; \d partner\(s\) en de regisseur uitgenodigd/,
+    );
     expect(d.status.state).toBe('actief');
     expect(d.status.uvo.planned).toMatchObject({ id: 'U1', start: at(T0 + 2 * WEEK), location: 'Stadhuis' });
     const k = kinds(d);

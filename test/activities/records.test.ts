@@ -157,6 +157,38 @@ describe.each(databaseKinds().map((k) => [k]))('case records on %s', (kind) => {
     expect(await records.getCase('REC-2027-0009')).toMatchObject({ state: 'actief', ave_phase: 2 });
   });
 
+  it('a mail and its shares go into the audit trail together, each once, also when the activity runs again', async () => {
+    const cn = 'AUDIT-2027-0001';
+    const at = new Date().toISOString();
+    const entry = (kind: string, legalBasis?: string) => ({
+      caseNumber: cn,
+      municipality: 'beverwijk',
+      kind,
+      at,
+      details: { notification: 'aanmelding-aangenomen' },
+      ...(legalBasis ? { legalBasis } : {}),
+    });
+    const mail = { key: `${cn}:m:mail`, entry: entry('mail-verzonden') };
+    const shares = ['politie', 'cjg'].map((p) => ({
+      key: `${cn}:m:deling:${p}`,
+      entry: entry('gegevens-gedeeld', 'convenant-jeugd-veiligheid'),
+    }));
+    expect(await records.appendAudits([mail, shares[0]])).toEqual({ recorded: 2 });
+    // Run again (after a crash before the second share): only the missing share is added.
+    expect(await records.appendAudits([mail, ...shares])).toEqual({ recorded: 1 });
+    const rows = (
+      await db.pool.query('SELECT kind, legal_basis FROM audit_events WHERE case_number = $1 ORDER BY id', [
+        cn,
+      ])
+    ).rows;
+    expect(rows).toEqual([
+      { kind: 'mail-verzonden', legal_basis: null },
+      { kind: 'gegevens-gedeeld', legal_basis: 'convenant-jeugd-veiligheid' },
+      { kind: 'gegevens-gedeeld', legal_basis: 'convenant-jeugd-veiligheid' },
+    ]);
+    expect((await records.getCase(cn))?.municipality).toBe('beverwijk');
+  });
+
   it('the audit trail is append-only', async () => {
     await expect(
       db.pool.query(`UPDATE audit_events SET actor = 'iemand' WHERE case_number = 'REC-2027-0001'`),
