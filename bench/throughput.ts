@@ -23,7 +23,7 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { CasusClient } from '../client/casus-client';
 import { caseWorkflowId, updates } from '../domain/contract';
-import { sampleReferral } from '../kit/referral';
+import { sampleReferralOf } from '../kit/referral';
 import { faultDataConverter } from '../kit/worker-process';
 import { mapLimit } from '../kit/map-limit';
 import { machineLoad, startBenchStack } from './stack';
@@ -240,7 +240,7 @@ export async function runCases(casus: CasusClient, n: number, prefix: string): P
     async (i) => {
       const caseNumber = `${prefix}-2026-${String(i + 1).padStart(5, '0')}`;
       ids.push(caseWorkflowId(caseNumber));
-      await casus.submitReferral(sampleReferral({ caseNumber, referralDate: today }));
+      await casus.submitReferral(sampleReferralOf(i, { caseNumber, referralDate: today }));
       // Straight on: the case takes commands from its first moment (its handlers are in place
       // before it reads its timings), as a regisseur who assesses at once would.
       const u0 = performance.now();

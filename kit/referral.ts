@@ -37,6 +37,18 @@ export function sampleReferral(overrides: Partial<ReferralInput> = {}): Referral
   };
 }
 
+/**
+ * The sample referral of the `i`-th of many fictional cases (from 0), each for a different young
+ * person (another date of birth, between June 2010 and September 2013: minors, as the sample is), as
+ * a real load has: the check eerder bekend then finds no other case, where the same young person a
+ * thousand times would find twenty.
+ */
+export function sampleReferralOf(i: number, overrides: Partial<ReferralInput> = {}): ReferralInput {
+  const born = new Date(Date.UTC(2010, 5, 1) + (i % 1200) * 86_400_000).toISOString().slice(0, 10);
+  const base = sampleReferral(overrides);
+  return { ...base, youngPerson: { ...base.youngPerson, dateOfBirth: born }, ...overrides };
+}
+
 /** Partners of fictional cases, each with the legal basis of R21. */
 export const PARTNERS = {
   politie: {
