@@ -11,7 +11,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { CaseRecordEvent, NotificationRequest } from '../domain/contract';
-import { asActivityFailure } from './index';
+import { asActivityFailure } from './failures';
 
 /** What one step of a case asks of the world: its records, then its mails. */
 export interface CaseStep {
