@@ -53,11 +53,6 @@ export interface NotificationResult {
   rejected?: number;
 }
 
-/** The contacts file as it is now (read again when it changed): contacts change during a 9-month case. */
-export function loadContacts(file: string): Contacts {
-  return currentContacts(file);
-}
-
 export function createActivities(deps: ActivityDeps) {
   const records = new CaseRecords(deps.pool);
   const mailer = new ExactlyOnceMailer(deps.pool, deps.transport, { leaseMs: deps.mailLeaseMs });
@@ -66,7 +61,7 @@ export function createActivities(deps: ActivityDeps) {
   function contactsFor(municipality: string): MunicipalityContacts {
     let contacts: Contacts;
     try {
-      contacts = loadContacts(deps.contactsFile);
+      contacts = currentContacts(deps.contactsFile);
     } catch (err) {
       throw ApplicationFailure.retryable((err as Error).message, ActivityErrorType.CONTACTS_UNREADABLE);
     }

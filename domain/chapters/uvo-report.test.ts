@@ -108,10 +108,10 @@ describe('R10, R13, R8: the whole UVO in one uvo-verslag', () => {
       /^Afgeronde opschalingen: Onbekende opschaling/,
     ],
     [
-      'a next UVO before this one',
+      'a next UVO in the past',
       { nextUvo: { start: at(SECOND - DAY), location: 'Stadhuis' } },
       ErrorCode.DATE_OUT_OF_RANGE,
-      /^Volgende UVO: de UVO moet in de toekomst liggen/,
+      /^Volgende UVO: Het UVO moet in de toekomst liggen/,
     ],
     [
       'a next UVO without a place',
@@ -187,7 +187,7 @@ describe('R6, R8: the first UVO planned with the acceptance', () => {
       attempt(d, 'assess', { ...ACCEPT, firstUvo: { start: at(T0 - DAY), location: 'Stadhuis' } }, T0),
     ).toMatchObject({
       code: ErrorCode.DATE_OUT_OF_RANGE,
-      message: expect.stringMatching(/^Eerste UVO: de UVO moet in de toekomst liggen/),
+      message: expect.stringMatching(/^Eerste UVO: Het UVO moet in de toekomst liggen/),
     });
     expect(d.status.state).toBe('aangemeld');
   });

@@ -91,10 +91,7 @@ export const planUvo: Command<typeof planUvoPayloadSchema> = {
       );
     }
     if (p.action !== 'plan' && !planned) return refuse(ErrorCode.UVO_NOT_PLANNED, 'Er is geen UVO gepland.');
-    if (p.action !== 'cancel' && ms(p.start) <= ctx.now) {
-      return refuse(ErrorCode.DATE_OUT_OF_RANGE, `Het UVO moet in de toekomst liggen (${p.start}).`);
-    }
-    return undefined;
+    return p.action === 'cancel' ? undefined : notInPast(p, ctx);
   },
   mailedTexts: (p) =>
     p.action === 'cancel'
@@ -175,8 +172,14 @@ export const planUvo: Command<typeof planUvoPayloadSchema> = {
  * command leaves it: no UVO planned then.
  */
 export function uvoToPlanRefusal(u: UvoToPlan, ctx: Ctx, field: string) {
+  const r = notInPast(u, ctx);
+  return r && { ...r, message: `${field}: ${r.message}` };
+}
+
+/** R8: a UVO is planned in the future. */
+function notInPast(u: { start: string }, ctx: Ctx) {
   if (ms(u.start) > ctx.now) return undefined;
-  return refuse(ErrorCode.DATE_OUT_OF_RANGE, `${field}: de UVO moet in de toekomst liggen (${u.start}).`);
+  return refuse(ErrorCode.DATE_OUT_OF_RANGE, `Het UVO moet in de toekomst liggen (${u.start}).`);
 }
 
 /** Plans a UVO given with another command (see `uvoToPlanSchema`); the message says so. */
