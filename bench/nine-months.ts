@@ -30,9 +30,10 @@ import { PARTNERS, sampleClosing } from '../kit/referral';
  * The 9-month case of this benchmark, from referral to close, on harness `h`; also counted by
  * bench/actions.ts. Returns the case's handle, its UVO count and when it was accepted.
  *
- * `inOne`: the same case, with what each UVO settles given with its report (the escalation
- * resolved, the next UVO) and the first UVO with the acceptance, instead of as commands of their
- * own: the same meetings, mails and records in fewer commands.
+ * `inOne`: the same case, with what each UVO settles given with its report (the escalation it
+ * decides on, the escalation resolved, the next UVO), the first UVO with the acceptance and the
+ * UVO of the agreement with the afschaling proposal, instead of as commands of their own: the
+ * same meetings, mails and records in fewer commands.
  */
 export async function nineMonthCase(h: Harness, cn: string, { inOne = false } = {}) {
   const handle = await h.startCase(cn, { partners: [PARTNERS.politie, PARTNERS.cjg] });
@@ -47,6 +48,8 @@ export async function nineMonthCase(h: Harness, cn: string, { inOne = false } = 
   // A UVO every 5 weeks until the limit.
   let uvo = inOne ? firstUvoAt : acceptedAt + 4 * WEEK;
   let n = 0;
+  // The impasse met in the second UVO (with inOne, escalated in its report).
+  const escalation = { target: 'beleid', reason: 'Wachtlijst' } as const;
   while (uvo < limit - WEEK) {
     if (!inOne) await planUvo(handle, uvo);
     await h.env.sleep(uvo + 2 * 3600_000 - (await h.now()));
@@ -67,12 +70,13 @@ export async function nineMonthCase(h: Harness, cn: string, { inOne = false } = 
       ...(inOne
         ? {
             resolvedEscalations: resolved,
+            ...(n === 2 ? { escalation } : {}),
             ...(next < limit - WEEK ? { nextUvo: at(next) } : {}),
           }
         : {}),
     });
     for (const c of completed) await command(handle, updates.completeAction, c);
-    if (n === 2) await command(handle, updates.escalate, { target: 'beleid', reason: 'Wachtlijst' });
+    if (n === 2 && !inOne) await command(handle, updates.escalate, escalation);
     if (!inOne) for (const r of resolved) await command(handle, updates.resolveEscalation, r);
     uvo = next;
   }
@@ -84,6 +88,7 @@ export async function nineMonthCase(h: Harness, cn: string, { inOne = false } = 
     reason: 'Afronding',
     decidedBy: 'Gezamenlijk MT',
   });
+  const last = (await h.now()) + 2 * WEEK;
   await command(handle, updates.proposeDeescalation, {
     breakthrough: 'Hulp loopt',
     regieTo: 'cjg',
@@ -92,9 +97,10 @@ export async function nineMonthCase(h: Harness, cn: string, { inOne = false } = 
     avePhase: 2,
     referrerDiscussed: { on: await today(h) },
     askByEmail: false,
+    // With inOne, the UVO where the partners agree is planned with the proposal.
+    ...(inOne ? { uvo: at(last) } : {}),
   });
-  const last = (await h.now()) + 2 * WEEK;
-  await planUvo(handle, last);
+  if (!inOne) await planUvo(handle, last);
   await h.env.sleep(last + 3600_000 - (await h.now()));
   await agreeToDeescalation(handle, ['politie', 'cjg']);
   await command(

@@ -64,7 +64,7 @@ function int(value: string | boolean | undefined, option: string): number | unde
 const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
 
 type Value = string | boolean | undefined;
-/** A UVO given with another command (`--uvo-…` with beoordelen, `--volgende-…` with uvo-verslag). */
+/** A UVO given with another command (`--uvo-…` with beoordelen and afschalen, `--volgende-…` with uvo-verslag). */
 function uvoToPlan(op: Value, location: Value, minutes: Value, prefix: string) {
   if (op === undefined && location === undefined && minutes === undefined) return undefined;
   return defined({
@@ -263,6 +263,16 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
         description: 'ids van de acties die in de UVO afgerond zijn, met komma',
       },
       {
+        flags: '--opschalen-naar <niveau>',
+        description:
+          'de UVO besluit op te schalen: beleid, management, bestuur of een integrale tafel (met --opschaling-reden)',
+      },
+      { flags: '--opschaling-reden <tekst>', description: 'waarom de doorbraak niet lukt' },
+      {
+        flags: '--opschaling-overslaan-reden <tekst>',
+        description: 'verplicht als de opschaling een trede van de ladder overslaat',
+      },
+      {
         flags: '--volgende-op <moment>',
         description: 'plan meteen de volgende UVO, zoals "12-03-2027 14:00" (met --volgende-locatie)',
       },
@@ -272,6 +282,7 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
     examples: [
       'casus uvo-verslag BEV-2027-0001 --bestand verslag-uvo-1.yaml',
       'casus uvo-verslag BEV-2027-0001 --bestand verslag-uvo-2.yaml --afgerond A1,A3 --volgende-op "16-04-2027 14:00" --volgende-locatie "Stadhuis Beverwijk"',
+      'casus uvo-verslag BEV-2027-0001 --bestand verslag-uvo-3.yaml --opschalen-naar beleid --opschaling-reden "Geen passende plek beschikbaar"',
     ],
     payload: (_a, o) =>
       defined({
@@ -279,6 +290,14 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
         attendees: list(o.aanwezig),
         summary: str(o.samenvatting),
         completedActions: list(o.afgerond)?.map((id) => ({ id })),
+        escalation:
+          o.opschalenNaar === undefined && o.opschalingReden === undefined
+            ? undefined
+            : defined({
+                target: str(o.opschalenNaar),
+                reason: str(o.opschalingReden),
+                skipReason: str(o.opschalingOverslaanReden),
+              }),
         nextUvo: uvoToPlan(o.volgendeOp, o.volgendeLocatie, o.volgendeDuur, '--volgende'),
       }),
   },
@@ -427,9 +446,19 @@ export const CLI_COMMANDS: { [N in UpdateName]: CommandSpec } = {
         flags: '--bestand <bestand>',
         description: 'het afschaalformulier als JSON of YAML (zie docs/voorbeeld-afschaalformulier.yaml)',
       },
+      {
+        flags: '--uvo-op <moment>',
+        description:
+          'plan meteen de UVO waarin de partners over de afschaling beslissen, zoals "12-03-2027 14:00" (met --uvo-locatie); dan zonder akkoordverzoek per e-mail',
+      },
+      { flags: '--uvo-locatie <plaats>', description: 'waar die UVO is' },
+      { flags: '--uvo-duur <minuten>', description: 'duur van die UVO (standaard 90)' },
     ],
-    examples: ['casus afschalen BEV-2027-0001 --bestand afschaalformulier.yaml'],
-    payload: () => ({}),
+    examples: [
+      'casus afschalen BEV-2027-0001 --bestand afschaalformulier.yaml',
+      'casus afschalen BEV-2027-0001 --bestand afschaalformulier.yaml --uvo-op "26-03-2027 14:00" --uvo-locatie "Stadhuis Beverwijk"',
+    ],
+    payload: (_a, o) => defined({ uvo: uvoToPlan(o.uvoOp, o.uvoLocatie, o.uvoDuur, '--uvo') }),
   },
   recordDeescalationVote: {
     description: 'leg het akkoord (of het bezwaar) van een partner op de afschaling vast (R16)',

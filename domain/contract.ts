@@ -93,7 +93,7 @@ export const REPORTED_PROBLEMS = defineSearchAttributeKey(
  * a newer release (the case waits for a current worker, it never runs a path its replay would
  * not take). A case continues as new on the release of the worker that continues it.
  */
-export const CURRENT_RELEASE = 202701;
+export const CURRENT_RELEASE = 202702;
 
 /** What the workflow is started with. */
 export interface CaseInput {

@@ -133,6 +133,11 @@ const RELEASE_2026_12 = 'versie-2026-12';
  *   workflow ended at closing; `kept.endsAtClosing`).
  */
 const RELEASE_2027_01 = 'versie-2027-01';
+/**
+ * Release 202702 (only in the start input; no marker): what fell due while the case handled a
+ * command goes out in the same step as the command's own mail and records (one activity, not
+ * two): the due moments are fired before the step is performed (before: after it).
+ */
 
 /** What the case does by its release (the markers of a run, or the release in its start input). */
 interface Version {
@@ -141,6 +146,7 @@ interface Version {
   withdrawInvitation: boolean;
   release202612: boolean;
   release202701: boolean;
+  release202702: boolean;
 }
 
 function decideVersion(input: CaseInput): Version {
@@ -150,6 +156,7 @@ function decideVersion(input: CaseInput): Version {
     withdrawInvitation: release >= 202612,
     release202612: release >= 202612,
     release202701: release >= 202701,
+    release202702: release >= 202702,
   });
   if (input.release !== undefined) {
     // A case of a newer release than this worker knows: fail the workflow task (Temporal retries
@@ -168,6 +175,7 @@ function decideVersion(input: CaseInput): Version {
     withdrawInvitation: patched(WITHDRAW_INVITATION),
     release202612: patched(RELEASE_2026_12),
     release202701: false,
+    release202702: false,
   };
 }
 
@@ -254,9 +262,11 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
    * the next moment, a command or an effect to perform; continues as new when the history is long.
    */
   const alarm = new Alarm();
+  // Since 202702: what is due goes with the step of the command that preceded it.
+  const fireBeforeStep = version.release202702 ? () => void fireDue(d, ctx()) : undefined;
   const liveUntil = async (done: () => boolean): Promise<void> => {
     for (;;) {
-      await performOutbox(d, outbox);
+      await performOutbox(d, outbox, fireBeforeStep);
       show();
       if (done()) return;
       if (historyTooLong(input)) {
@@ -394,8 +404,11 @@ interface OutboxVersion {
   oneActivityPerStep: boolean;
 }
 
-/** Performs the queued mail and records; a mail that cannot be sent is kept in the status, the case goes on. */
-async function performOutbox(d: CaseData, v: OutboxVersion): Promise<void> {
+/**
+ * Performs the queued mail and records; a mail that cannot be sent is kept in the status, the
+ * case goes on. `beforeStep` (release 202702) fires what is due, so that it joins the step.
+ */
+async function performOutbox(d: CaseData, v: OutboxVersion, beforeStep?: () => void): Promise<void> {
   for (;;) {
     // Replay safety (docs/versioning.md): no command of the case's own before every Update that
     // arrived in this workflow task has answered. Without this wait, whether an Update's
@@ -403,6 +416,7 @@ async function performOutbox(d: CaseData, v: OutboxVersion): Promise<void> {
     // results, other Updates) Temporal delivered in the same activation — and a replay, which
     // batches them differently, then met the events in another order (TMPRL1100).
     await commandsAnswered();
+    beforeStep?.();
     if (d.memory.outbox.length === 0) return;
     const batch = d.memory.outbox.splice(0);
     const records = batch.filter((e): e is Extract<Effect, { type: 'record' }> => e.type === 'record');

@@ -17,6 +17,7 @@ import { formatDuration } from '../duration';
 import { boundedList, LIST_LIMITS, optionalText, requiredText } from '../validation';
 import { avePhaseSchema } from './ave';
 import { partnerRef, referrerDiscussedSchema } from './fields';
+import { planGivenUvo, planUvo, uvoToPlanSchema } from './uvo';
 
 export const deescalationVoteSchema = z
   .object({
@@ -40,8 +41,13 @@ export const proposeDeescalationPayloadSchema = z.object({
   referrerDiscussed: referrerDiscussedSchema,
   /** Votes already given (partners present at a UVO). */
   votes: boundedList(deescalationVoteSchema, LIST_LIMITS.votes).default([]),
-  /** Ask every partner without a vote by e-mail now (the fallback of R16). */
-  askByEmail: z.boolean().default(true),
+  /**
+   * Ask every partner without a vote by e-mail now (the fallback of R16). Default: yes, unless
+   * the proposal plans the UVO where the partners decide (`uvo`).
+   */
+  askByEmail: z.boolean().optional(),
+  /** The UVO in which the whole UVO decides on the proposal (R16), planned as `uvo-plannen` plans it. */
+  uvo: uvoToPlanSchema.optional(),
 });
 export type ProposeDeescalationPayload = z.input<typeof proposeDeescalationPayloadSchema>;
 
@@ -169,17 +175,28 @@ export const proposeDeescalation: Command<typeof proposeDeescalationPayloadSchem
       : undefined;
   },
   check(d, p, ctx) {
+    const uvo = p.uvo && planUvo.check?.(d, { action: 'plan', ...p.uvo }, ctx);
     return (
       notInFuture(p.referrerDiscussed.on, ctx, 'Het gesprek met de aanmelder') ??
       unknownPartner(
         d,
         p.votes.map((v) => v.partnerId),
-      )
+      ) ??
+      (uvo ? { ...uvo, message: `UVO voor het akkoord: ${uvo.message}` } : undefined)
     );
   },
   mailedTexts: (p) => [
     { path: ['regieToOrganisation'], text: p.regieToOrganisation, to: 'de partners en de netwerkregisseur' },
     ...p.votes.map((v, i) => ({ path: ['votes', i, 'reason'], text: v.reason, to: 'de netwerkregisseur' })),
+    ...(p.uvo
+      ? [
+          {
+            path: ['uvo', 'location'],
+            text: p.uvo.location,
+            to: 'alle genodigden van het UVO, ook in de agenda-uitnodiging',
+          },
+        ]
+      : []),
   ],
   apply(d, p, ctx) {
     const s = d.status;
@@ -227,19 +244,28 @@ export const proposeDeescalation: Command<typeof proposeDeescalationPayloadSchem
     });
     for (const v of p.votes) castVote(proposal, v, 'voorstel', ctx);
     const decided = evaluateProposal(d, ctx);
-    if (!decided && p.askByEmail) askAbsentByEmail(d, ctx, []);
+    if (!decided && (p.askByEmail ?? !p.uvo)) askAbsentByEmail(d, ctx, []);
     const state = s.state as CaseState;
+    // R16: the UVO where the whole UVO decides; not when the votes given already decided it.
+    const planned = p.uvo && !decided ? ` ${planGivenUvo(d, p.uvo, ctx)}` : '';
     const message =
       state === 'actief'
         ? `Afschaling ${proposal.id} gaat niet door: er is bezwaar. De casus blijft actief.`
         : proposal.outcome === 'akkoord'
           ? `Afschaling ${proposal.id}: alle partners akkoord. Sluit de casus af met "afsluiten".`
-          : `Afschaling ${proposal.id} voorgesteld; ${proposal.askedByEmail.length} partner(s) per e-mail om akkoord gevraagd.${
+          : `Afschaling ${proposal.id} voorgesteld; ${asked(proposal.askedByEmail.length, planned)}${
               p.avePhase > 2 ? ' Let op: bij afschaling is de AVE-fase normaal 2 of lager.' : ''
             }`;
     return { message, state, id: proposal.id };
   },
 };
+
+/** Who decides on a new proposal: those asked by e-mail, and the UVO planned with it. */
+function asked(byEmail: number, planned: string): string {
+  if (!planned) return `${byEmail} partner(s) per e-mail om akkoord gevraagd.`;
+  const also = byEmail > 0 ? ` (${byEmail} partner(s) ook per e-mail om akkoord gevraagd)` : '';
+  return `de partners beslissen erover in het UVO${also}.${planned}`;
+}
 
 export const recordDeescalationVote: Command<typeof deescalationVotePayloadSchema> = {
   schema: deescalationVotePayloadSchema,

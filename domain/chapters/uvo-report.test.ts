@@ -1,7 +1,8 @@
 /**
- * The UVO recorded in one command (uvo-report.ts, assessment.ts), pure: the report also takes
- * the action items the UVO found done (R10), the escalations it resolved (R13) and the next UVO
- * it planned (R8); the acceptance also takes the first UVO (R6). Each does what its own command
+ * The UVO recorded in one command (uvo-report.ts, assessment.ts, deescalation.ts), pure: the
+ * report also takes the action items the UVO found done (R10), the escalations it resolved (R13),
+ * the escalation it decided on (R12) and the next UVO it planned (R8); the acceptance also takes
+ * the first UVO (R6), the afschaling proposal the UVO where the partners decide (R16). Each does what its own command
  * does, checked as that command checks it; a refusal names the field and changes nothing.
  */
 import { DAY, WEEK } from '../duration';
@@ -88,7 +89,62 @@ describe('R10, R13, R8: the whole UVO in one uvo-verslag', () => {
     expect(kinds(d)).toContain('mail opschaling-afgerond');
   });
 
+  it('R12: the escalation the UVO decided on: as opschalen after the report, in one step', () => {
+    const one = caseAtSecondUvo();
+    const result = run(
+      one,
+      'recordUvoReport',
+      report({ escalation: { target: 'beleid', reason: 'Wachtlijst' } }),
+      afterSecond,
+    );
+    expect(result.message).toMatch(/^Verslag van UVO U2 vastgelegd; .* Opgeschaald naar beleid \(E1\)/);
+
+    const two = caseAtSecondUvo();
+    run(two, 'recordUvoReport', report({}), afterSecond);
+    run(two, 'escalate', { target: 'beleid', reason: 'Wachtlijst' }, afterSecond);
+
+    expect(one.status.escalations).toEqual(two.status.escalations);
+    expect(one.status.uvo).toEqual(two.status.uvo);
+    expect(kinds(one)).toEqual(kinds(two));
+    expect(kinds(one)).toContain('mail opschaling');
+    expect(kinds(one)).toContain('record opschaling');
+  });
+
+  it('R12: the new escalation is checked against the case as the report leaves it', () => {
+    const d = caseAtSecondUvo();
+    run(d, 'escalate', { target: 'beleid', reason: 'Wachtlijst' }, ctxAt(MARCH_1 + 4 * DAY));
+    const again = { target: 'beleid', reason: 'Geen begeleiding naar school' };
+    // While E1 to beleid is open, a second escalation to beleid is refused, as opschalen refuses it …
+    expect(attempt(d, 'recordUvoReport', report({ escalation: again }), afterSecond)).toMatchObject({
+      code: ErrorCode.ALREADY_ESCALATED,
+      message: expect.stringMatching(/^Opschaling: Er loopt al een opschaling naar beleid/),
+    });
+    // … but the UVO that resolves E1 may escalate its new impasse to beleid.
+    run(
+      d,
+      'recordUvoReport',
+      report({ resolvedEscalations: [{ id: 'E1', text: 'Plek gevonden' }], escalation: again }),
+      afterSecond,
+    );
+    expect(d.status.escalations.map((e) => [e.id, e.target, Boolean(e.resolvedAt)])).toEqual([
+      ['E1', 'beleid', true],
+      ['E2', 'beleid', false],
+    ]);
+  });
+
   it.each([
+    [
+      'an escalation that skips a step without a reason',
+      { escalation: { target: 'bestuur', reason: 'Wachtlijst' } },
+      ErrorCode.SKIP_NEEDS_REASON,
+      /^Opschaling: Opschalen gaat in volgorde beleid → management → bestuur/,
+    ],
+    [
+      "the young person's name in the escalation's reason",
+      { escalation: { target: 'beleid', reason: 'Sem van der Testen wacht al maanden' } },
+      ErrorCode.PERSONAL_DATA_IN_TEXT,
+      /reden opschaling/,
+    ],
     [
       'an unknown action',
       { completedActions: [{ id: 'A9' }] },
@@ -190,5 +246,68 @@ describe('R6, R8: the first UVO planned with the acceptance', () => {
       message: expect.stringMatching(/^Eerste UVO: Het UVO moet in de toekomst liggen/),
     });
     expect(d.status.state).toBe('aangemeld');
+  });
+});
+
+describe('R16: the UVO of the agreement planned with the afschaling proposal', () => {
+  const PROPOSAL = {
+    breakthrough: 'Hulp loopt',
+    regieTo: 'cjg',
+    regieToOrganisation: 'CJG',
+    agreements: 'CJG neemt de regie terug',
+    avePhase: 2,
+    referrerDiscussed: { on: '2027-03-17' },
+  };
+  const AGREEMENT_UVO = { start: at(SECOND + 2 * WEEK), location: 'Stadhuis' };
+
+  /** The case after its second UVO, nothing planned: ready to propose the afschaling. */
+  function reported(): CaseData {
+    const d = caseAtSecondUvo();
+    run(d, 'recordUvoReport', report({}), afterSecond);
+    d.memory.outbox = [];
+    return d;
+  }
+
+  it('proposes and plans: the invitations leave with the proposal, nobody is asked by e-mail', () => {
+    const one = reported();
+    const result = run(one, 'proposeDeescalation', { ...PROPOSAL, uvo: AGREEMENT_UVO }, afterSecond);
+    expect(result.message).toMatch(
+      /^Afschaling P1 voorgesteld; de partners beslissen erover in het UVO\. UVO U3 gepland/,
+    );
+    expect(one.status.state).toBe('afschaling');
+    expect(one.status.uvo.planned).toMatchObject({ id: 'U3', start: AGREEMENT_UVO.start });
+
+    // The same as the proposal without asking by e-mail, then uvo-plannen.
+    const two = reported();
+    run(two, 'proposeDeescalation', { ...PROPOSAL, askByEmail: false }, afterSecond);
+    run(two, 'planUvo', { action: 'plan', ...AGREEMENT_UVO }, afterSecond);
+    expect(one.status.uvo).toEqual(two.status.uvo);
+    expect(one.status.deescalation).toEqual(two.status.deescalation);
+    expect(kinds(one)).toEqual(kinds(two));
+    expect(kinds(one)).not.toContain('mail afschaling-akkoord-gevraagd');
+
+    // Without the UVO, as before: every partner is asked by e-mail.
+    const plain = reported();
+    run(plain, 'proposeDeescalation', PROPOSAL, afterSecond);
+    expect(plain.status.deescalation.current?.askedByEmail.length).toBeGreaterThan(0);
+    expect(plain.status.uvo.planned).toBeUndefined();
+  });
+
+  it('refuses it while a UVO is planned, naming it, and changes nothing', () => {
+    const d = reported();
+    run(d, 'planUvo', { action: 'plan', ...AGREEMENT_UVO }, afterSecond);
+    const before = JSON.stringify(d);
+    expect(
+      attempt(
+        d,
+        'proposeDeescalation',
+        { ...PROPOSAL, uvo: { ...AGREEMENT_UVO, start: at(SECOND + 3 * WEEK) } },
+        afterSecond,
+      ),
+    ).toMatchObject({
+      code: ErrorCode.UVO_ALREADY_PLANNED,
+      message: expect.stringMatching(/^UVO voor het akkoord: Er is al een UVO gepland \(U3/),
+    });
+    expect(JSON.stringify(d)).toBe(before);
   });
 });

@@ -15,7 +15,13 @@ import { dayOf, dutchDateTime, dutchDay, iso, ms } from '../case/time';
 import { boundedList, isoDate, LIST_LIMITS, requiredText } from '../validation';
 import { actionLines, completeAction, completeActionPayloadSchema } from './actions';
 import { askAbsentByEmail, castVote, deescalationVoteSchema, evaluateProposal } from './deescalation';
-import { closeEscalation, resolveEscalation, resolveEscalationPayloadSchema } from './escalation';
+import {
+  closeEscalation,
+  escalate,
+  escalatePayloadSchema,
+  resolveEscalation,
+  resolveEscalationPayloadSchema,
+} from './escalation';
 import { isoDateTime, partnerRef } from './fields';
 import { planInputSchema, planRefusal, updatePlan } from './plan';
 import { planGivenUvo, uvoToPlanRefusal, uvoToPlanSchema } from './uvo';
@@ -47,12 +53,13 @@ export const uvoReportPayloadSchema = z.object({
   deescalationVotes: boundedList(deescalationVoteSchema, LIST_LIMITS.votes).default([]),
   /**
    * What else the UVO settled, so that one command records the whole meeting (and the case
-   * wakes once for it): the action items found done (R10), the escalations resolved (R13) and
-   * the next UVO planned (R8), each as `actie-afronden`, `opschaling-afronden` and `uvo-plannen`
-   * would do it.
+   * wakes once for it): the action items found done (R10), the escalations resolved (R13), the
+   * escalation the UVO decided on (R12: the impasse it met) and the next UVO planned (R8), each
+   * as `actie-afronden`, `opschaling-afronden`, `opschalen` and `uvo-plannen` would do it.
    */
   completedActions: boundedList(completeActionPayloadSchema, LIST_LIMITS.actions).default([]),
   resolvedEscalations: boundedList(resolveEscalationPayloadSchema, LIST_LIMITS.actions).default([]),
+  escalation: escalatePayloadSchema.optional(),
   nextUvo: uvoToPlanSchema.optional(),
 });
 export type UvoReportPayload = z.input<typeof uvoReportPayloadSchema>;
@@ -132,6 +139,9 @@ export const recordUvoReport: Command<typeof uvoReportPayloadSchema> = {
         path: ['resolvedEscalations', i, ...t.path],
       })),
     ),
+    ...(p.escalation
+      ? (escalate.mailedTexts?.(p.escalation) ?? []).map((t) => ({ ...t, path: ['escalation', ...t.path] }))
+      : []),
     ...(p.nextUvo
       ? [
           {
@@ -251,8 +261,9 @@ export const recordUvoReport: Command<typeof uvoReportPayloadSchema> = {
         overdue: s.overdue.uvo || s.overdue.limit,
       },
     );
-    // R13, R8: the escalations the UVO resolved, and the next UVO it planned.
+    // R13, R12, R8: the escalations the UVO resolved, the one it decided on, the next UVO it planned.
     for (const e of p.resolvedEscalations) also.push(resolveEscalation.apply(d, e, ctx).message);
+    if (p.escalation) also.push(escalate.apply(d, p.escalation, ctx).message);
     if (p.nextUvo) also.push(planGivenUvo(d, p.nextUvo, ctx));
     return {
       message: [
@@ -266,9 +277,11 @@ export const recordUvoReport: Command<typeof uvoReportPayloadSchema> = {
 };
 
 /**
- * What else the report settles (completed actions, resolved escalations, the next UVO), checked
- * as their own commands check them, each refusal naming its field. An escalation of the UVO
- * clock is left out: the report itself resolves it.
+ * What else the report settles (completed actions, resolved escalations, a new escalation, the
+ * next UVO), checked as their own commands check them, each refusal naming its field. An
+ * escalation of the UVO clock is left out: the report itself resolves it. The new escalation is
+ * checked against the case as the resolutions leave it (a step up the ladder after the step
+ * below it was resolved is no skip).
  */
 function settledRefusal(d: CaseData, p: z.output<typeof uvoReportPayloadSchema>, ctx: Ctx) {
   const twice = (ids: string[]) => ids.find((id, i) => ids.indexOf(id) !== i);
@@ -294,7 +307,19 @@ function settledRefusal(d: CaseData, p: z.output<typeof uvoReportPayloadSchema>,
         `Afgeronde opschalingen: ${e.id} is het termijnsignaal van de UVO-termijn; dat rondt dit verslag zelf af. Laat het weg.`,
       );
   }
+  if (p.escalation) {
+    const r = escalate.check?.(afterResolutions(d, p, ctx), p.escalation, ctx);
+    if (r) return { ...r, message: `Opschaling: ${r.message}` };
+  }
   return p.nextUvo ? uvoToPlanRefusal(p.nextUvo, ctx, 'Volgende UVO') : undefined;
+}
+
+/** A copy of the case with the report's resolutions applied (the case itself is not changed). */
+function afterResolutions(d: CaseData, p: z.output<typeof uvoReportPayloadSchema>, ctx: Ctx): CaseData {
+  if (p.resolvedEscalations.length === 0) return d;
+  const copy = JSON.parse(JSON.stringify(d)) as CaseData;
+  for (const e of p.resolvedEscalations) resolveEscalation.apply(copy, e, ctx);
+  return copy;
 }
 
 /** The commands of this chapter, by their Update name (domain/contract.ts). */

@@ -1,7 +1,8 @@
 /**
- * The `casus` options that record a UVO in one command: `uvo-verslag --afgerond --volgende-…`
- * (the actions the UVO found done, the next UVO) and `beoordelen accepteren --uvo-…` (the first
- * UVO with the acceptance) become payloads the contract's schemas accept; a wrong moment names
+ * The `casus` options that record a UVO in one command: `uvo-verslag --afgerond --opschalen-naar
+ * --volgende-…` (the actions the UVO found done, the escalation it decided on, the next UVO),
+ * `beoordelen accepteren --uvo-…` (the first UVO with the acceptance) and `afschalen --uvo-…` (the
+ * UVO where the partners decide, with the proposal) become payloads the contract's schemas accept; a wrong moment names
  * its option, and a UVO without its place is refused by the schema, naming the field.
  */
 import { CLI_COMMANDS } from '../../client/commands';
@@ -59,5 +60,40 @@ describe('casus uvo-verslag --afgerond --volgende-op and beoordelen --uvo-op', (
     expect(() => CLI_COMMANDS.assess.payload(['accepteren'], { uvoDuur: 'lang' })).toThrow(
       /--uvo-duur: verwacht een heel getal/,
     );
+  });
+
+  it('uvo-verslag --opschalen-naar --opschaling-reden: the escalation the UVO decided on', () => {
+    const payload = CLI_COMMANDS.recordUvoReport.payload([], {
+      aanwezig: 'politie',
+      samenvatting: 'Derde UVO',
+      opschalenNaar: 'management',
+      opschalingReden: 'Geen plek in de regio',
+      opschalingOverslaanReden: 'Beleid kan niet beslissen',
+    });
+    expect(payload).toMatchObject({
+      escalation: {
+        target: 'management',
+        reason: 'Geen plek in de regio',
+        skipReason: 'Beleid kan niet beslissen',
+      },
+    });
+    expect(UPDATES.recordUvoReport.schema.safeParse(payload).success).toBe(true);
+    // A reason without a level: the schema names the missing level.
+    const parsed = UPDATES.recordUvoReport.schema.safeParse(
+      CLI_COMMANDS.recordUvoReport.payload([], { samenvatting: 'x', opschalingReden: 'Impasse' }),
+    );
+    expect(parsed.success).toBe(false);
+    if (!parsed.success)
+      expect(describeIssues(parsed.error, PAYLOAD_LABELS).join('; ')).toMatch(/^opschaling naar: /);
+  });
+
+  it('afschalen --uvo-op --uvo-locatie: the UVO of the agreement with the proposal', () => {
+    const payload = CLI_COMMANDS.proposeDeescalation.payload([], {
+      uvoOp: '26-03-2027 14:00',
+      uvoLocatie: 'Stadhuis Beverwijk',
+    });
+    expect(payload).toEqual({ uvo: { start: '2027-03-26T13:00:00.000Z', location: 'Stadhuis Beverwijk' } });
+    // Without the options, nothing: the form comes from --bestand.
+    expect(CLI_COMMANDS.proposeDeescalation.payload([], {})).toEqual({});
   });
 });

@@ -15,6 +15,7 @@ import {
   HOUR,
   near,
   refusal,
+  settled,
   startHarness,
   status,
   stop,
@@ -147,6 +148,60 @@ describe('the 9-month limit', () => {
     const count = h.sent(cn).length;
     await h.env.sleep(6 * WEEK);
     expect(h.sent(cn).length).toBe(count);
+  });
+});
+
+describe('R22: the warning after an extension leaves with the decision', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.teardown();
+  });
+
+  /**
+   * A case extended by 1 month, a day after its limit: the moved limit's warning (1 month before
+   * it) is due at once. Returns the steps (activities) between the decision and the next timer.
+   */
+  async function extendByOneMonth(cn: string, extra: Record<string, unknown>): Promise<string[]> {
+    const handle = await h.startCase(cn, {}, extra);
+    await accept(h, handle);
+    const limit = Date.parse((await status(handle)).dates.limitDate!);
+    await h.env.sleep(limit + DAY - (await h.now()));
+    await waitForSent(h, cn, (s) => s.kind === 'termijnsignaal' && s.request.data.level === 'management', 2);
+    const before = (await handle.fetchHistory()).events!.length;
+    await command(handle, updates.decideLimit, {
+      decision: 'verlengen',
+      months: 1,
+      reason: 'Afronding',
+      decidedBy: 'Gezamenlijk MT',
+    });
+    const warned = await waitForSent(
+      h,
+      cn,
+      (s) => s.kind === 'termijn-waarschuwing' && Boolean(s.request.data.extended),
+    );
+    expect(near(warned[0].at, limit + DAY)).toBe(true);
+    await settled(handle);
+    const after = (await handle.fetchHistory()).events!.slice(before);
+    const untilTimer = after.slice(0, after.findIndex((e) => e.timerStartedEventAttributes) >>> 0);
+    await stop(handle);
+    return untilTimer
+      .filter((e) => e.activityTaskScheduledEventAttributes)
+      .map((e) => Buffer.from(e.userMetadata?.summary?.data ?? []).toString());
+  }
+
+  it('in one step with the decision (release 202702); a case of release 202701 needs a step of its own', async () => {
+    const now = await extendByOneMonth('TST-LIMIT-3', {});
+    expect(now).toHaveLength(1);
+    expect(now[0]).toMatch(/termijn-verlengd.*mail termijn-waarschuwing/);
+
+    const before = await extendByOneMonth('TST-LIMIT-4', { release: 202701 });
+    expect(before).toHaveLength(2);
+    expect(before[0]).toMatch(/termijn-verlengd/);
+    expect(before[0]).not.toMatch(/termijn-waarschuwing/);
+    expect(before[1]).toMatch(/mail termijn-waarschuwing/);
   });
 });
 

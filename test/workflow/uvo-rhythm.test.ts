@@ -322,4 +322,55 @@ describe('UVO rhythm', () => {
     expect(near(reminders[0].at, workHourAround(nextAt, -2))).toBe(true);
     await stop(handle);
   });
+
+  it('R12, R16: the UVO escalates in its report (one step); the afschaling proposal plans the UVO where the partners agree', async () => {
+    const cn = 'TST-UVO-ESC';
+    const handle = await h.startCase(cn);
+    const firstAt = (await h.now()) + 2 * WEEK;
+    await accept(h, handle, { firstUvo: { start: new Date(firstAt).toISOString(), location: 'Stadhuis' } });
+    await h.env.sleep(firstAt + HOUR - (await h.now()));
+    const eventsBefore = (await handle.fetchHistory()).events!.length;
+    const reported = await command(handle, updates.recordUvoReport, {
+      attendees: ['politie'],
+      summary: 'Eerste UVO',
+      plan: samplePlan(),
+      escalation: { target: 'beleid', reason: 'Wachtlijst jeugdhulp' },
+    });
+    expect(reported.message).toMatch(/Opgeschaald naar beleid \(E1\)/);
+    const escalated = await waitForSent(h, cn, (s) => s.kind === 'opschaling', 2);
+    expect(escalated.map((s) => s.to[0]).sort()).toEqual(['beleid', 'regisseur']);
+    await settled(handle);
+    const after = (await handle.fetchHistory()).events!.slice(eventsBefore);
+    expect(after.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(1);
+    expect((await handle.describe()).typedSearchAttributes.get(SEARCH_ATTRIBUTES.escalationLevel)).toBe(
+      'beleid',
+    );
+
+    // R16: the proposal plans the UVO of the agreement: invitations, no request by e-mail.
+    await command(handle, updates.resolveEscalation, { id: 'E1', text: 'Plek gevonden' });
+    const agreeAt = (await h.now()) + WEEK;
+    const proposed = await command(handle, updates.proposeDeescalation, {
+      breakthrough: 'Hulp loopt',
+      regieTo: 'cjg',
+      regieToOrganisation: 'CJG',
+      agreements: 'CJG neemt de regie terug',
+      avePhase: 2,
+      referrerDiscussed: { on: dayAfter(await h.now(), 0) },
+      uvo: { start: new Date(agreeAt).toISOString(), location: 'Stadhuis' },
+    });
+    expect(proposed.state).toBe('afschaling');
+    expect(proposed.message).toMatch(/de partners beslissen erover in het UVO\. UVO U2 gepland/);
+    await waitForSent(h, cn, (s) => s.kind === 'uvo-uitnodiging' && s.request.data.uvoId === 'U2');
+    await h.env.sleep(agreeAt + HOUR - (await h.now()));
+    const partners = (await status(handle)).partners.map((p) => p.id);
+    await command(handle, updates.recordUvoReport, {
+      attendees: partners,
+      summary: 'Afschaling besproken',
+      deescalationVotes: partners.map((partnerId) => ({ partnerId, vote: 'akkoord' as const })),
+    });
+    const st = await status(handle);
+    expect(st.deescalation.current?.outcome ?? st.deescalation.history.at(-1)?.outcome).toBe('akkoord');
+    expect(h.sent(cn).filter((s) => s.kind === 'afschaling-akkoord-gevraagd')).toHaveLength(0);
+    await stop(handle);
+  });
 });
