@@ -2,8 +2,9 @@
  * The stack of the benchmarks: the embedded Temporal dev server (with a database file, so its
  * size can be measured), an SMTP server that stamps each mail's arrival, PostgreSQL
  * (TEST_POSTGRES_URL) and the production worker `bin/casus-worker` (compiled, as in the
- * Dockerfile) as its own process (so its memory is its own). PGlite is not used here: the worker process opens a pool of 4
- * connections, which PGlite (one session) cannot serve (activities/db/pool.ts).
+ * Dockerfile) as its own process (so its memory is its own). PGlite is not used here: the
+ * worker process opens a pool of 10 connections (DATABASE_POOL_SIZE), which PGlite (one
+ * session) cannot serve (activities/db/pool.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';

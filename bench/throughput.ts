@@ -28,7 +28,7 @@ import { faultDataConverter } from '../kit/worker-process';
 import { mapLimit } from '../kit/map-limit';
 import { machineLoad, startBenchStack } from './stack';
 import { allocatorOf } from '../runtime/allocator';
-import { machineLine, percentile, writeSection } from './report';
+import { envAssignments, machineLine, percentile, writeSection } from './report';
 import {
   baselineActivities,
   baselineWithActivityWorkflow,
@@ -78,7 +78,11 @@ async function measured(
 async function main() {
   // BENCH_WORKER_NODE_OPTIONS: NODE_OPTIONS for the worker process(es), e.g. a CPU profile.
   const nodeOptions = process.env.BENCH_WORKER_NODE_OPTIONS;
-  const stack = await startBenchStack(nodeOptions ? { workerEnv: { NODE_OPTIONS: nodeOptions } } : {});
+  // BENCH_WORKER_ENV: other settings of the worker process, e.g. "DATABASE_POOL_SIZE=4".
+  const extraEnv = envAssignments((process.env.BENCH_WORKER_ENV ?? '').split(/\s+/));
+  const stack = await startBenchStack({
+    workerEnv: { ...extraEnv, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+  });
   const dataConverter = faultDataConverter();
   const loadBefore = machineLoad();
   const allocator = allocatorOf(stack.worker.child?.pid ?? 0) ?? 'onbekend';

@@ -214,6 +214,8 @@ const envSchema = z.object({
   WORKER_ACTIVITY_SLOTS: workerCount('activiteiten tegelijk', 1000),
   WORKER_WORKFLOW_POLLERS: workerCount('pollers', 100, 2),
   WORKER_ACTIVITY_POLLERS: workerCount('pollers', 100),
+  // Connections of the worker's pool to PostgreSQL (docs/operations.md); PGlite always has one.
+  DATABASE_POOL_SIZE: workerCount('verbindingen', 100),
 });
 
 function isOrigin(text: string): boolean {
@@ -397,6 +399,8 @@ export interface Config {
   workerRole: WorkerRole;
   /** WORKER_WORKFLOW_SLOTS, WORKER_ACTIVITY_SLOTS, WORKER_*_POLLERS; unset ones are the SDK's defaults. */
   workerTuning: WorkerTuning;
+  /** DATABASE_POOL_SIZE: the worker's connections to PostgreSQL; unset: POSTGRES_POOL_SIZE. */
+  databasePoolSize?: number;
   /** The problem watch: who is mailed (CASUS_BEHEERDER_EMAIL), how often it looks, from which activity attempt on it reports. */
   problems: { adminEmail?: string; intervalMs: number; activityAttempts: number };
   /** CASUS_RAPPORT_INTERVAL in ms; unset: the MT report goes monthly. */
@@ -501,6 +505,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workflowPollers: e.WORKER_WORKFLOW_POLLERS,
       activityPollers: e.WORKER_ACTIVITY_POLLERS,
     },
+    ...(e.DATABASE_POOL_SIZE !== undefined ? { databasePoolSize: e.DATABASE_POOL_SIZE } : {}),
     problems: {
       adminEmail: e.CASUS_BEHEERDER_EMAIL,
       intervalMs: parseDuration(e.PROBLEM_WATCH_INTERVAL)!,

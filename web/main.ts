@@ -26,7 +26,7 @@ async function main() {
   const log = createLogger(config.logLevel);
   const targets = connectionTargets(config);
   const keys = resolveKeyRing(config, config.temporal.address === undefined);
-  const pool = await openPool(targets.databaseUrl);
+  const pool = await openPool(targets.databaseUrl, { max: config.databasePoolSize });
   const caseKeys = new CaseKeyStore(() => pool, keys.ring);
   const client = await CasusClient.connect({
     address: targets.temporalAddress,

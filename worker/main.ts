@@ -49,6 +49,7 @@ async function main() {
     databaseUrl: targets.databaseUrl,
     ownerUrl: config.databaseOwnerUrl,
     keepOwnerPool: true, // the retention's VACUUM FULL needs the tables' owner
+    poolSize: config.databasePoolSize,
   });
   log.info({ applied, login }, 'database migrations applied');
   if (rights.database === 'postgresql' && rights.problems.length > 0)

@@ -170,6 +170,8 @@ export async function prepareDatabase(opts: {
   embedded?: boolean;
   /** Keep a one-connection pool on `ownerUrl` open (for the retention's VACUUM FULL); the caller ends it. */
   keepOwnerPool?: boolean;
+  /** Connections of the application's pool on PostgreSQL (DATABASE_POOL_SIZE); PGlite keeps one. */
+  poolSize?: number;
 }): Promise<{ pool: Pool; applied: string[]; login?: string; rights: AuditTrailRights; ownerPool?: Pool }> {
   let applied: string[] = [];
   let login: string | undefined;
@@ -186,8 +188,8 @@ export async function prepareDatabase(opts: {
   }
   const pool =
     opts.embedded === undefined
-      ? await openPool(opts.databaseUrl)
-      : createPool(opts.databaseUrl, { embedded: opts.embedded });
+      ? await openPool(opts.databaseUrl, { max: opts.poolSize })
+      : createPool(opts.databaseUrl, { embedded: opts.embedded, max: opts.poolSize });
   try {
     if (!opts.ownerUrl) applied = await migrate(pool);
     const rights = await auditTrailRights(pool);
