@@ -248,11 +248,13 @@ export const proposeDeescalation: Command<typeof proposeDeescalationPayloadSchem
     const state = s.state as CaseState;
     // R16: the UVO where the whole UVO decides; not when the votes given already decided it.
     const planned = p.uvo && !decided ? ` ${planGivenUvo(d, p.uvo, ctx)}` : '';
+    const notPlanned =
+      p.uvo && decided ? ' De UVO voor het akkoord is niet gepland: de stemmen beslisten al.' : '';
     const message =
       state === 'actief'
-        ? `Afschaling ${proposal.id} gaat niet door: er is bezwaar. De casus blijft actief.`
+        ? `Afschaling ${proposal.id} gaat niet door: er is bezwaar. De casus blijft actief.${notPlanned}`
         : proposal.outcome === 'akkoord'
-          ? `Afschaling ${proposal.id}: alle partners akkoord. Sluit de casus af met "afsluiten".`
+          ? `Afschaling ${proposal.id}: alle partners akkoord. Sluit de casus af met "afsluiten".${notPlanned}`
           : `Afschaling ${proposal.id} voorgesteld; ${asked(proposal.askedByEmail.length, planned)}${
               p.avePhase > 2 ? ' Let op: bij afschaling is de AVE-fase normaal 2 of lager.' : ''
             }`;

@@ -293,6 +293,14 @@ describe('R16: the UVO of the agreement planned with the afschaling proposal', (
     expect(plain.status.uvo.planned).toBeUndefined();
   });
 
+  it('plans nothing when the votes given with the proposal already decide it, and says so', () => {
+    const d = reported();
+    const votes = d.status.partners.map((x) => ({ partnerId: x.id, vote: 'akkoord' }));
+    const result = run(d, 'proposeDeescalation', { ...PROPOSAL, votes, uvo: AGREEMENT_UVO }, afterSecond);
+    expect(result.message).toMatch(/alle partners akkoord.*De UVO voor het akkoord is niet gepland/);
+    expect(d.status.uvo.planned).toBeUndefined();
+  });
+
   it('refuses it while a UVO is planned, naming it, and changes nothing', () => {
     const d = reported();
     run(d, 'planUvo', { action: 'plan', ...AGREEMENT_UVO }, afterSecond);
