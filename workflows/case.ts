@@ -133,11 +133,6 @@ const RELEASE_2026_12 = 'versie-2026-12';
  *   workflow ended at closing; `kept.endsAtClosing`).
  */
 const RELEASE_2027_01 = 'versie-2027-01';
-/**
- * Release 202702 (only in the start input; no marker): what fell due while the case handled a
- * command goes out in the same step as the command's own mail and records (one activity, not
- * two): the due moments are fired before the step is performed (before: after it).
- */
 
 /** What the case does by its release (the markers of a run, or the release in its start input). */
 interface Version {
@@ -146,6 +141,11 @@ interface Version {
   withdrawInvitation: boolean;
   release202612: boolean;
   release202701: boolean;
+  /**
+   * Release 202702 (only in the start input; no marker): what fell due while the case handled a
+   * command goes out in the same step as the command's own mail and records (one activity, not
+   * two): the due moments are fired before the step is performed (before: after it).
+   */
   release202702: boolean;
 }
 

@@ -249,7 +249,7 @@ export const proposeDeescalation: Command<typeof proposeDeescalationPayloadSchem
     // R16: the UVO where the whole UVO decides; not when the votes given already decided it.
     const planned = p.uvo && !decided ? ` ${planGivenUvo(d, p.uvo, ctx)}` : '';
     const notPlanned =
-      p.uvo && decided ? ' De UVO voor het akkoord is niet gepland: de stemmen beslisten al.' : '';
+      p.uvo && decided ? ' Het UVO voor het akkoord is niet gepland: de stemmen beslisten al.' : '';
     const message =
       state === 'actief'
         ? `Afschaling ${proposal.id} gaat niet door: er is bezwaar. De casus blijft actief.${notPlanned}`

@@ -297,7 +297,7 @@ describe('R16: the UVO of the agreement planned with the afschaling proposal', (
     const d = reported();
     const votes = d.status.partners.map((x) => ({ partnerId: x.id, vote: 'akkoord' }));
     const result = run(d, 'proposeDeescalation', { ...PROPOSAL, votes, uvo: AGREEMENT_UVO }, afterSecond);
-    expect(result.message).toMatch(/alle partners akkoord.*De UVO voor het akkoord is niet gepland/);
+    expect(result.message).toMatch(/alle partners akkoord.*Het UVO voor het akkoord is niet gepland/);
     expect(d.status.uvo.planned).toBeUndefined();
   });
 

@@ -280,8 +280,8 @@ export const recordUvoReport: Command<typeof uvoReportPayloadSchema> = {
  * What else the report settles (completed actions, resolved escalations, a new escalation, the
  * next UVO), checked as their own commands check them, each refusal naming its field. An
  * escalation of the UVO clock is left out: the report itself resolves it. The new escalation is
- * checked against the case as the resolutions leave it (a step up the ladder after the step
- * below it was resolved is no skip).
+ * checked against the case as the resolutions leave it (the UVO that resolves the escalation to
+ * beleid may escalate a new impasse to beleid).
  */
 function settledRefusal(d: CaseData, p: z.output<typeof uvoReportPayloadSchema>, ctx: Ctx) {
   const twice = (ids: string[]) => ids.find((id, i) => ids.indexOf(id) !== i);
