@@ -85,7 +85,7 @@ const day = (v: Date | string | null | undefined): string | undefined =>
 /**
  * Registers the case's hashes under the ring's current key and returns the other cases that
  * share one, under any key of the ring (so a match survives a key rotation as long as the old
- * key stays in the ring). One transaction; idempotent: a retry registers nothing twice.
+ * key stays in the ring). One statement; idempotent: a retry registers nothing twice.
  */
 export async function registerAndMatch(
   pool: Pool,
@@ -94,65 +94,64 @@ export async function registerAndMatch(
 ): Promise<KnownCase[]> {
   const current = ring.keys.get(ring.currentKeyId);
   if (!current) throw new Error(`Herkenningssleutel ${ring.currentKeyId} ontbreekt in de sleutelring`);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(
-      `INSERT INTO cases (case_number, municipality, state) VALUES ($1, $2, 'aangemeld')
-       ON CONFLICT (case_number) DO NOTHING`,
-      [input.caseNumber, input.municipality],
-    );
-    for (const h of caseHashes(input, current)) {
-      await client.query(
-        `INSERT INTO match_hashes (case_number, kind, key_id, hash) VALUES ($1, $2, $3, $4)
-         ON CONFLICT DO NOTHING`,
-        [input.caseNumber, h.kind, ring.currentKeyId, h.hash],
-      );
+  const own = caseHashes(input, current);
+  const kinds: string[] = [];
+  const keyIds: string[] = [];
+  const hashes: string[] = [];
+  for (const [keyId, key] of ring.keys)
+    for (const h of caseHashes(input, key)) {
+      kinds.push(h.kind);
+      keyIds.push(keyId);
+      hashes.push(h.hash);
     }
-    const kinds: string[] = [];
-    const keyIds: string[] = [];
-    const hashes: string[] = [];
-    for (const [keyId, key] of ring.keys)
-      for (const h of caseHashes(input, key)) {
-        kinds.push(h.kind);
-        keyIds.push(keyId);
-        hashes.push(h.hash);
-      }
-    const { rows } = await client.query<{
-      case_number: string;
-      municipality: string;
-      state: string;
-      referral_date: string | null;
-      accepted_at: Date | null;
-      closed_at: Date | null;
-      kinds: string[];
-    }>(
-      `SELECT c.case_number, c.municipality, c.state, c.referral_date::text AS referral_date, c.accepted_at, c.closed_at,
-              array_agg(DISTINCT m.kind ORDER BY m.kind) AS kinds
-         FROM match_hashes m
-         JOIN unnest($2::text[], $3::text[], $4::text[]) AS q(kind, key_id, hash)
-           ON m.kind = q.kind AND m.key_id = q.key_id AND m.hash = q.hash
-         JOIN cases c ON c.case_number = m.case_number
-        WHERE m.case_number <> $1 AND c.anonymised_at IS NULL
-        GROUP BY c.case_number, c.municipality, c.state, c.referral_date, c.accepted_at, c.closed_at
-        ORDER BY c.referral_date NULLS LAST, c.case_number
-        LIMIT 20`,
-      [input.caseNumber, kinds, keyIds, hashes],
-    );
-    await client.query('COMMIT');
-    return rows.map((r) => ({
-      caseNumber: r.case_number,
-      municipality: r.municipality,
-      state: r.state,
-      matchedOn: r.kinds.filter((k): k is MatchKind => k === 'jongere' || k === 'gezin'),
-      ...(day(r.referral_date) ? { referralDate: day(r.referral_date) } : {}),
-      ...(day(r.accepted_at) ? { acceptedAt: day(r.accepted_at) } : {}),
-      ...(day(r.closed_at) ? { closedAt: day(r.closed_at) } : {}),
-    }));
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  // One statement: the case row, its hashes and the other cases that share one. The lookup sees
+  // what other cases committed before it, as the transaction of separate statements did; the
+  // case's own hashes are left out of it anyway.
+  const { rows } = await pool.query<{
+    case_number: string;
+    municipality: string;
+    state: string;
+    referral_date: string | null;
+    accepted_at: Date | null;
+    closed_at: Date | null;
+    kinds: string[];
+  }>(
+    `WITH made AS (
+       INSERT INTO cases (case_number, municipality, state) VALUES ($1, $5, 'aangemeld')
+       ON CONFLICT (case_number) DO NOTHING
+     ), registered AS (
+       INSERT INTO match_hashes (case_number, kind, key_id, hash)
+       SELECT $1, r.kind, $6, r.hash FROM unnest($7::text[], $8::text[]) AS r(kind, hash)
+       ON CONFLICT DO NOTHING
+     )
+     SELECT c.case_number, c.municipality, c.state, c.referral_date::text AS referral_date, c.accepted_at, c.closed_at,
+            array_agg(DISTINCT m.kind ORDER BY m.kind) AS kinds
+       FROM match_hashes m
+       JOIN unnest($2::text[], $3::text[], $4::text[]) AS q(kind, key_id, hash)
+         ON m.kind = q.kind AND m.key_id = q.key_id AND m.hash = q.hash
+       JOIN cases c ON c.case_number = m.case_number
+      WHERE m.case_number <> $1 AND c.anonymised_at IS NULL
+      GROUP BY c.case_number, c.municipality, c.state, c.referral_date, c.accepted_at, c.closed_at
+      ORDER BY c.referral_date NULLS LAST, c.case_number
+      LIMIT 20`,
+    [
+      input.caseNumber,
+      kinds,
+      keyIds,
+      hashes,
+      input.municipality,
+      ring.currentKeyId,
+      own.map((h) => h.kind),
+      own.map((h) => h.hash),
+    ],
+  );
+  return rows.map((r) => ({
+    caseNumber: r.case_number,
+    municipality: r.municipality,
+    state: r.state,
+    matchedOn: r.kinds.filter((k): k is MatchKind => k === 'jongere' || k === 'gezin'),
+    ...(day(r.referral_date) ? { referralDate: day(r.referral_date) } : {}),
+    ...(day(r.accepted_at) ? { acceptedAt: day(r.accepted_at) } : {}),
+    ...(day(r.closed_at) ? { closedAt: day(r.closed_at) } : {}),
+  }));
 }

@@ -146,40 +146,45 @@ export class CaseRecords {
   }
 
   /**
-   * Appends audit events of one case in one transaction (a mail sent and each share of data it
-   * made), each idempotent on its key: a retry adds only what is not there yet.
+   * Appends audit events (a mail sent and each share of data it made), each idempotent on its
+   * key: a retry adds only what is not there yet. One statement, so one round trip to the
+   * database whatever the number of entries: the case row of each entry with a municipality is
+   * made first (in the same statement; the foreign key is checked at its end), then the events,
+   * in the order given.
    */
   async appendAudits(
     entries: { key: string; entry: AuditEntry }[],
     actor = 'systeem',
   ): Promise<{ recorded: number }> {
     if (entries.length === 0) return { recorded: 0 };
-    return this.transaction(async (client) => {
-      let recorded = 0;
-      const ensured = new Set<string>();
-      for (const { key, entry } of entries) {
-        if (entry.municipality && !ensured.has(entry.caseNumber)) {
-          await ensureCase(client, entry.caseNumber, entry.municipality, 'aangemeld');
-          ensured.add(entry.caseNumber);
-        }
-        const inserted = await client.query(
-          `INSERT INTO audit_events (case_number, at, kind, actor, event_key, legal_basis, details)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (event_key) DO NOTHING`,
-          [
-            entry.caseNumber,
-            entry.at,
-            entry.kind,
-            actor,
-            key,
-            entry.legalBasis ?? null,
-            JSON.stringify(entry.details),
-          ],
-        );
-        recorded += inserted.rowCount ?? 0;
-      }
-      return { recorded };
-    });
+    const rows = entries.map(({ key, entry }, ord) => ({
+      ord,
+      case_number: entry.caseNumber,
+      municipality: entry.municipality ?? null,
+      at: entry.at,
+      kind: entry.kind,
+      event_key: key,
+      legal_basis: entry.legalBasis ?? null,
+      details: entry.details,
+    }));
+    const res = await this.pool.query(
+      `WITH e AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS e(ord int, case_number text, municipality text, at timestamptz, kind text, event_key text,
+                legal_basis text, details jsonb)
+       ), made AS (
+         INSERT INTO cases (case_number, municipality, state)
+         SELECT DISTINCT ON (case_number) case_number, municipality, 'aangemeld'
+           FROM e WHERE municipality IS NOT NULL
+         ORDER BY case_number, ord
+         ON CONFLICT (case_number) DO NOTHING
+       )
+       INSERT INTO audit_events (case_number, at, kind, actor, event_key, legal_basis, details)
+       SELECT case_number, at, kind, $2, event_key, legal_basis, details FROM e ORDER BY ord
+       ON CONFLICT (event_key) DO NOTHING`,
+      [JSON.stringify(rows), actor],
+    );
+    return { recorded: res.rowCount ?? 0 };
   }
 
   /**
