@@ -19,7 +19,10 @@ export interface SmtpCatcherOptions {
  * - `refuseWith(code)`: refuse the next mails at the end of DATA (4xx: try again later, 5xx: permanent);
  * - `rejectRecipient(address, code)`: refuse one address at RCPT TO;
  * - `holdAt('rcpt' | 'data')`: stall before answering RCPT TO, or keep the message but hold
- *   back the final 250 (to kill a client in between); `release()` lets them go.
+ *   back the final 250 (to kill a client in between); `release()` lets them go;
+ * - `dropAfterData()`: keep the next message, then cut its connection without the final 250;
+ * - `closeConnections()`: close every open connection, as a relay does with idle ones.
+ * `connections` counts the connections clients opened.
  */
 export async function startSmtpCatcher(opts: SmtpCatcherOptions = {}) {
   const received: ReceivedMail[] = [];
@@ -28,6 +31,8 @@ export async function startSmtpCatcher(opts: SmtpCatcherOptions = {}) {
   let hold: 'rcpt' | 'data' | undefined;
   let held: (() => void)[] = [];
   let heldCount = 0;
+  let connections = 0;
+  let dropNext = false;
   const waiters: (() => void)[] = [];
   const wake = () => waiters.splice(0).forEach((w) => w());
 
@@ -35,6 +40,10 @@ export async function startSmtpCatcher(opts: SmtpCatcherOptions = {}) {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      connections++;
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       const code = rejectedRecipients.get(address.address.toLowerCase());
       if (code) return callback(Object.assign(new Error('Onbekende ontvanger'), { responseCode: code }));
@@ -60,6 +69,13 @@ export async function startSmtpCatcher(opts: SmtpCatcherOptions = {}) {
           parsed: await simpleParser(raw),
           raw,
         });
+        if (dropNext) {
+          dropNext = false;
+          wake();
+          return openConnections()
+            .find((c) => c.session === session)
+            ?._socket.destroy();
+        }
         if (hold === 'data') {
           heldCount++;
           held.push(() => callback());
@@ -73,6 +89,8 @@ export async function startSmtpCatcher(opts: SmtpCatcherOptions = {}) {
   });
   // A client killed mid-conversation resets its socket: not an error of the test.
   server.on('error', () => undefined);
+  // smtp-server keeps its open connections in a Set it does not type.
+  const openConnections = () => [...(server as unknown as { connections: Set<OpenConnection> }).connections];
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
 
@@ -93,6 +111,16 @@ export async function startSmtpCatcher(opts: SmtpCatcherOptions = {}) {
     holdAt(stage: 'rcpt' | 'data') {
       hold = stage;
       heldCount = 0;
+    },
+    dropAfterData() {
+      dropNext = true;
+    },
+    closeConnections() {
+      for (const c of openConnections()) c.close();
+    },
+    /** How many connections clients opened so far. */
+    get connections() {
+      return connections;
     },
     /** How many conversations are being held. */
     get heldCount() {
@@ -126,6 +154,13 @@ export async function startSmtpCatcher(opts: SmtpCatcherOptions = {}) {
         server.close(() => resolve());
       }),
   };
+}
+
+/** What the catcher uses of smtp-server's connection object. */
+interface OpenConnection {
+  session: unknown;
+  _socket: { destroy(): void };
+  close(): void;
 }
 
 export type SmtpCatcher = Awaited<ReturnType<typeof startSmtpCatcher>>;

@@ -47,6 +47,13 @@ const urlWithScheme = (schemes: string[], example: string) =>
 export const DEFAULT_WORKER_CACHE_SIZE = 100;
 
 /**
+ * Connections the worker keeps open to the mail relay. A step sends its mails in parallel; over
+ * open connections each mail costs the relay and the worker no new greeting and TLS handshake
+ * (docs/benchmarks.md, "Mail over open connections").
+ */
+export const DEFAULT_SMTP_CONNECTIONS = 5;
+
+/**
  * What a worker process runs: `all` (the default) the workflows and their activities;
  * `workflows` only the workflows (no mail, PDF or report libraries loaded); `activities` only
  * the activities (no workflow code). Both roles on the same task queue together run every case.
@@ -216,6 +223,8 @@ const envSchema = z.object({
   WORKER_ACTIVITY_POLLERS: workerCount('pollers', 100),
   // Connections of the worker's pool to PostgreSQL (docs/operations.md); PGlite always has one.
   DATABASE_POOL_SIZE: workerCount('verbindingen', 100),
+  // Connections the worker keeps open to the mail relay (docs/operations.md).
+  SMTP_MAX_CONNECTIONS: workerCount('verbindingen', 50),
 });
 
 function isOrigin(text: string): boolean {
@@ -401,6 +410,8 @@ export interface Config {
   workerTuning: WorkerTuning;
   /** DATABASE_POOL_SIZE: the worker's connections to PostgreSQL; unset: POSTGRES_POOL_SIZE. */
   databasePoolSize?: number;
+  /** SMTP_MAX_CONNECTIONS: the connections the worker keeps open to the mail relay (default 5). */
+  smtpConnections: number;
   /** The problem watch: who is mailed (CASUS_BEHEERDER_EMAIL), how often it looks, from which activity attempt on it reports. */
   problems: { adminEmail?: string; intervalMs: number; activityAttempts: number };
   /** CASUS_RAPPORT_INTERVAL in ms; unset: the MT report goes monthly. */
@@ -506,6 +517,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       activityPollers: e.WORKER_ACTIVITY_POLLERS,
     },
     ...(e.DATABASE_POOL_SIZE !== undefined ? { databasePoolSize: e.DATABASE_POOL_SIZE } : {}),
+    smtpConnections: e.SMTP_MAX_CONNECTIONS ?? DEFAULT_SMTP_CONNECTIONS,
     problems: {
       adminEmail: e.CASUS_BEHEERDER_EMAIL,
       intervalMs: parseDuration(e.PROBLEM_WATCH_INTERVAL)!,

@@ -161,12 +161,16 @@ export type WorkerParts = Pick<
 > & { smtpUrl: string };
 
 /** The worker as the configuration describes it: the one way `npm start` and `npm run worker` make it. */
-export function createConfiguredWorker(config: Config, parts: WorkerParts): Promise<Worker> {
+export async function createConfiguredWorker(config: Config, parts: WorkerParts): Promise<Worker> {
   const { smtpUrl, ...rest } = parts;
-  return createCasusWorker({
+  const transport = createTransport(smtpUrl, {
+    allowPlaintext: config.smtpAllowPlaintext,
+    maxConnections: config.smtpConnections,
+  });
+  const worker = await createCasusWorker({
     ...rest,
     namespace: config.temporal.namespace,
-    transport: createTransport(smtpUrl, { allowPlaintext: config.smtpAllowPlaintext }),
+    transport,
     mailFrom: config.mailFrom,
     contactsFile: config.contactsFile,
     timings: config.timings,
@@ -179,6 +183,10 @@ export function createConfiguredWorker(config: Config, parts: WorkerParts): Prom
     tuning: config.workerTuning,
     activityAttempts: config.problems.activityAttempts,
   });
+  // The open connections to the relay go when the worker has stopped (its last mails sent).
+  const run = worker.run.bind(worker);
+  worker.run = () => run().finally(() => transport.close());
+  return worker;
 }
 
 /**

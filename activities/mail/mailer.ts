@@ -11,6 +11,12 @@ export interface SmtpSecurityOptions {
   allowPlaintext?: boolean;
   /** Extra TLS options (e.g. `ca` for a relay with an internal certificate authority). */
   tls?: { ca?: string | Buffer; servername?: string };
+  /**
+   * Keep up to this many connections to the relay open and send the mails over them one after
+   * another (SMTP_MAX_CONNECTIONS), instead of a new connection, greeting and TLS handshake for
+   * every mail. Unset: one connection per mail.
+   */
+  maxConnections?: number;
 }
 
 /**
@@ -35,6 +41,16 @@ export function smtpTransportOptions(smtpUrl: string, opts: SmtpSecurityOptions 
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,
+    ...(opts.maxConnections
+      ? {
+          pool: true,
+          maxConnections: opts.maxConnections,
+          // A connection the relay closed before a byte of the message went out is replaced once,
+          // for that message; one that broke during the message data is never sent again over
+          // another connection (the data fence refuses a second transmission: ExactlyOnceMailer).
+          maxRequeues: 1,
+        }
+      : {}),
   } as SMTPTransport.Options;
 }
 
@@ -214,6 +230,10 @@ export class ExactlyOnceMailer {
     let transmitting = false;
     let fenceLost = false;
     const beforeData = async () => {
+      // A pooled transport may send a message again over a new connection when its connection
+      // closed before the send was answered. Once the data has started to flow, that would be a
+      // second mail: the first transmission's outcome is unknown (`uncertain`, below), never retried.
+      if (transmitting) throw new FenceLostError('already transmitting');
       const res = await this.pool.query(
         `UPDATE notifications SET phase = 'transmitting', updated_at = now()
          WHERE key = $1 AND claim_token = $2 AND status = 'sending' AND phase = 'claimed'`,

@@ -154,11 +154,11 @@ export function baseRequest(
 /** A fresh database, SMTP catcher and the real activities on them. */
 export async function activityRig(
   smtp: SmtpCatcher,
-  opts: { kind?: 'pglite' | 'postgres'; mailLeaseMs?: number } = {},
+  opts: { kind?: 'pglite' | 'postgres'; mailLeaseMs?: number; maxConnections?: number } = {},
 ) {
   const db = await startTestDatabase(opts.kind ?? 'pglite');
   const contactsFile = tempContactsFile();
-  const transport = createTransport(smtp.url);
+  const transport = createTransport(smtp.url, { maxConnections: opts.maxConnections });
   const activities = createActivities({
     pool: db.pool,
     transport,
@@ -167,7 +167,16 @@ export async function activityRig(
     timings: DEFAULT_TIMINGS,
     mailLeaseMs: opts.mailLeaseMs,
   });
-  return { db, contactsFile, transport, activities, stop: () => db.stop() };
+  return {
+    db,
+    contactsFile,
+    transport,
+    activities,
+    stop: async () => {
+      transport.close();
+      await db.stop();
+    },
+  };
 }
 
 /** Mails with a given notification key (the Message-ID is derived from it). */

@@ -440,6 +440,52 @@ describe('exactly once', () => {
   });
 });
 
+describe('over open connections (SMTP_MAX_CONNECTIONS)', () => {
+  const r = personalReferral('POOL-2027-0001');
+  const req = (key: string): NotificationRequest =>
+    baseRequest('uvo-plannen-herinnering', r, key, { initials: 'J.B.', dueDate: '2027-05-01' });
+  let pooled: Awaited<ReturnType<typeof activityRig>>;
+  beforeAll(async () => {
+    pooled = await activityRig(smtp, { mailLeaseMs: 3000, maxConnections: 3 });
+  });
+  afterAll(() => pooled?.stop());
+
+  it('the mails of one moment share at most 3 connections, each delivered once', async () => {
+    const before = smtp.connections;
+    const keys = Array.from({ length: 10 }, (_, i) => `POOL:many:${i}`);
+    const results = await Promise.all(keys.map((k) => pooled.activities.sendNotification(req(k))));
+    expect(results.map((x) => x.outcome)).toEqual(keys.map(() => 'verzonden'));
+    for (const k of keys) expect(await arrived(k)).toHaveLength(1);
+    const opened = smtp.connections - before;
+    expect(opened).toBeGreaterThanOrEqual(1);
+    expect(opened).toBeLessThanOrEqual(3);
+  });
+
+  it('a connection cut after the message data: onzeker, and never sent again over another connection', async () => {
+    const key = 'POOL:cut-after-data';
+    smtp.dropAfterData();
+    const result = await pooled.activities.sendNotification(req(key));
+    expect(result.outcome).toBe('onzeker');
+    const row = await pooled.db.pool.query('SELECT status FROM notifications WHERE key = $1', [key]);
+    expect(row.rows[0]).toMatchObject({ status: 'uncertain' });
+    const notice = await arrived(`${key}:melding-onzeker`);
+    expect(notice[0].envelopeTo).toEqual(['regisseur@beverwijk.example']);
+    await new Promise((res) => setTimeout(res, 500));
+    expect(byKey(key)).toHaveLength(1);
+  });
+
+  it('the relay closes the open connections: the next mail goes over a new one, once', async () => {
+    await pooled.activities.sendNotification(req('POOL:before-close'));
+    smtp.closeConnections();
+    await new Promise((res) => setTimeout(res, 200));
+    const before = smtp.connections;
+    const result = await pooled.activities.sendNotification(req('POOL:after-close'));
+    expect(result.outcome).toBe('verzonden');
+    expect(await arrived('POOL:after-close')).toHaveLength(1);
+    expect(smtp.connections).toBeGreaterThan(before);
+  });
+});
+
 describe('SMTP failures', () => {
   const r = personalReferral('ERR-2027-0001');
 
