@@ -78,6 +78,7 @@ export async function startBenchStack(
         port,
         dbFilename: dbFile,
         searchAttributes: Object.values(SEARCH_ATTRIBUTES),
+        extraArgs: (process.env.BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean),
       },
     }),
     stampingSmtp(),

@@ -14,6 +14,9 @@
  * 3. Casusregie again, with the worker split over a `workflows` and an `activities` process
  *    (CASUS_WORKER_ROLE; BENCH_THROUGHPUT_SPLIT=0 leaves this run out).
  *
+ * BENCH_SERVER_ARGS: more arguments for the dev server, e.g. "--dynamic-config-value
+ * system.enableActivityEagerExecution=true" (docs/benchmarks.md says what that changed).
+ *
  * All with the same encryption codec and CONCURRENCY requests in flight. Reports cases/s,
  * Update latency p50/p95/p99 and the ratios. Targets: at least 60 % of the trivial baseline's
  * throughput; Update p99 under 1 s. N: BENCH_N (default 1000).
