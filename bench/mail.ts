@@ -3,14 +3,13 @@
  * worker's open connections (SMTP_MAX_CONNECTIONS), side by side in one run.
  *
  * Each round sends N notifications through the real `sendNotification` activity (claim, fence,
- * record, audit trail in PostgreSQL: TEST_POSTGRES_URL) to an smtp-server relay in this process,
+ * record, audit trail in PostgreSQL: TEST_POSTGRES_URL) to the benchmarks' smtp-server relay in this process,
  * CONCURRENCY at a time, as the mails of a step go in parallel. Reports mails/s, the latency of
  * one mail (p50, p99), the CPU of this process per mail (the activity and the relay together) and
  * the connections the relay saw. N: BENCH_N (default 400); rounds: BENCH_ROUNDS (default 2).
  */
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { createActivities } from '../activities';
 import { createTransport } from '../activities/mail/mailer';
 import { DEFAULT_SMTP_CONNECTIONS, PROJECT_ROOT } from '../runtime/config';
@@ -19,7 +18,7 @@ import { checkReferral } from '../domain/referral';
 import { startTestDatabase } from '../kit/db';
 import { mapLimit } from '../kit/map-limit';
 import { sampleReferral } from '../kit/referral';
-import { machineLoad } from './stack';
+import { machineLoad, stampingSmtp } from './stack';
 import { machineLine, percentile, writeSection } from './report';
 
 const N = Number(process.env.BENCH_N ?? 400);
@@ -39,23 +38,8 @@ async function main() {
     throw new Error(
       'Zet TEST_POSTGRES_URL (PostgreSQL), bijvoorbeeld postgres://postgres:postgres@127.0.0.1:5432/postgres',
     );
-  let connections = 0;
-  const relay = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onConnect(_session, callback) {
-      connections++;
-      callback();
-    },
-    onData(stream, _session, callback) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => callback());
-    },
-  });
-  relay.on('error', () => undefined);
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-  const url = `smtp://127.0.0.1:${(relay.server.address() as { port: number }).port}`;
+  const relay = await stampingSmtp();
+  const url = relay.url;
   const db = await startTestDatabase('postgres');
   const load = machineLoad();
   const referral = checkReferral(sampleReferral({ caseNumber: 'MAIL-2027-0001' }));
@@ -83,7 +67,7 @@ async function main() {
         ],
         data: { initials: 'J.B.', dueDate: '2027-05-01' },
       });
-    const before = connections;
+    const before = relay.connections;
     await mapLimit([0, 1, 2, 3, 4, 5, 6, 7], CONCURRENCY, (i) => send(-1 - i)); // warm-up
     const cpu = process.cpuUsage();
     const latencies: number[] = [];
@@ -106,7 +90,7 @@ async function main() {
       seconds,
       latencies: latencies.sort((a, b) => a - b),
       cpuMsPerMail: (used.user + used.system) / 1000 / N,
-      connections: connections - before,
+      connections: relay.connections - before,
     };
     return result;
   };
@@ -125,7 +109,7 @@ async function main() {
     }
   } finally {
     await db.stop();
-    await new Promise<void>((resolve) => relay.close(() => resolve()));
+    await relay.close();
   }
 
   const row = (x: Result) =>

@@ -27,13 +27,18 @@ export interface Arrival {
   subject: string;
 }
 
-/** A minimal SMTP server that keeps, per mail, its arrival time and its X-Casusregie-Key. */
+/** A minimal SMTP server that keeps, per mail, its arrival time and its X-Casusregie-Key, and counts connections. */
 export async function stampingSmtp() {
   const arrivals: Arrival[] = [];
+  let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      connections++;
+      callback();
+    },
     onData(stream, _session, callback) {
       let head = '';
       stream.on('data', (c: Buffer) => {
@@ -54,6 +59,10 @@ export async function stampingSmtp() {
   return {
     url: `smtp://127.0.0.1:${port}`,
     arrivals,
+    /** The connections clients opened so far. */
+    get connections() {
+      return connections;
+    },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
