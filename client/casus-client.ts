@@ -319,8 +319,20 @@ export class CasusClient {
     );
   }
 
-  /** Cases from Temporal visibility, newest first, with optional filters. */
+  /** Cases from Temporal visibility, newest first, with optional filters; at most `limit`. */
   async list(filter: CaseListFilter = {}, limit = 500): Promise<CaseListItem[]> {
+    return (await this.listPage(filter, limit)).items;
+  }
+
+  /**
+   * As `list`, and whether more cases match than the `limit` shown (`more`). With
+   * `filter.problems` every running case is looked at, whatever their number, and at most
+   * `limit` of those with a problem are returned: a problem is never left out unsaid.
+   */
+  async listPage(
+    filter: CaseListFilter = {},
+    limit = 500,
+  ): Promise<{ items: CaseListItem[]; more: boolean }> {
     const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`];
     const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
     if (filter.state) clauses.push(`${SEARCH_ATTRIBUTES.state.name} = ${quote(filter.state)}`);
@@ -358,9 +370,10 @@ export class CasusClient {
           reportedProblems: sa.get(REPORTED_PROBLEMS),
         }),
       });
-      if (items.length >= limit) break;
+      if (!filter.problems && items.length > limit) break;
     }
-    return filter.problems ? this.withProblems(items, filter.activityAttempts) : items;
+    const found = filter.problems ? await this.withProblems(items, filter.activityAttempts) : items;
+    return { items: found.slice(0, limit), more: found.length > limit };
   }
 
   /** The running cases that have a problem, each described (at most 8 at a time). */

@@ -306,8 +306,8 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
         }) => {
           const opts = program.opts<GlobalOptions>();
           const { loadConfig } = await import('../runtime/config');
-          const items = await withClient((c) =>
-            c.list({
+          const { items, more } = await withClient((c) =>
+            c.listPage({
               state: o.status,
               municipality: o.gemeente,
               escalationLevel: o.opschaling,
@@ -318,7 +318,11 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
               activityAttempts: o.problemen ? loadConfig().problems.activityAttempts : undefined,
             }),
           );
-          output(opts, items, (await import('./format')).formatList(items));
+          const shown = more ? { limit: items.length, problems: o.problemen } : undefined;
+          output(opts, items, (await import('./format')).formatList(items, shown));
+          // The JSON stays the list itself; that it is not all of it goes to stderr.
+          if (opts.json && shown)
+            process.stderr.write(`Alleen de eerste ${shown.limit} staan hier; verfijn de zoekopdracht.\n`);
         },
       );
 

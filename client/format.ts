@@ -225,7 +225,20 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-export function formatList(items: CaseListItem[]): string {
+/**
+ * The table of `casus lijst`. `more`: more cases match than the `limit` shown; the last line
+ * says so, and how to narrow the list down (with `problems`: more cases have a problem).
+ */
+export function formatList(items: CaseListItem[], more?: { limit: number; problems?: boolean }): string {
+  const tail = more
+    ? more.problems
+      ? `\nMeer dan ${more.limit} lopende casussen hebben een probleem; alleen de eerste ${more.limit} staan hier. Verfijn met --gemeente, --status of --groep.`
+      : `\nEr zijn meer dan ${more.limit} casussen; alleen de eerste ${more.limit} staan hier. Verfijn met --status, --gemeente, --opschaling, --groep, --acuut of --termijn-verlopen.`
+    : '';
+  return formatTable(items) + tail;
+}
+
+function formatTable(items: CaseListItem[]): string {
   if (items.length === 0) return 'Geen casussen gevonden.';
   const day = (iso?: string) =>
     iso ? formatDate(new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' })) : '-';

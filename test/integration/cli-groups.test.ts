@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { CasusClient } from '../../client/casus-client';
 import { casus, CliRun } from '../../kit/cli';
 import { eventually } from '../../kit/eventually';
 import { sampleReferral } from '../../kit/referral';
@@ -81,6 +82,24 @@ describe('casus CLI: groups ("de groepsgerichte aanpak gekoppeld aan de persoons
 
     const status = await ok(['status', 'GRP-2027-0001']);
     expect(status.stdout).toContain('  Groep:            grensgroep');
+  });
+
+  it('a list cut off at its limit says that more cases match (casus lijst leaves no case out unsaid)', async () => {
+    const client = await CasusClient.connect({
+      address: stack.address,
+      namespace: stack.namespace,
+      dataConverter: stack.dataConverter,
+    });
+    try {
+      const cut = await client.listPage({ groupLabel: 'grensgroep' }, 1);
+      expect(cut.items).toHaveLength(1);
+      expect(cut.more).toBe(true);
+      const whole = await client.listPage({ groupLabel: 'grensgroep' }, 2);
+      expect(whole.items.map((i) => i.caseNumber).sort()).toEqual(['GRP-2027-0001', 'GRP-2027-0002']);
+      expect(whole.more).toBe(false);
+    } finally {
+      await client.close();
+    }
   });
 
   it("a group label with the young person's name is refused at the door, before anything is sent", async () => {

@@ -67,6 +67,16 @@ describe('lists: a group with its cases, and acute cases marked ("crisissituatie
     expect(text).toMatch(/2 casussen \(1 acuut\)$/);
   });
 
+  it('casus lijst says when more cases match than it shows, and how to narrow it down', () => {
+    expect(formatList(items, { limit: 2 })).toMatch(
+      /2 casussen \(1 acuut\)\nEr zijn meer dan 2 casussen; alleen de eerste 2 staan hier\. Verfijn met --status, --gemeente/,
+    );
+    expect(formatList(items, { limit: 2, problems: true })).toMatch(
+      /\nMeer dan 2 lopende casussen hebben een probleem; alleen de eerste 2 staan hier\./,
+    );
+    expect(formatList(items)).not.toContain('meer dan');
+  });
+
   it('casus groep shows every case of the group with its state', () => {
     const text = formatGroup('grensgroep', items);
     expect(text.split('\n')[0]).toBe('Groep grensgroep');
