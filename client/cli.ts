@@ -319,10 +319,10 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
             }),
           );
           const shown = more ? { limit: items.length, problems: o.problemen } : undefined;
-          output(opts, items, (await import('./format')).formatList(items, shown));
+          const { formatList, moreLine } = await import('./format');
+          output(opts, items, formatList(items, shown));
           // The JSON stays the list itself; that it is not all of it goes to stderr.
-          if (opts.json && shown)
-            process.stderr.write(`Alleen de eerste ${shown.limit} staan hier; verfijn de zoekopdracht.\n`);
+          if (opts.json && shown) process.stderr.write(`${moreLine(shown)}\n`);
         },
       );
 

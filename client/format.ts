@@ -225,17 +225,16 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/**
- * The table of `casus lijst`. `more`: more cases match than the `limit` shown; the last line
- * says so, and how to narrow the list down (with `problems`: more cases have a problem).
- */
+/** What `casus lijst` says when more cases match than the `limit` it shows (with `problems`: more have a problem). */
+export function moreLine(more: { limit: number; problems?: boolean }): string {
+  return more.problems
+    ? `Meer dan ${more.limit} lopende casussen hebben een probleem; alleen de eerste ${more.limit} staan hier. Verfijn met --gemeente, --status of --groep.`
+    : `Er zijn meer dan ${more.limit} casussen; alleen de eerste ${more.limit} staan hier. Verfijn met --status, --gemeente, --opschaling, --groep, --acuut of --termijn-verlopen.`;
+}
+
+/** The table of `casus lijst`; with `more`, its last line says that more cases match (`moreLine`). */
 export function formatList(items: CaseListItem[], more?: { limit: number; problems?: boolean }): string {
-  const tail = more
-    ? more.problems
-      ? `\nMeer dan ${more.limit} lopende casussen hebben een probleem; alleen de eerste ${more.limit} staan hier. Verfijn met --gemeente, --status of --groep.`
-      : `\nEr zijn meer dan ${more.limit} casussen; alleen de eerste ${more.limit} staan hier. Verfijn met --status, --gemeente, --opschaling, --groep, --acuut of --termijn-verlopen.`
-    : '';
-  return formatTable(items) + tail;
+  return formatTable(items) + (more ? `\n${moreLine(more)}` : '');
 }
 
 function formatTable(items: CaseListItem[]): string {
