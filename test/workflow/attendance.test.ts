@@ -17,6 +17,7 @@ import {
   status,
   stop,
 } from '../../kit/case-harness';
+import { eventually } from '../../kit/eventually';
 import { PARTNERS } from '../../kit/referral';
 
 let h: Harness;
@@ -60,10 +61,13 @@ it('partners say aanwezig or verhinderd; the status shows who comes, a re-plan a
     ['politie: aanwezig bij UVO U1', 'politie via link'],
     ['leerplicht: verhinderd bij UVO U1', 'leerplicht via link'],
   ]);
-  expect(h.events.filter((e) => e.value.kind === 'uvo-aanwezigheid').map((e) => e.value.actor)).toEqual([
-    'politie via link',
-    'leerplicht via link',
-  ]);
+  // The records follow in the step after the Update's answer: wait for that step, not for a guess.
+  await eventually(() =>
+    expect(h.events.filter((e) => e.value.kind === 'uvo-aanwezigheid').map((e) => e.value.actor)).toEqual([
+      'politie via link',
+      'leerplicht via link',
+    ]),
+  );
 
   expect(
     await refusal(handle, updates.recordAttendance, {
